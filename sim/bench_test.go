@@ -1,0 +1,65 @@
+package sim
+
+import (
+	"testing"
+	"time"
+
+	"runsim/policy"
+)
+
+// heavy is the benchmark scenario: on-demand requests at 100 per hour for
+// 10 simulated years, clients retrying after Retry-After and after
+// conflicts, under the documented policies.
+func heavy(years int) Config {
+	cfg := documented(time.Duration(years) * 365 * 24 * time.Hour)
+	cfg.Runs = Drawn{
+		Duration: LogNormal{Median: 110 * time.Minute, Sigma: 0.3},
+		Outcomes: []Outcome{{Completed, 0.95}, {Failed, 0.05}},
+	}
+	cfg.Clients = []Client{{
+		Name:       "poller",
+		Arrivals:   Poisson{Rate: 100},
+		OnThrottle: Retry{Kind: AfterRetryAfter, Delay: time.Minute, MaxAttempts: 3},
+		OnConflict: Retry{Kind: AfterDelay, Delay: 15 * time.Minute, MaxAttempts: 3},
+	}}
+	return cfg
+}
+
+type counter struct{ n [numKinds]uint64 }
+
+func (c *counter) Observe(e *Event) { c.n[e.Kind]++ }
+
+// BenchmarkEngine runs the heavy scenario once per iteration and reports
+// events per second of engine time; allocs/op is per whole 10-year run.
+func BenchmarkEngine(b *testing.B) {
+	cfg := heavy(10)
+	b.ReportAllocs()
+	var events uint64
+	for b.Loop() {
+		res, err := Run(cfg, &counter{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		events += res.Events
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(events)/float64(b.N), "events/op")
+}
+
+// BenchmarkEngineSteadyState measures allocations per event: the engine is
+// run for 1 and for 10 years and the difference in allocations must be zero.
+func BenchmarkEngineSteadyState(b *testing.B) {
+	for _, years := range []int{1, 10} {
+		b.Run(time.Duration(years*365*24*int(time.Hour)).String(), func(b *testing.B) {
+			cfg := heavy(years)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Run(cfg, &counter{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+var _ = policy.Scheduled

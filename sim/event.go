@@ -1,0 +1,228 @@
+package sim
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"runsim/policy"
+)
+
+// Kind is the kind of an Event.
+type Kind uint8
+
+// The event vocabulary, one trace line each.
+const (
+	RequestArrived   Kind = iota // a start request (an attempt) reached the service
+	Accepted                     // 202 Accepted, with an operation and its Location
+	Throttled                    // 429 Too Many Requests, with Retry-After when known
+	Conflict                     // 409 Conflict: a run is in progress
+	RunStarted                   // a run started (trigger scheduled or onDemand)
+	RunFinished                  // a run finished with a status
+	ScheduledDue                 // a system-scheduled run is due
+	ScheduledSkipped             // a due scheduled run did not start, with a reason
+	OperationChanged             // a long-running operation changed status
+	RetryScheduled               // a client will try again at Event.Next
+	GaveUp                       // a client gave up on a request
+	numKinds
+)
+
+var kindNames = [numKinds]string{
+	"request-arrived", "accepted", "throttled", "conflict", "run-started", "run-finished",
+	"scheduled-due", "scheduled-skipped", "operation-changed", "retry-scheduled", "gave-up",
+}
+
+func (k Kind) String() string {
+	if k < numKinds {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+// Kinds returns every event kind, in trace order of the vocabulary.
+func Kinds() []Kind {
+	ks := make([]Kind, numKinds)
+	for i := range ks {
+		ks[i] = Kind(i)
+	}
+	return ks
+}
+
+// ParseKind returns the kind named s, as printed by Kind.String.
+func ParseKind(s string) (Kind, bool) {
+	for i, n := range kindNames {
+		if n == s {
+			return Kind(i), true
+		}
+	}
+	return 0, false
+}
+
+// RunStatus is the status of an industryDataRun.
+type RunStatus uint8
+
+// The industryDataRun statuses.
+const (
+	Running RunStatus = iota
+	Completed
+	CompletedWithErrors
+	CompletedWithWarnings
+	Failed
+	numRunStatuses
+)
+
+var runStatusNames = [numRunStatuses]string{"running", "completed", "completedWithErrors", "completedWithWarnings", "failed"}
+
+func (s RunStatus) String() string {
+	if s < numRunStatuses {
+		return runStatusNames[s]
+	}
+	return fmt.Sprintf("RunStatus(%d)", uint8(s))
+}
+
+// Succeeded reports whether s is one of the completed statuses, the runs
+// the documented throttle counts as successful.
+func (s RunStatus) Succeeded() bool {
+	return s == Completed || s == CompletedWithErrors || s == CompletedWithWarnings
+}
+
+// ParseRunStatus returns the status named s (as in the Graph API).
+func ParseRunStatus(s string) (RunStatus, bool) {
+	for i, n := range runStatusNames {
+		if n == s {
+			return RunStatus(i), true
+		}
+	}
+	return 0, false
+}
+
+// OpStatus is the status of a longRunningOperation.
+type OpStatus uint8
+
+// The longRunningOperation statuses.
+const (
+	OpNotStarted OpStatus = iota
+	OpRunning
+	OpSucceeded
+	OpFailed
+)
+
+func (s OpStatus) String() string {
+	switch s {
+	case OpNotStarted:
+		return "notStarted"
+	case OpRunning:
+		return "running"
+	case OpSucceeded:
+		return "succeeded"
+	case OpFailed:
+		return "failed"
+	}
+	return fmt.Sprintf("OpStatus(%d)", uint8(s))
+}
+
+// SkipReason says why a due scheduled run did not start.
+type SkipReason uint8
+
+// The reasons a scheduled run is skipped.
+const (
+	NotSkipped        SkipReason = iota
+	SkipOnDemand                 // the skip rule, after an accepted on-demand start
+	SkipRunInProgress            // a run was in progress and the overlap policy refuses
+	SkipThrottled                // the throttle window was full
+)
+
+func (r SkipReason) String() string {
+	switch r {
+	case NotSkipped:
+		return ""
+	case SkipOnDemand:
+		return "on-demand"
+	case SkipRunInProgress:
+		return "run-in-progress"
+	case SkipThrottled:
+		return "throttled"
+	}
+	return fmt.Sprintf("SkipReason(%d)", uint8(r))
+}
+
+// OperationID is the id of a longRunningOperation, a GUID derived from the
+// scenario seed and the operation's sequence number.
+type OperationID [16]byte
+
+// IsZero reports whether id is the zero id (no operation).
+func (id OperationID) IsZero() bool { return id == OperationID{} }
+
+func (id OperationID) String() string {
+	if id.IsZero() {
+		return ""
+	}
+	var b [36]byte
+	hex.Encode(b[0:8], id[0:4])
+	b[8] = '-'
+	hex.Encode(b[9:13], id[4:6])
+	b[13] = '-'
+	hex.Encode(b[14:18], id[6:8])
+	b[18] = '-'
+	hex.Encode(b[19:23], id[8:10])
+	b[23] = '-'
+	hex.Encode(b[24:36], id[10:16])
+	return string(b[:])
+}
+
+// Location is the path of the operation, as returned in the Location header
+// of the 202 response.
+func (id OperationID) Location() string {
+	return "/external/industryData/operations/" + id.String()
+}
+
+func operationID(seed, n uint64) OperationID {
+	var id OperationID
+	binary.BigEndian.PutUint64(id[0:8], splitmix(seed^splitmix(n)))
+	binary.BigEndian.PutUint64(id[8:16], splitmix(seed+n))
+	return id
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// An Event is one thing that happened in a run of the engine. Which fields
+// are set depends on Kind; the others are zero.
+type Event struct {
+	At   time.Time // virtual instant, UTC
+	Kind Kind
+
+	Client  string // request events: the client's name
+	Request uint64 // request events: the request, shared by its attempts
+	Attempt int    // request events: 1 for the first attempt
+
+	Run       uint64         // run events: the run's sequence number
+	Trigger   policy.Trigger // run events
+	RunStatus RunStatus      // RunFinished
+
+	Operation OperationID // Accepted, OperationChanged, run events of on-demand runs
+	OpStatus  OpStatus    // OperationChanged
+
+	RetryAfter time.Duration // Throttled (0: no Retry-After), ScheduledSkipped by the throttle
+	Reason     SkipReason    // ScheduledSkipped
+	Nominal    time.Time     // ScheduledDue and ScheduledSkipped: the nominal instant
+	Cause      time.Time     // ScheduledSkipped by on-demand: when the request was accepted
+	Next       time.Time     // RetryScheduled: when the client tries again
+}
+
+// An Observer receives the engine's events in order. The *Event is valid
+// only during the call: an observer that keeps events must copy them.
+type Observer interface {
+	Observe(e *Event)
+}
+
+// ObserverFunc adapts a function to an Observer.
+type ObserverFunc func(e *Event)
+
+// Observe implements Observer.
+func (f ObserverFunc) Observe(e *Event) { f(e) }

@@ -1,0 +1,200 @@
+package sim
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// TraceFormat is the encoding of a trace: one event per line.
+type TraceFormat uint8
+
+const (
+	// TraceText is "INSTANT kind key=value ...", the golden-file format.
+	TraceText TraceFormat = iota
+	// TraceCSV has a header and one column per field, empty where unset.
+	TraceCSV
+	// TraceJSONL has one JSON object per line with the fields that are set.
+	TraceJSONL
+)
+
+// TraceFormatFor picks the format from a file name: .csv, .jsonl, or .trace,
+// .txt and .log for text.
+func TraceFormatFor(path string) (TraceFormat, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return TraceCSV, nil
+	case ".jsonl":
+		return TraceJSONL, nil
+	case ".trace", ".txt", ".log":
+		return TraceText, nil
+	}
+	return 0, fmt.Errorf("sim: trace %s: unknown extension %q (want .csv, .jsonl, .trace, .txt or .log)", path, filepath.Ext(path))
+}
+
+// A field is one column of a trace.
+type field struct {
+	name string
+	get  func(e *Event) string // "" when unset for this event
+}
+
+func instant(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func secondsText(d time.Duration) string {
+	if d == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
+}
+
+func positive(n uint64) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.FormatUint(n, 10)
+}
+
+var fields = []field{
+	{"client", func(e *Event) string { return e.Client }},
+	{"request", func(e *Event) string { return positive(e.Request) }},
+	{"attempt", func(e *Event) string { return positive(uint64(e.Attempt)) }},
+	{"run", func(e *Event) string { return positive(e.Run) }},
+	{"trigger", func(e *Event) string {
+		if e.Kind == RunStarted || e.Kind == RunFinished {
+			return e.Trigger.String()
+		}
+		return ""
+	}},
+	{"operation", func(e *Event) string { return e.Operation.String() }},
+	{"status", func(e *Event) string {
+		switch e.Kind {
+		case RunFinished:
+			return e.RunStatus.String()
+		case OperationChanged:
+			return e.OpStatus.String()
+		}
+		return ""
+	}},
+	{"location", func(e *Event) string {
+		if e.Kind == Accepted {
+			return e.Operation.Location()
+		}
+		return ""
+	}},
+	{"nominal", func(e *Event) string { return instant(e.Nominal) }},
+	{"reason", func(e *Event) string { return e.Reason.String() }},
+	{"retry_after_s", func(e *Event) string { return secondsText(e.RetryAfter) }},
+	{"cause", func(e *Event) string { return instant(e.Cause) }},
+	{"next", func(e *Event) string { return instant(e.Next) }},
+}
+
+// AppendText appends the text trace line of e, without a newline.
+func (e *Event) AppendText(b []byte) []byte {
+	b = e.At.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, ' ')
+	b = append(b, e.Kind.String()...)
+	for _, f := range fields {
+		if v := f.get(e); v != "" {
+			b = append(b, ' ')
+			b = append(b, f.name...)
+			b = append(b, '=')
+			b = append(b, v...)
+		}
+	}
+	return b
+}
+
+func (e *Event) String() string { return string(e.AppendText(nil)) }
+
+// TraceWriter is an Observer that writes every event to w in a format. Write
+// errors are kept: the first one is returned by Flush, and nothing more is
+// written after it.
+type TraceWriter struct {
+	w      *bufio.Writer
+	csv    *csv.Writer
+	format TraceFormat
+	buf    []byte
+	record []string
+	err    error
+}
+
+// NewTraceWriter returns a TraceWriter; call Flush when the run is over.
+func NewTraceWriter(w io.Writer, format TraceFormat) *TraceWriter {
+	t := &TraceWriter{w: bufio.NewWriterSize(w, 64<<10), format: format}
+	if format == TraceCSV {
+		t.csv = csv.NewWriter(t.w)
+		t.record = make([]string, 0, len(fields)+2)
+		t.record = append(t.record, "time", "kind")
+		for _, f := range fields {
+			t.record = append(t.record, f.name)
+		}
+		t.err = t.csv.Write(t.record)
+	}
+	return t
+}
+
+// Observe implements Observer.
+func (t *TraceWriter) Observe(e *Event) {
+	if t.err != nil {
+		return
+	}
+	switch t.format {
+	case TraceCSV:
+		t.record = append(t.record[:0], instant(e.At), e.Kind.String())
+		for _, f := range fields {
+			t.record = append(t.record, f.get(e))
+		}
+		t.err = t.csv.Write(t.record)
+		return
+	case TraceJSONL:
+		b := append(t.buf[:0], `{"time":"`...)
+		b = e.At.UTC().AppendFormat(b, time.RFC3339Nano)
+		b = append(b, `","kind":"`...)
+		b = append(b, e.Kind.String()...)
+		b = append(b, '"')
+		for _, f := range fields {
+			v := f.get(e)
+			if v == "" {
+				continue
+			}
+			b = append(b, ",\""...)
+			b = append(b, f.name...)
+			b = append(b, "\":"...)
+			if isNumeric(f.name) {
+				b = append(b, v...)
+			} else {
+				b = strconv.AppendQuote(b, v)
+			}
+		}
+		t.buf = append(b, "}\n"...)
+	default:
+		t.buf = append(e.AppendText(t.buf[:0]), '\n')
+	}
+	_, t.err = t.w.Write(t.buf)
+}
+
+func isNumeric(name string) bool {
+	return name == "request" || name == "attempt" || name == "run" || name == "retry_after_s"
+}
+
+// Flush writes out what is buffered and returns the first error met.
+func (t *TraceWriter) Flush() error {
+	if t.csv != nil && t.err == nil {
+		t.csv.Flush()
+		t.err = t.csv.Error()
+	}
+	if t.err == nil {
+		t.err = t.w.Flush()
+	}
+	return t.err
+}
