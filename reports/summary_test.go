@@ -1,0 +1,127 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"runsim/policy"
+	"runsim/sim"
+)
+
+var t0 = time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
+
+func config(horizon time.Duration, runs sim.Scripted, clients ...sim.Client) sim.Config {
+	return sim.Config{
+		Start: t0, End: t0.Add(horizon), Seed: 1,
+		Schedule: policy.Every{Period: 12 * time.Hour, Anchor: t0.Add(2 * time.Hour)},
+		NewThrottle: func() (policy.Throttle, error) {
+			return policy.NewSlidingLog(5, 12*time.Hour, policy.CountSuccessful)
+		},
+		Skip:    policy.NextWithin{Lookahead: 10 * time.Hour},
+		Runs:    &runs,
+		Clients: clients,
+	}
+}
+
+func summarise(t *testing.T, cfg sim.Config) Summary {
+	c := NewCollector(cfg.Start, cfg.End)
+	_, err := sim.Run(cfg, c)
+	require.NoError(t, err)
+	return c.Summary()
+}
+
+func TestFreshnessHandWorked(t *testing.T) {
+	h := func(x float64) time.Duration { return time.Duration(x * float64(time.Hour)).Round(time.Millisecond) }
+	tests := []struct {
+		name string
+		cfg  sim.Config
+		want Freshness
+	}{
+		{
+			// Successes finish at 3h and 15h: gaps of 3h, 12h and an open
+			// 11h to the end at 26h. Mean = (3²+12²+11²)/(2·26) h;
+			// p95 solves 3 + 2x = 0.95·26, x = 10.85h; max 12h.
+			name: "two scheduled runs",
+			cfg:  config(26*time.Hour, sim.Scripted{{Duration: time.Hour, Status: sim.Completed}}),
+			want: Freshness{Mean: h(274.0 / 52), P95: h(10.85), Max: 12 * time.Hour},
+		},
+		{
+			// The first run fails: the data stay as old as the start until
+			// 15h, then an open gap of 11h. Mean = (15²+11²)/(2·26) h;
+			// p95 solves 11 + x = 24.7 with x ≥ 11: x = 13.7h; max 15h.
+			name: "a failed run does not refresh the data",
+			cfg: config(26*time.Hour, sim.Scripted{
+				{Duration: time.Hour, Status: sim.Failed}, {Duration: time.Hour, Status: sim.CompletedWithWarnings},
+			}),
+			want: Freshness{Mean: h(346.0 / 52), P95: h(13.7), Max: 15 * time.Hour},
+		},
+		{
+			name: "no run finishes: the age rises from 0 to the horizon",
+			cfg:  config(time.Hour, sim.Scripted{{Duration: time.Hour, Status: sim.Completed}}),
+			want: Freshness{Mean: 30 * time.Minute, P95: 57 * time.Minute, Max: time.Hour},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, summarise(t, tc.cfg).Freshness)
+		})
+	}
+}
+
+func TestFreshnessQuantileOfUnequalGaps(t *testing.T) {
+	// Gaps of 1h, 2h, ..., 10h closed by successes: T = 55h.
+	a := newAgeStats(t0)
+	end := t0
+	for i := 1; i <= 10; i++ {
+		end = end.Add(time.Duration(i) * time.Hour)
+		a.refresh(end)
+	}
+	f := a.result(end)
+	assert.Equal(t, 10*time.Hour, f.Max)
+	assert.Equal(t, 3*time.Hour+30*time.Minute, f.Mean) // Σ L² / 2T = 385h² / 110h
+	// p95 solves Σ min(L, x) = 0.95·55h = 52.25h. For x between 8h and
+	// 9h, Σ min(L, x) = (1+...+8) + 2x = 36 + 2x, so x = 8.125h.
+	assert.Equal(t, 8*time.Hour+7*time.Minute+30*time.Second, f.P95)
+}
+
+func TestCounts(t *testing.T) {
+	admin := sim.Client{
+		Name:       "admin",
+		Arrivals:   sim.At{t0.Add(2*time.Hour + 30*time.Minute), t0.Add(5 * time.Hour)},
+		OnConflict: sim.Retry{Kind: sim.AfterDelay, Delay: time.Hour, MaxAttempts: 2},
+	}
+	// 02:00 scheduled run (1h); 02:30 conflict, retried at 03:30 and
+	// accepted; 05:00 accepted; 14:00 skipped for the 05:00 request.
+	s := summarise(t, config(15*time.Hour, sim.Scripted{{Duration: time.Hour, Status: sim.Completed}}, admin))
+	want := Summary{
+		Start: t0, End: t0.Add(15 * time.Hour),
+		Requests: 3, Accepted: 2, Throttled: 0, Conflicts: 1, Retries: 1, GaveUp: 0,
+		RunsStarted: 3, RunsSucceeded: 3, RunsFailed: 0,
+		ScheduledDue: 2, ScheduledRun: 1, ScheduledSkipped: map[string]int{"on-demand": 1},
+	}
+	s.Freshness = Freshness{}
+	assert.Equal(t, want, s)
+}
+
+func TestWriteJSONFields(t *testing.T) {
+	s := summarise(t, config(26*time.Hour, sim.Scripted{{Duration: time.Hour, Status: sim.Completed}}))
+	var buf bytes.Buffer
+	r := RunReport{Scenario: "x", Seed: 7, Summary: s, Assumptions: []Assumption{{"throttle", "sliding"}}}
+	require.NoError(t, r.WriteJSON(&buf))
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &got))
+	for _, k := range []string{"scenario", "seed", "start", "end", "requests", "accepted", "throttled", "conflicts",
+		"retries", "gave_up", "runs_started", "runs_succeeded", "runs_failed", "scheduled_due", "scheduled_run",
+		"scheduled_skipped", "freshness", "assumptions"} {
+		assert.Contains(t, got, k)
+	}
+	assert.Equal(t, map[string]any{"mean_s": 18969.231, // 274/52 h, to the millisecond
+		"p95_s": 10.85 * 3600, "max_s": 12.0 * 3600}, got["freshness"])
+	assert.Equal(t, map[string]any{"throttle": "sliding"}, got["assumptions"])
+	assert.Equal(t, 2.0, got["runs_started"])
+}

@@ -1,0 +1,129 @@
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"runsim/policy"
+)
+
+// An Assumption is one policy setting in force, printed with every report
+// so that nobody mistakes a guess for a fact.
+type Assumption struct {
+	Key, Value string
+}
+
+// RunReport is the outcome of one run of a scenario.
+type RunReport struct {
+	Scenario    string
+	File        string
+	Seed        uint64
+	Summary     Summary
+	Assumptions []Assumption
+}
+
+type jsonFreshness struct {
+	MeanS float64 `json:"mean_s"`
+	P95S  float64 `json:"p95_s"`
+	MaxS  float64 `json:"max_s"`
+}
+
+type jsonRun struct {
+	Scenario         string            `json:"scenario"`
+	Seed             uint64            `json:"seed"`
+	Start            time.Time         `json:"start"`
+	End              time.Time         `json:"end"`
+	Requests         int               `json:"requests"`
+	Accepted         int               `json:"accepted"`
+	Throttled        int               `json:"throttled"`
+	Conflicts        int               `json:"conflicts"`
+	Retries          int               `json:"retries"`
+	GaveUp           int               `json:"gave_up"`
+	RunsStarted      int               `json:"runs_started"`
+	RunsSucceeded    int               `json:"runs_succeeded"`
+	RunsFailed       int               `json:"runs_failed"`
+	RunsInProgress   int               `json:"runs_in_progress"`
+	ScheduledDue     int               `json:"scheduled_due"`
+	ScheduledRun     int               `json:"scheduled_run"`
+	ScheduledSkipped map[string]int    `json:"scheduled_skipped"`
+	Freshness        jsonFreshness     `json:"freshness"`
+	Assumptions      map[string]string `json:"assumptions"`
+}
+
+// WriteJSON writes the report as one JSON object with snake_case fields and
+// durations in seconds.
+func (r RunReport) WriteJSON(w io.Writer) error {
+	s := r.Summary
+	out := jsonRun{
+		Scenario: r.Scenario, Seed: r.Seed, Start: s.Start.UTC(), End: s.End.UTC(),
+		Requests: s.Requests, Accepted: s.Accepted, Throttled: s.Throttled, Conflicts: s.Conflicts,
+		Retries: s.Retries, GaveUp: s.GaveUp,
+		RunsStarted: s.RunsStarted, RunsSucceeded: s.RunsSucceeded, RunsFailed: s.RunsFailed, RunsInProgress: s.InProgress(),
+		ScheduledDue: s.ScheduledDue, ScheduledRun: s.ScheduledRun, ScheduledSkipped: s.ScheduledSkipped,
+		Freshness: jsonFreshness{
+			MeanS: s.Freshness.Mean.Seconds(), P95S: s.Freshness.P95.Seconds(), MaxS: s.Freshness.Max.Seconds(),
+		},
+		Assumptions: map[string]string{},
+	}
+	if out.ScheduledSkipped == nil {
+		out.ScheduledSkipped = map[string]int{}
+	}
+	for _, a := range r.Assumptions {
+		out.Assumptions[a.Key] = a.Value
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// WriteText writes the report as a readable table followed by the
+// assumptions in force.
+func (r RunReport) WriteText(w io.Writer) error {
+	s := r.Summary
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	p := func(format string, args ...any) { fmt.Fprintf(tw, format+"\n", args...) }
+	name := r.Scenario
+	if r.File != "" {
+		name += " (" + r.File + ")"
+	}
+	p("scenario\t%s", name)
+	p("seed\t%d", r.Seed)
+	p("period\t%s to %s (%s)", s.Start.UTC().Format(time.RFC3339), s.End.UTC().Format(time.RFC3339), policy.FormatDuration(s.End.Sub(s.Start)))
+	p("\t")
+	p("requests\t%d\t(%d first attempts, %d retries)", s.Requests, s.Requests-s.Retries, s.Retries)
+	p("  accepted (202)\t%d\t%s", s.Accepted, share(s.Accepted, s.Requests))
+	p("  throttled (429)\t%d\t%s", s.Throttled, share(s.Throttled, s.Requests))
+	p("  conflict (409)\t%d\t%s", s.Conflicts, share(s.Conflicts, s.Requests))
+	p("  gave up\t%d\t(requests abandoned)", s.GaveUp)
+	p("runs started\t%d", s.RunsStarted)
+	p("  succeeded\t%d", s.RunsSucceeded)
+	p("  failed\t%d", s.RunsFailed)
+	p("  in progress at end\t%d", s.InProgress())
+	p("scheduled runs due\t%d", s.ScheduledDue)
+	p("  ran\t%d", s.ScheduledRun)
+	for _, reason := range []string{"on-demand", "run-in-progress", "throttled"} {
+		p("  skipped: %s\t%d", reason, s.ScheduledSkipped[reason])
+	}
+	p("freshness\t\t(time since the last successful run finished, time-weighted)")
+	p("  mean\t%s", roundDur(s.Freshness.Mean))
+	p("  p95\t%s", roundDur(s.Freshness.P95))
+	p("  max\t%s", roundDur(s.Freshness.Max))
+	p("\t")
+	p("assumptions\t")
+	for _, a := range r.Assumptions {
+		p("  %s\t%s", a.Key, a.Value)
+	}
+	return tw.Flush()
+}
+
+func share(n, of int) string {
+	if of == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(of))
+}
+
+func roundDur(d time.Duration) string { return policy.FormatDuration(d.Round(time.Second)) }
