@@ -1,0 +1,280 @@
+package scenarios
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Error is a bad scenario: where and what. Errors from a --set override name
+// the override instead of a line and column.
+type Error struct {
+	File      string
+	Line, Col int
+	Set       string // the --set argument the bad value came from
+	Msg       string
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.Set != "":
+		return fmt.Sprintf("%s: --set %s: %s", e.File, e.Set, e.Msg)
+	case e.Col == 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// A scalar is a type decoded from one YAML scalar.
+type scalar interface {
+	decodeScalar(n *node) error
+}
+
+// A validator is a struct that checks itself once decoded. A *fieldError it
+// returns is placed at the value of that field (a dotted path below the
+// struct, sequence items by index), or at the struct when the field is
+// absent.
+type validator interface {
+	validate() error
+}
+
+// A defaulter sets its defaults when the decoder allocates it, as for each
+// item of a list.
+type defaulter interface {
+	setDefaults()
+}
+
+type fieldError struct {
+	field string
+	msg   string
+}
+
+func (e *fieldError) Error() string { return e.field + ": " + e.msg }
+
+func errAt(field, format string, args ...any) error {
+	return &fieldError{field: field, msg: fmt.Sprintf(format, args...)}
+}
+
+// decoder maps YAML nodes onto Go values strictly: unknown or duplicate
+// keys, wrong kinds and bad scalars are errors at their line and column.
+type decoder struct {
+	file    string
+	origins map[*node]string // nodes that came from a --set override
+}
+
+func (d *decoder) errorf(n *node, path, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if path != "" {
+		msg = path + ": " + msg
+	}
+	if set, ok := d.origins[n]; ok {
+		return &Error{File: d.file, Set: set, Msg: msg}
+	}
+	return &Error{File: d.file, Line: n.line, Col: n.col, Msg: msg}
+}
+
+func join(path, name string) string {
+	if name == "" {
+		return path
+	}
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+var kindNames = map[nodeKind]string{sequenceNode: "a list", mappingNode: "a mapping", scalarNode: "a value"}
+
+func (d *decoder) decode(n *node, v reflect.Value, path string) error {
+	if s, ok := v.Addr().Interface().(scalar); ok {
+		if n.kind != scalarNode || n.tag == "!!null" {
+			return d.errorf(n, path, "expected a value, got %s", describe(n))
+		}
+		if err := s.decodeScalar(n); err != nil {
+			return d.errorf(n, path, "%v", err)
+		}
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+			if d, ok := v.Interface().(defaulter); ok {
+				d.setDefaults()
+			}
+		}
+		return d.decode(n, v.Elem(), path)
+	case reflect.Struct:
+		return d.decodeStruct(n, v, path)
+	case reflect.Slice:
+		if n.kind != sequenceNode {
+			return d.errorf(n, path, "expected a list, got %s", describe(n))
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.content), len(n.content))
+		for i, item := range n.content {
+			if err := d.decode(item, s.Index(i), join(path, strconv.Itoa(i))); err != nil {
+				return err
+			}
+		}
+		v.Set(s)
+		return nil
+	case reflect.Map:
+		if n.kind != mappingNode || v.Type().Key().Kind() != reflect.String {
+			return d.errorf(n, path, "expected a mapping, got %s", describe(n))
+		}
+		m := reflect.MakeMapWithSize(v.Type(), len(n.content)/2) // replaces, never merges with a default
+		for i := 0; i+1 < len(n.content); i += 2 {
+			key, val := n.content[i], n.content[i+1]
+			if key.kind != scalarNode {
+				return d.errorf(key, path, "expected a key, got %s", describe(key))
+			}
+			if m.MapIndex(reflect.ValueOf(key.value)).IsValid() {
+				return d.errorf(key, join(path, key.value), "set twice")
+			}
+			elem := reflect.New(v.Type().Elem()).Elem()
+			if err := d.decode(val, elem, join(path, key.value)); err != nil {
+				return err
+			}
+			m.SetMapIndex(reflect.ValueOf(key.value), elem)
+		}
+		v.Set(m)
+		return nil
+	case reflect.String:
+		if n.kind != scalarNode || n.tag == "!!null" {
+			return d.errorf(n, path, "expected a string, got %s", describe(n))
+		}
+		v.SetString(n.value)
+		return nil
+	case reflect.Int, reflect.Int64:
+		i, err := strconv.ParseInt(n.value, 0, 64)
+		if n.kind != scalarNode || n.tag != "!!int" || err != nil {
+			return d.errorf(n, path, "expected an integer, got %s", describe(n))
+		}
+		v.SetInt(i)
+		return nil
+	case reflect.Uint64:
+		u, err := strconv.ParseUint(n.value, 0, 64)
+		if n.kind != scalarNode || n.tag != "!!int" || err != nil {
+			return d.errorf(n, path, "expected a whole number >= 0, got %s", describe(n))
+		}
+		v.SetUint(u)
+		return nil
+	case reflect.Float64:
+		f, err := strconv.ParseFloat(n.value, 64)
+		if tag := n.tag; n.kind != scalarNode || (tag != "!!int" && tag != "!!float") || err != nil {
+			return d.errorf(n, path, "expected a number, got %s", describe(n))
+		}
+		v.SetFloat(f)
+		return nil
+	case reflect.Bool:
+		if n.kind != scalarNode || n.tag != "!!bool" {
+			return d.errorf(n, path, "expected true or false, got %s", describe(n))
+		}
+		v.SetBool(n.value == "true")
+		return nil
+	}
+	return d.errorf(n, path, "cannot decode into %s", v.Type())
+}
+
+func describe(n *node) string {
+	if n.kind == scalarNode {
+		if n.tag == "!!null" {
+			return "nothing"
+		}
+		return strconv.Quote(n.value)
+	}
+	return kindNames[n.kind]
+}
+
+type fieldInfo struct {
+	name  string
+	index int
+}
+
+func fieldsOf(t reflect.Type) []fieldInfo {
+	var fs []fieldInfo
+	for i := range t.NumField() {
+		tag := t.Field(i).Tag.Get("yaml")
+		if tag == "" || tag == "-" {
+			continue
+		}
+		fs = append(fs, fieldInfo{name: tag, index: i})
+	}
+	return fs
+}
+
+func (d *decoder) decodeStruct(n *node, v reflect.Value, path string) error {
+	if n.kind != mappingNode {
+		return d.errorf(n, path, "expected a mapping, got %s", describe(n))
+	}
+	fs := fieldsOf(v.Type())
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.content); i += 2 {
+		key, val := n.content[i], n.content[i+1]
+		if key.kind != scalarNode {
+			return d.errorf(key, path, "expected a field name, got %s", describe(key))
+		}
+		if key.value == "<<" {
+			return d.errorf(key, path, "merge keys (<<) are not supported")
+		}
+		j := slices.IndexFunc(fs, func(f fieldInfo) bool { return f.name == key.value })
+		if j < 0 {
+			names := make([]string, len(fs))
+			for k, f := range fs {
+				names[k] = f.name
+			}
+			where := path
+			if where == "" {
+				where = "the scenario"
+			}
+			return d.errorf(key, "", "unknown field %q in %s (known: %s)", key.value, where, strings.Join(names, ", "))
+		}
+		if seen[key.value] {
+			return d.errorf(key, join(path, key.value), "set twice")
+		}
+		seen[key.value] = true
+		if err := d.decode(val, v.Field(fs[j].index), join(path, key.value)); err != nil {
+			return err
+		}
+	}
+	if val, ok := v.Addr().Interface().(validator); ok {
+		if err := val.validate(); err != nil {
+			fe, ok := err.(*fieldError)
+			if !ok {
+				return d.errorf(n, path, "%v", err)
+			}
+			return d.errorf(lookup(n, fe.field), join(path, fe.field), "%s", fe.msg)
+		}
+	}
+	return nil
+}
+
+// lookup returns the node at a dotted path below n, or the deepest node of
+// the path that exists.
+func lookup(n *node, field string) *node {
+	if field == "" {
+		return n
+	}
+	for _, part := range strings.Split(field, ".") {
+		var next *node
+		switch n.kind {
+		case mappingNode:
+			for i := 0; i+1 < len(n.content); i += 2 {
+				if n.content[i].value == part {
+					next = n.content[i+1]
+				}
+			}
+		case sequenceNode:
+			if i, err := strconv.Atoi(part); err == nil && i >= 0 && i < len(n.content) {
+				next = n.content[i]
+			}
+		}
+		if next == nil {
+			return n
+		}
+		n = next
+	}
+	return n
+}

@@ -1,0 +1,128 @@
+package scenarios
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// Scenario is a loaded, valid scenario file.
+type Scenario struct {
+	Path string // the file it came from
+	File File
+}
+
+// Load reads and validates the scenario file at path, with overrides
+// applied in order. Each override is "path=value", the path dotted through
+// the file's fields (list items by index or by name, e.g.
+// clients.admin.arrivals.poisson.rate=2/h) and the value written as in
+// YAML.
+func Load(path string, overrides ...string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data, overrides...)
+}
+
+// Parse validates a scenario given as bytes; name is used in errors.
+func Parse(name string, data []byte, overrides ...string) (*Scenario, error) {
+	root, err := parseYAML(data)
+	if se, ok := err.(*syntaxError); ok {
+		return nil, &Error{File: name, Line: se.line, Col: se.col, Msg: se.msg}
+	}
+	if root == nil {
+		return nil, &Error{File: name, Line: 1, Col: 1, Msg: "the file is empty"}
+	}
+	d := &decoder{file: name, origins: map[*node]string{}}
+	if root.kind != mappingNode {
+		return nil, d.errorf(root, "", "a scenario must be a mapping of fields (name, start, horizon, service, clients, ...)")
+	}
+	for _, o := range overrides {
+		if err := d.override(root, o); err != nil {
+			return nil, err
+		}
+	}
+	f := Default()
+	if err := d.decode(root, reflect.ValueOf(&f).Elem(), ""); err != nil {
+		return nil, err
+	}
+	if f.Name == "" {
+		f.Name = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+	}
+	return &Scenario{Path: name, File: f}, nil
+}
+
+// override sets the node at a dotted path to a YAML value, creating
+// mappings on the way.
+func (d *decoder) override(root *node, arg string) error {
+	path, value, ok := strings.Cut(arg, "=")
+	if !ok || path == "" {
+		return &Error{File: d.file, Set: arg, Msg: "want path=value, e.g. service.throttle.limit=6"}
+	}
+	val, err := parseYAML([]byte(value))
+	if err != nil {
+		return &Error{File: d.file, Set: arg, Msg: "bad value: " + err.Error()}
+	}
+	if val == nil {
+		val = &node{kind: scalarNode, tag: "!!null"}
+	}
+	var mark func(n *node)
+	mark = func(n *node) {
+		d.origins[n] = arg
+		for _, c := range n.content {
+			mark(c)
+		}
+	}
+	mark(val)
+
+	parts := strings.Split(path, ".")
+	n := root
+	for i, part := range parts {
+		last := i == len(parts)-1
+		switch n.kind {
+		case mappingNode:
+			j := 0
+			for j < len(n.content) && n.content[j].value != part {
+				j += 2
+			}
+			if j >= len(n.content) {
+				key := &node{kind: scalarNode, tag: "!!str", value: part}
+				child := &node{kind: mappingNode}
+				d.origins[key], d.origins[child] = arg, arg
+				n.content = append(n.content, key, child)
+			}
+			if last {
+				n.content[j+1] = val
+				return nil
+			}
+			n = n.content[j+1]
+		case sequenceNode:
+			idx := -1
+			if k, err := strconv.Atoi(part); err == nil {
+				idx = k
+			} else {
+				for k, item := range n.content {
+					if name := lookup(item, "name"); name != item && name.value == part {
+						idx = k
+					}
+				}
+			}
+			if idx < 0 || idx >= len(n.content) {
+				return &Error{File: d.file, Set: arg, Msg: fmt.Sprintf("%s: no item %q in the list (give an index from 0 to %d, or a name)",
+					strings.Join(parts[:i], "."), part, len(n.content)-1)}
+			}
+			if last {
+				n.content[idx] = val
+				return nil
+			}
+			n = n.content[idx]
+		default:
+			return &Error{File: d.file, Set: arg, Msg: fmt.Sprintf("%s is a single value, it has no field %q", strings.Join(parts[:i], "."), part)}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,221 @@
+package scenarios
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"runsim/policy"
+	"runsim/sim"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+func shipped(t *testing.T) []string {
+	files, err := filepath.Glob("*.yaml")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(files), 5)
+	return files
+}
+
+func trace(t *testing.T, s *Scenario) []byte {
+	var buf bytes.Buffer
+	w := sim.NewTraceWriter(&buf, sim.TraceText)
+	_, err := sim.Run(s.Config(), w)
+	require.NoError(t, err)
+	require.NoError(t, w.Flush())
+	return buf.Bytes()
+}
+
+func TestShippedScenariosLoadAndRun(t *testing.T) {
+	for _, f := range shipped(t) {
+		t.Run(f, func(t *testing.T) {
+			s, err := Load(f)
+			require.NoError(t, err)
+			assert.NotEmpty(t, s.File.Description, "a shipped scenario says what it shows")
+			assert.NotEmpty(t, trace(t, s))
+			assert.NotEmpty(t, s.Assumptions())
+		})
+	}
+}
+
+// TestGoldenTrace pins the trace of documented.yaml; rewrite it with
+// go test ./scenarios -update after a deliberate change.
+func TestGoldenTrace(t *testing.T) {
+	s, err := Load("documented.yaml")
+	require.NoError(t, err)
+	got := trace(t, s)
+	golden := filepath.Join("testdata", "documented.trace")
+	if *update {
+		require.NoError(t, os.WriteFile(golden, got, 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "run go test ./scenarios -update to create it")
+	assert.Equal(t, string(want), string(got), "the trace of documented.yaml changed; if deliberate, run go test ./scenarios -update")
+}
+
+func TestDocumentedScenarioMeansTheDocumentedRules(t *testing.T) {
+	s, err := Load("documented.yaml")
+	require.NoError(t, err)
+	d, err := Parse("defaults.yaml", []byte("start: 2025-01-06T00:00:00Z\nhorizon: 14d\nservice: {schedule: {anchor: 2025-01-06T02:00:00Z}}\nclients: [{name: admin, arrivals: {poisson: {rate: 3/d}}, on_throttle: {retry: after-retry-after}, on_conflict: {retry: after-delay, delay: 30m}}]\n"))
+	require.NoError(t, err)
+	assert.Equal(t, s.File.Service, d.File.Service, "documented.yaml spells out the defaults")
+	cfg := s.Config()
+	assert.Equal(t, policy.Every{Period: 12 * time.Hour, Anchor: time.Date(2025, 1, 6, 2, 0, 0, 0, time.UTC)}, cfg.Schedule)
+	assert.Equal(t, policy.NextWithin{Lookahead: 10 * time.Hour}, cfg.Skip)
+	th, err := cfg.NewThrottle()
+	require.NoError(t, err)
+	assert.Equal(t, 5, th.(*policy.SlidingLog).Limit)
+	assert.Equal(t, policy.Overlap{}, cfg.Overlap)
+}
+
+func TestOverrides(t *testing.T) {
+	s, err := Load("documented.yaml",
+		"service.throttle.limit=6", "seed=42", "clients.admin.arrivals={poisson: {rate: 2/h}}", "clients.0.on_conflict.delay=45m",
+		"service.skip={kind: none}")
+	require.NoError(t, err)
+	assert.Equal(t, 6, s.File.Service.Throttle.Limit)
+	assert.Equal(t, uint64(42), s.File.Seed)
+	assert.Equal(t, Rate(2), s.File.Clients[0].Arrivals.Poisson.Rate)
+	assert.Equal(t, Duration(45*time.Minute), s.File.Clients[0].OnConflict.Delay)
+	assert.Nil(t, s.Config().Skip)
+
+	s, err = Load("burst.yaml", "service.throttle.window=6h") // creates the missing throttle mapping
+	require.NoError(t, err)
+	assert.Equal(t, Duration(6*time.Hour), s.File.Service.Throttle.Window)
+	assert.Equal(t, 5, s.File.Service.Throttle.Limit, "the other throttle fields keep their defaults")
+}
+
+func TestBadOverrides(t *testing.T) {
+	tests := []struct{ set, want string }{
+		{"service.throttle.limit=0", "documented.yaml: --set service.throttle.limit=0: service.throttle.limit: must be at least 1, got 0"},
+		{"service.throttle.limt=6", `documented.yaml: --set service.throttle.limt=6: unknown field "limt" in service.throttle (known: kind, limit, window, counts, scheduled)`},
+		{"service.throttle.limit=six", `documented.yaml: --set service.throttle.limit=six: service.throttle.limit: expected an integer, got "six"`},
+		{"clients.bob.name=x", `documented.yaml: --set clients.bob.name=x: clients: no item "bob" in the list (give an index from 0 to 0, or a name)`},
+		{"seed.x=1", `documented.yaml: --set seed.x=1: seed is a single value, it has no field "x"`},
+		{"nothing", "documented.yaml: --set nothing: want path=value, e.g. service.throttle.limit=6"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.set, func(t *testing.T) {
+			_, err := Load("documented.yaml", tc.set)
+			assert.EqualError(t, err, tc.want)
+		})
+	}
+}
+
+const good = `name: t
+start: 2025-01-06T00:00:00Z
+horizon: 2d
+service:
+  throttle: {limit: 5, window: 12h}
+  run:
+    duration: {dist: lognormal, median: 110m, sigma: 0.3}
+    outcomes: {completed: 0.95, failed: 0.05}
+clients:
+  - name: admin
+    arrivals: {poisson: {rate: 0.5/h}}
+`
+
+// TestBadScenarios holds one case per class of bad input. Each names the
+// text the error must point at; the test finds that text's line and column
+// in the YAML itself, so positions are checked independently.
+func TestBadScenarios(t *testing.T) {
+	tests := []struct {
+		class, yaml, at, msg string
+	}{
+		{"unknown key", "name: t\nstart: 2025-01-06T00:00:00Z\nhorizon: 2d\nsevrice: {}\n", "sevrice", `unknown field "sevrice" in the scenario (known: name, description, start, horizon, seed, service, clients)`},
+		{"unknown nested key", replace(good, "window: 12h", "windw: 12h"), "windw", `unknown field "windw" in service.throttle (known: kind, limit, window, counts, scheduled)`},
+		{"bad duration", replace(good, "window: 12h", "window: 12 hours"), "12 hours", `service.throttle.window: bad duration "12 hours": want a number and a unit (ms, s, m, h, d, w, y), e.g. 90m, 12h, 14d or 1h30m`},
+		{"duration without unit", replace(good, "horizon: 2d", "horizon: 14"), "14", `horizon: bad duration "14": want a number and a unit (ms, s, m, h, d, w, y), e.g. 90m, 12h, 14d or 1h30m`},
+		{"negative duration", replace(good, "median: 110m", "median: -110m"), "-110m", `service.run.duration.median: bad duration "-110m": must not be negative`},
+		{"bad rate", replace(good, "rate: 0.5/h", "rate: often"), "often", `clients.0.arrivals.poisson.rate: bad rate "often": want NUMBER/UNIT, e.g. 0.5/h, 3/d or 2/30m`},
+		{"negative rate", replace(good, "rate: 0.5/h", "rate: -0.5/h"), "-0.5/h", `clients.0.arrivals.poisson.rate: rate "-0.5/h" must be positive`},
+		{"zero limit", replace(good, "limit: 5", "limit: 0"), "0,", `service.throttle.limit: must be at least 1, got 0`},
+		{"zero window", replace(good, "window: 12h", "window: 0s"), "0s", `service.throttle.window: must be at least 1s, got 0s`},
+		{"probabilities that do not sum to 1", replace(good, "failed: 0.05", "failed: 0.1"), "{completed", `service.run.outcomes: probabilities must sum to 1, they sum to 1.05`},
+		{"probability out of range", replace(good, "completed: 0.95, failed: 0.05", "completed: 1.5, failed: -0.5"), "1.5", `service.run.outcomes.completed: probability must be between 0 and 1, got 1.5`},
+		{"unknown run status", replace(good, "failed: 0.05", "crashed: 0.05"), "0.05", `service.run.outcomes.crashed: unknown run status "crashed" (known: completed, completedWithErrors, completedWithWarnings, failed)`},
+		{"horizon over 1000 years", replace(good, "horizon: 2d", "horizon: 1001y"), "1001y", `horizon: horizon "1001y" is longer than the limit of 1000y`},
+		{"zero horizon", replace(good, "horizon: 2d", "horizon: 0"), "0\n", `horizon: must be positive`},
+		{"missing start", replace(good, "start: 2025-01-06T00:00:00Z\n", ""), "name", `start: missing: say when the simulation starts, e.g. start: 2025-01-06T00:00:00Z`},
+		{"bad time", replace(good, "2025-01-06T00:00:00Z", "Jan 6"), "Jan 6", `start: bad time "Jan 6": want RFC 3339, e.g. 2025-01-06T02:00:00Z`},
+		{"wrong kind of value", replace(good, "limit: 5", "limit: [5]"), "[5]", `service.throttle.limit: expected an integer, got a list`},
+		{"unknown policy name", replace(good, "throttle: {", "throttle: {kind: leaky, "), "leaky", `service.throttle.kind: unknown kind "leaky" (known: sliding, none)`},
+		{"two arrival processes", replace(good, "{poisson: {rate: 0.5/h}}", "{poisson: {rate: 0.5/h}, at: [1h]}"), "{poisson", `clients.0.arrivals: give exactly one of at, periodic or poisson`},
+		{"field set twice", replace(good, "limit: 5,", "limit: 5, limit: 6,"), "limit: 6", `mapping key "limit" already defined at [5:14]`},
+		{"client named twice", good + "  - name: admin\n    arrivals: {at: [1h]}\n", "admin\n    arrivals: {at", `clients.1.name: client "admin" is named twice`},
+		{"zero max attempts", replace(good, "{poisson: {rate: 0.5/h}}", "{poisson: {rate: 0.5/h}}\n    on_throttle: {retry: after-retry-after, max_attempts: 0}"), "0}", `clients.0.on_throttle.max_attempts: must be at least 1 (the first attempt counts), got 0`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.class, func(t *testing.T) {
+			line, col := positionOf(t, tc.yaml, tc.at)
+			_, err := Parse("bad.yaml", []byte(tc.yaml))
+			require.Error(t, err)
+			assert.Equal(t, fmt.Sprintf("bad.yaml:%d:%d: %s", line, col, tc.msg), err.Error())
+			var e *Error
+			assert.ErrorAs(t, err, &e)
+		})
+	}
+	_, err := Parse("good.yaml", []byte(good))
+	require.NoError(t, err, "the base of the bad cases is good")
+}
+
+// positionOf is the 1-based line and column of the first occurrence of at.
+func positionOf(t *testing.T, text, at string) (int, int) {
+	i := strings.Index(text, at)
+	require.GreaterOrEqual(t, i, 0, "%q not in the YAML", at)
+	line := strings.Count(text[:i], "\n") + 1
+	return line, i - strings.LastIndex(text[:i], "\n")
+}
+
+func TestBadYAML(t *testing.T) {
+	_, err := Parse("bad.yaml", []byte("name: t\nclients: [unclosed\n"))
+	assert.EqualError(t, err, "bad.yaml:2:10: sequence end token ']' not found")
+	_, err = Parse("empty.yaml", nil)
+	assert.EqualError(t, err, "empty.yaml:1:1: the file is empty")
+	_, err = Parse("list.yaml", []byte("- a\n"))
+	assert.EqualError(t, err, "list.yaml:1:1: a scenario must be a mapping of fields (name, start, horizon, service, clients, ...)")
+	_, err = Parse("two.yaml", []byte(good+"---\nname: u\n"))
+	assert.EqualError(t, err, "two.yaml:12:1: one scenario per file: a second YAML document starts here")
+}
+
+func replace(s, old, new string) string {
+	out := bytes.Replace([]byte(s), []byte(old), []byte(new), 1)
+	if bytes.Equal(out, []byte(s)) {
+		panic("replace: " + old + " not found")
+	}
+	return string(out)
+}
+
+func TestValues(t *testing.T) {
+	for in, want := range map[string]int64{"12h": 12 * 3600e3, "14d": 14 * 86400e3, "90m": 90 * 60e3, "1h30m": 90 * 60e3, "1.5h": 90 * 60e3, "250ms": 250, "2w": 14 * 86400e3, "0": 0} {
+		got, err := parseMillis(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "h", "12", "12x", "1h-5m", "-3h", "12 h", "1e400h"} {
+		_, err := parseMillis(bad)
+		assert.Error(t, err, bad)
+	}
+	s, err := Parse("r.yaml", []byte(replace(good, "rate: 0.5/h", "rate: 3/d")))
+	require.NoError(t, err)
+	assert.Equal(t, Rate(0.125), s.File.Clients[0].Arrivals.Poisson.Rate)
+	s, err = Parse("r.yaml", []byte(replace(good, "rate: 0.5/h", "rate: 2/30m")))
+	require.NoError(t, err)
+	assert.Equal(t, Rate(4), s.File.Clients[0].Arrivals.Poisson.Rate)
+}
+
+func TestThousandYearHorizon(t *testing.T) {
+	s, err := Parse("long.yaml", []byte(replace(good, "horizon: 2d", "horizon: 1000y")))
+	require.NoError(t, err)
+	cfg := s.Config()
+	assert.Equal(t, time.Date(3024, 5, 9, 0, 0, 0, 0, time.UTC), cfg.End, "1000y is 365000 days")
+}
