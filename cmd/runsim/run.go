@@ -1,0 +1,156 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"runsim/reports"
+	"runsim/scenarios"
+	"runsim/sim"
+)
+
+const runUsage = `usage: runsim run FILE [flags]
+
+Simulates the scenario in FILE from its start to its horizon and prints a
+summary: requests and their answers (202 accepted, 429 throttled,
+409 conflict), retries and requests given up, runs started, succeeded and
+failed, scheduled runs due, run and skipped (by reason), and the freshness
+of the data (time since the last successful run finished: time-weighted
+mean, p95 and max). The policy settings in force are printed with it as
+"assumptions".
+
+flags:
+  --format text|json   output format (default text). json prints one object
+                       with snake_case fields and durations in seconds.
+  --trace PATH         also write every event, one per line, to PATH: .csv,
+                       .jsonl, or text for .trace, .txt and .log. The file is
+                       written whole or not at all.
+  --seed N             use seed N instead of the scenario's seed.
+  --set path=value     override a scenario field, e.g.
+                       --set service.throttle.limit=6 or
+                       --set clients.admin.arrivals.poisson.rate=2/h
+                       (repeatable; list items by index or by name).
+
+example:
+  runsim run scenarios/documented.yaml --format json --trace out/documented.csv
+`
+
+func runCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	format := fs.String("format", "text", "")
+	tracePath := fs.String("trace", "", "")
+	seed := fs.String("seed", "", "")
+	var sets multi
+	fs.Var(&sets, "set", "")
+	files, code, ok := parseFlags(fs, runUsage, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	fail := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "runsim run: "+format+"\n", args...)
+		return exitBadInput
+	}
+	if len(files) != 1 {
+		return fail("want one scenario file, got %d; see runsim help run", len(files))
+	}
+	if *format != "text" && *format != "json" {
+		return fail("--format must be text or json, got %q", *format)
+	}
+	var traceFormat sim.TraceFormat
+	if *tracePath != "" {
+		f, err := sim.TraceFormatFor(*tracePath)
+		if err != nil {
+			return fail("--trace: %v", err)
+		}
+		traceFormat = f
+	}
+	s, err := scenarios.Load(files[0], sets...)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if *seed != "" {
+		n, err := strconv.ParseUint(*seed, 10, 64)
+		if err != nil {
+			return fail("--seed must be a whole number >= 0, got %q", *seed)
+		}
+		s.File.Seed = n
+	}
+	cfg := s.Config()
+	collector := reports.NewCollector(cfg.Start, cfg.End)
+	observers := []sim.Observer{collector}
+
+	var trace *atomicFile
+	var traceWriter *sim.TraceWriter
+	if *tracePath != "" {
+		if trace, err = createAtomic(*tracePath); err != nil {
+			return fail("--trace: %v", err)
+		}
+		defer trace.abort() // a no-op once committed
+		traceWriter = sim.NewTraceWriter(trace, traceFormat)
+		observers = append(observers, traceWriter)
+	}
+	if _, err := sim.Run(cfg, observers...); err != nil {
+		return fail("%s: %v", files[0], err)
+	}
+	if trace != nil {
+		if err := traceWriter.Flush(); err != nil {
+			return fail("--trace: %v", err)
+		}
+		if err := trace.commit(); err != nil {
+			return fail("--trace: %v", err)
+		}
+	}
+	report := reports.RunReport{Scenario: s.File.Name, File: files[0], Seed: s.File.Seed, Summary: collector.Summary()}
+	for _, a := range s.Assumptions() {
+		report.Assumptions = append(report.Assumptions, reports.Assumption{Key: a.Key, Value: a.Value})
+	}
+	if *format == "json" {
+		err = report.WriteJSON(stdout)
+	} else {
+		err = report.WriteText(stdout)
+	}
+	if err != nil {
+		return fail("writing the summary: %v", err)
+	}
+	return exitOK
+}
+
+// atomicFile is written beside its destination and renamed over it only
+// when complete, so a failed run never leaves a partial file or spoils an
+// older one.
+type atomicFile struct {
+	*os.File
+	dest string
+	done bool
+}
+
+func createAtomic(dest string) (*atomicFile, error) {
+	f, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*.tmp")
+	if err != nil {
+		return nil, err
+	}
+	return &atomicFile{File: f, dest: dest}, nil
+}
+
+func (a *atomicFile) commit() error {
+	if err := a.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(a.Name(), a.dest); err != nil {
+		os.Remove(a.Name())
+		return err
+	}
+	a.done = true
+	return nil
+}
+
+func (a *atomicFile) abort() {
+	if !a.done {
+		a.Close()
+		os.Remove(a.Name())
+	}
+}
