@@ -3,8 +3,8 @@ module runsim
 go 1.26.8
 
 require (
-	github.com/goccy/go-yaml v1.19.2
 	github.com/stretchr/testify v1.12.1
+	go.yaml.in/yaml/v4 v4.0.0
 	gonum.org/v1/gonum v0.17.0
 )
 

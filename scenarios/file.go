@@ -157,6 +157,18 @@ func (f *File) validate() error {
 			return errAt(fmt.Sprintf("clients.%d.name", i), "client %q is named twice", c.Name)
 		}
 		names[c.Name] = true
+		var prev time.Time
+		for j, m := range c.Arrivals.At {
+			t := m.At(f.Start.Time)
+			field := fmt.Sprintf("clients.%d.arrivals.at.%d", i, j)
+			if t.Before(f.Start.Time) {
+				return errAt(field, "%s is before the start (%s)", t.Format(time.RFC3339Nano), f.Start.Format(time.RFC3339))
+			}
+			if t.Before(prev) {
+				return errAt(field, "times must be in increasing order: %s comes after %s", t.Format(time.RFC3339Nano), prev.Format(time.RFC3339Nano))
+			}
+			prev = t
+		}
 	}
 	return nil
 }

@@ -150,8 +150,11 @@ func TestBadScenarios(t *testing.T) {
 		{"wrong kind of value", replace(good, "limit: 5", "limit: [5]"), "[5]", `service.throttle.limit: expected an integer, got a list`},
 		{"unknown policy name", replace(good, "throttle: {", "throttle: {kind: leaky, "), "leaky", `service.throttle.kind: unknown kind "leaky" (known: sliding, none)`},
 		{"two arrival processes", replace(good, "{poisson: {rate: 0.5/h}}", "{poisson: {rate: 0.5/h}, at: [1h]}"), "{poisson", `clients.0.arrivals: give exactly one of at, periodic or poisson`},
-		{"field set twice", replace(good, "limit: 5,", "limit: 5, limit: 6,"), "limit: 6", `mapping key "limit" already defined at [5:14]`},
+		{"field set twice", replace(good, "limit: 5,", "limit: 5, limit: 6,"), "limit: 6", `service.throttle.limit: set twice`},
 		{"client named twice", good + "  - name: admin\n    arrivals: {at: [1h]}\n", "admin\n    arrivals: {at", `clients.1.name: client "admin" is named twice`},
+		{"explicit times out of order", replace(good, "{poisson: {rate: 0.5/h}}", "{at: [2h, 1h]}"), "1h]", `clients.0.arrivals.at.1: times must be in increasing order: 2025-01-06T01:00:00Z comes after 2025-01-06T02:00:00Z`},
+		{"timestamps in a flow list in a flow mapping", replace(good, "{poisson: {rate: 0.5/h}}", "{at: [1h, 2025-01-06T00:30:00Z]}"), "2025-01-06T00:30", `clients.0.arrivals.at.1: times must be in increasing order: 2025-01-06T00:30:00Z comes after 2025-01-06T01:00:00Z`},
+		{"explicit time before the start", replace(good, "{poisson: {rate: 0.5/h}}", "{at: [2025-01-05T00:00:00Z]}"), "2025-01-05", `clients.0.arrivals.at.0: 2025-01-05T00:00:00Z is before the start (2025-01-06T00:00:00Z)`},
 		{"zero max attempts", replace(good, "{poisson: {rate: 0.5/h}}", "{poisson: {rate: 0.5/h}}\n    on_throttle: {retry: after-retry-after, max_attempts: 0}"), "0}", `clients.0.on_throttle.max_attempts: must be at least 1 (the first attempt counts), got 0`},
 	}
 	for _, tc := range tests {
@@ -178,7 +181,7 @@ func positionOf(t *testing.T, text, at string) (int, int) {
 
 func TestBadYAML(t *testing.T) {
 	_, err := Parse("bad.yaml", []byte("name: t\nclients: [unclosed\n"))
-	assert.EqualError(t, err, "bad.yaml:2:10: sequence end token ']' not found")
+	assert.EqualError(t, err, "bad.yaml:3:1: did not find expected ',' or ']' (while parsing a flow sequence at 2:10)")
 	_, err = Parse("empty.yaml", nil)
 	assert.EqualError(t, err, "empty.yaml:1:1: the file is empty")
 	_, err = Parse("list.yaml", []byte("- a\n"))
