@@ -21,6 +21,8 @@ func (e *Error) Error() string {
 	switch {
 	case e.Set != "":
 		return fmt.Sprintf("%s: --set %s: %s", e.File, e.Set, e.Msg)
+	case e.Line == 0:
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
 	case e.Col == 0:
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	}
@@ -277,4 +279,36 @@ func lookup(n *node, field string) *node {
 		n = next
 	}
 	return n
+}
+
+// validateTree runs the validators of a value built in Go, innermost first,
+// as decoding a file would.
+func (d *decoder) validateTree(v reflect.Value, path string) error {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			return d.validateTree(v.Elem(), path)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			if err := d.validateTree(v.Index(i), join(path, strconv.Itoa(i))); err != nil {
+				return err
+			}
+		}
+	case reflect.Struct:
+		for _, f := range fieldsOf(v.Type()) {
+			if err := d.validateTree(v.Field(f.index), join(path, f.name)); err != nil {
+				return err
+			}
+		}
+		if val, ok := v.Addr().Interface().(validator); ok {
+			if err := val.validate(); err != nil {
+				if fe, ok := err.(*fieldError); ok {
+					return &Error{File: d.file, Msg: join(path, fe.field) + ": " + fe.msg}
+				}
+				return &Error{File: d.file, Msg: path + ": " + err.Error()}
+			}
+		}
+	}
+	return nil
 }

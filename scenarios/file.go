@@ -14,13 +14,17 @@ import (
 // File is a scenario file. Fields left out take the documented defaults
 // (see Default).
 type File struct {
-	Name        string    `yaml:"name"`
-	Description string    `yaml:"description"`
-	Start       *Instant  `yaml:"start"`
-	Horizon     *Horizon  `yaml:"horizon"`
-	Seed        uint64    `yaml:"seed"`
-	Service     Service   `yaml:"service"`
-	Clients     []*Client `yaml:"clients"`
+	Name        string   `yaml:"name"`
+	Description string   `yaml:"description"`
+	Start       *Instant `yaml:"start"`
+	Horizon     *Horizon `yaml:"horizon"`
+	Seed        uint64   `yaml:"seed"`
+	// Replications is how many independent runs runsim check makes, the
+	// first with Seed, the others with seeds derived from it.
+	Replications int            `yaml:"replications"`
+	Service      Service        `yaml:"service"`
+	Clients      []*Client      `yaml:"clients"`
+	Expect       []*Expectation `yaml:"expect"`
 }
 
 // Service holds the policies of the simulated service.
@@ -120,7 +124,8 @@ type Retry struct {
 // that complete 95% of the time. Start and horizon have no default.
 func Default() File {
 	return File{
-		Seed: 1,
+		Seed:         1,
+		Replications: 1,
 		Service: Service{
 			Schedule: Schedule{Kind: "every", Every: Duration(12 * time.Hour)},
 			Throttle: Throttle{Kind: "sliding", Limit: 5, Window: Duration(12 * time.Hour), Counts: "successful", Scheduled: "throttled"},
@@ -151,6 +156,12 @@ func (f *File) validate() error {
 	if *f.Horizon <= 0 {
 		return errAt("horizon", "must be positive")
 	}
+	if *f.Horizon > MaxHorizon {
+		return errAt("horizon", "longer than the limit of 1000y")
+	}
+	if f.Replications < 1 || f.Replications > 100_000 {
+		return errAt("replications", "must be between 1 and 100000, got %d", f.Replications)
+	}
 	names := map[string]bool{}
 	for i, c := range f.Clients {
 		if names[c.Name] {
@@ -170,7 +181,7 @@ func (f *File) validate() error {
 			prev = t
 		}
 	}
-	return nil
+	return f.checkExpectations()
 }
 
 func (s *Schedule) validate() error {

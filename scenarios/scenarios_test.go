@@ -131,7 +131,7 @@ func TestBadScenarios(t *testing.T) {
 	tests := []struct {
 		class, yaml, at, msg string
 	}{
-		{"unknown key", "name: t\nstart: 2025-01-06T00:00:00Z\nhorizon: 2d\nsevrice: {}\n", "sevrice", `unknown field "sevrice" in the scenario (known: name, description, start, horizon, seed, service, clients)`},
+		{"unknown key", "name: t\nstart: 2025-01-06T00:00:00Z\nhorizon: 2d\nsevrice: {}\n", "sevrice", `unknown field "sevrice" in the scenario (known: name, description, start, horizon, seed, replications, service, clients, expect)`},
 		{"unknown nested key", replace(good, "window: 12h", "windw: 12h"), "windw", `unknown field "windw" in service.throttle (known: kind, limit, window, counts, scheduled)`},
 		{"bad duration", replace(good, "window: 12h", "window: 12 hours"), "12 hours", `service.throttle.window: bad duration "12 hours": want a number and a unit (ms, s, m, h, d, w, y), e.g. 90m, 12h, 14d or 1h30m`},
 		{"duration without unit", replace(good, "horizon: 2d", "horizon: 14"), "14", `horizon: bad duration "14": want a number and a unit (ms, s, m, h, d, w, y), e.g. 90m, 12h, 14d or 1h30m`},
@@ -221,4 +221,56 @@ func TestThousandYearHorizon(t *testing.T) {
 	require.NoError(t, err)
 	cfg := s.Config()
 	assert.Equal(t, time.Date(3024, 5, 9, 0, 0, 0, 0, time.UTC), cfg.End, "1000y is 365000 days")
+}
+
+func TestBuildInGo(t *testing.T) {
+	f := Default()
+	f.Name = "built"
+	start := Instant{time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)}
+	horizon := Horizon(24 * 3600 * 1000)
+	f.Start, f.Horizon = &start, &horizon
+	c := &Client{Name: "admin", Arrivals: Arrivals{At: []Moment{{Offset: 5 * time.Hour}}}}
+	c.setDefaults()
+	f.Clients = []*Client{c}
+	f.Expect = []*Expectation{{Name: "one accepted", Count: "accepted", Eq: ptr(Bound(1))}}
+	s, err := Build(f)
+	require.NoError(t, err)
+	assert.Equal(t, "built", s.File.Name)
+	assert.Len(t, s.Config().Clients, 1)
+
+	f.Expect = []*Expectation{{Name: "bad", Count: "approved", Eq: ptr(Bound(1))}}
+	_, err = Build(f)
+	assert.EqualError(t, err, `(built in Go): expect.0.count: unknown event kind "approved" (known: request-arrived, accepted, throttled, conflict, run-started, run-finished, scheduled-due, scheduled-skipped, operation-changed, retry-scheduled, gave-up)`)
+	f.Expect = nil
+	f.Service.Throttle.Limit = 0
+	_, err = Build(f)
+	assert.EqualError(t, err, "(built in Go): service.throttle.limit: must be at least 1, got 0")
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestBadExpectations(t *testing.T) {
+	tests := []struct{ class, exp, at, msg string }{
+		{"no kind", "{name: x, eq: 1}", "{name: x, eq", "expect.0: give exactly one of count, request, scheduled, none, invariant or metric"},
+		{"two kinds", "{name: x, count: accepted, none: accepted, eq: 1}", "{name: x, count", "expect.0: give exactly one of count, request, scheduled, none, invariant or metric"},
+		{"no name", "{count: accepted, eq: 1}", "{count", "expect.0.name: every expectation needs a readable name"},
+		{"unknown invariant", "{name: x, invariant: always-fine}", "always-fine", `expect.0.invariant: unknown invariant "always-fine" (known: one-operation, operations-in-order, skip-lookahead, throttle-window)`},
+		{"unknown metric", "{name: x, metric: happiness, max: 1}", "happiness", `expect.0.metric: unknown metric "happiness" (known: freshness_mean, freshness_p95, freshness_max, throttled_fraction, conflict_fraction, accepted_fraction, requests, accepted, throttled, conflicts, retries, gave_up, runs_started, runs_succeeded, runs_failed, scheduled_run, scheduled_skipped)`},
+		{"count without bound", "{name: x, count: accepted}", "{name: x, count", "expect.0: a count needs eq, min or max"},
+		{"bad bound", "{name: x, metric: freshness_p95, max: soon}", "soon", `expect.0.max: bad bound "soon": want a number, a duration (13h) or a percentage (5%)`},
+		{"min above max", "{name: x, count: accepted, min: 3, max: 2}", "3,", "expect.0.min: min (3) is above max (2)"},
+		{"none without span", "{name: x, none: accepted, from: 1h}", "{name: x, none", "expect.0: none needs from and to"},
+		{"span backwards", "{name: x, none: accepted, from: 2h, to: 1h}", "1h}", "expect.0.to: must be after from"},
+		{"retry-after on an accepted answer", "{name: x, request: 1h, answer: accepted, retry_after: 1h}", "1h}", "expect.0.retry_after: only a throttled answer has a Retry-After"},
+		{"two expectations with one name", "{name: x, count: accepted, eq: 1}\n  - {name: x, count: accepted, eq: 1}", "x, count: accepted, eq: 1}\n", `expect.1.name: two expectations are named "x"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.class, func(t *testing.T) {
+			yaml := good + "expect:\n  - " + tc.exp + "\n"
+			k := strings.LastIndex(yaml, tc.at) // the token is in the expectations, after good
+			line, col := strings.Count(yaml[:k], "\n")+1, k-strings.LastIndex(yaml[:k], "\n")
+			_, err := Parse("bad.yaml", []byte(yaml))
+			assert.EqualError(t, err, fmt.Sprintf("bad.yaml:%d:%d: %s", line, col, tc.msg))
+		})
+	}
 }

@@ -25,6 +25,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"run", "simulate a scenario and print its summary", runUsage, runCmd},
+		{"check", "run scenarios and their expectations and golden traces", checkUsage, checkCmd},
 		{"validate", "check scenario files without running them", validateUsage, validateCmd},
 		{"help", "explain runsim or one of its commands", "usage: runsim help [COMMAND]\n", helpCmd},
 	}

@@ -1,0 +1,274 @@
+package check
+
+import (
+	"bytes"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"runsim/scenarios"
+)
+
+// base: five hourly starts accepted, the sixth at 5h throttled for 7h and
+// retried at 12h; no schedule; 10 minute runs that complete.
+const base = `name: base
+start: 2025-01-06T00:00:00Z
+horizon: 1d
+service:
+  schedule: {kind: none}
+  run:
+    duration: {dist: constant, value: 10m}
+    outcomes: {completed: 1}
+clients:
+  - name: admin
+    arrivals: {at: [0s, 1h, 2h, 3h, 4h, 5h]}
+    on_throttle: {retry: after-retry-after, max_attempts: 2}
+expect:
+`
+
+// scheduled: runs at 02:00 and 14:00, a request at 04:00 skips 14:00.
+const scheduled = `name: sched
+start: 2025-01-06T00:00:00Z
+horizon: 1d
+service:
+  schedule: {every: 12h, anchor: 2025-01-06T02:00:00Z}
+  run:
+    duration: {dist: constant, value: 1h}
+    outcomes: {completed: 1}
+clients:
+  - name: admin
+    arrivals: {at: [4h]}
+expect:
+`
+
+func runYAML(t *testing.T, yaml string) *Result {
+	t.Helper()
+	s, err := scenarios.Parse("t.yaml", []byte(yaml))
+	require.NoError(t, err)
+	res, err := Run(s, Options{})
+	require.NoError(t, err)
+	return res
+}
+
+func TestExpectationKinds(t *testing.T) {
+	tests := []struct {
+		name, base, pass, fail string
+	}{
+		{"count eq", base, "{name: x, count: accepted, eq: 6}", "{name: x, count: accepted, eq: 5}"},
+		{"count max", base, "{name: x, count: throttled, max: 1}", "{name: x, count: request-arrived, max: 6}"},
+		{"count min with filter", base, "{name: x, count: request-arrived, client: admin, attempt: 2, min: 1}", "{name: x, count: request-arrived, attempt: 2, min: 2}"},
+		{"count by status", base, "{name: x, count: operation-changed, status: succeeded, eq: 6}", "{name: x, count: run-finished, status: failed, min: 1}"},
+		{"request answer", base, "{name: x, request: 5h, answer: throttled, retry_after: 7h}", "{name: x, request: 5h, answer: throttled, retry_after: 6h}"},
+		{"request accepted", base, "{name: x, request: 12h, attempt: 2, answer: accepted}", "{name: x, request: 12h, answer: conflict}"},
+		{"request that never came", base, "{name: x, request: 4h, answer: accepted}", "{name: x, request: 4h30m, answer: accepted}"},
+		{"scheduled skipped", scheduled, "{name: x, scheduled: 14h, outcome: skipped, reason: on-demand, cause: 4h}", "{name: x, scheduled: 14h, outcome: skipped, reason: on-demand, cause: 3h}"},
+		{"scheduled ran", scheduled, "{name: x, scheduled: 2h, outcome: ran}", "{name: x, scheduled: 14h, outcome: ran}"},
+		{"scheduled not due", scheduled, "{name: x, scheduled: 2025-01-06T02:00:00Z, outcome: ran}", "{name: x, scheduled: 3h, outcome: ran}"},
+		{"none in a span", base, "{name: x, none: run-started, from: 5h, to: 12h}", "{name: x, none: run-started, from: 5h, to: 12h1s}"},
+		{"invariant throttle-window", base, "{name: x, invariant: throttle-window}", ""},
+		{"invariant skip-lookahead", scheduled, "{name: x, invariant: skip-lookahead}", ""},
+		{"invariant one-operation", base, "{name: x, invariant: one-operation}", ""},
+		{"invariant operations-in-order", base, "{name: x, invariant: operations-in-order}", ""},
+		{"metric max", scheduled, "{name: x, metric: freshness_max, max: 19h}", "{name: x, metric: freshness_max, max: 18h59m59s}"},
+		{"metric fraction", base, "{name: x, metric: throttled_fraction, max: 15%}", "{name: x, metric: throttled_fraction, max: 10%}"},
+		{"metric min", base, "{name: x, metric: accepted, min: 6}", "{name: x, metric: accepted, min: 7}"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runYAML(t, tc.base+"  - "+tc.pass+"\n")
+			assert.True(t, res.Passed(), "%v", res.Failures())
+			if tc.fail != "" {
+				res = runYAML(t, tc.base+"  - "+tc.fail+"\n")
+				require.False(t, res.Passed(), "the failing variant passed")
+				assert.Len(t, res.Failures(), 1)
+			}
+		})
+	}
+}
+
+// The invariants are violated only by policies other than the ones they
+// describe: run them against such policies.
+func TestInvariantsFail(t *testing.T) {
+	tests := []struct{ name, yaml, want string }{
+		{"throttle-window with scheduled runs counted but never refused",
+			strings.Replace(scheduled, "  schedule: {every: 12h, anchor: 2025-01-06T02:00:00Z}",
+				"  schedule: {every: 1d, anchor: 2025-01-06T14:00:00Z}\n  throttle: {limit: 1, scheduled: counted}\n  skip: {kind: none}", 1) +
+				"  - {name: w, invariant: throttle-window}\n",
+			"2 counted runs started within 12h: 2025-01-06T04:00:00Z, 2025-01-06T14:00:00Z"},
+		{"skip-lookahead with no skip rule",
+			strings.Replace(scheduled, "  run:", "  skip: {kind: none}\n  run:", 1) + "  - {name: s, invariant: skip-lookahead}\n",
+			"a scheduled run started at 2025-01-06T14:00:00Z, 10h after the request accepted at 2025-01-06T04:00:00Z"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runYAML(t, tc.yaml)
+			require.Len(t, res.Failures(), 1)
+			assert.Equal(t, tc.want, res.Failures()[0].Got)
+		})
+	}
+}
+
+// TestFailureMessageWordForWord pins one failure message whole, context
+// included.
+func TestFailureMessageWordForWord(t *testing.T) {
+	res := runYAML(t, base+"  - {name: the sixth is throttled for 6h, request: 5h, client: admin, answer: throttled, retry_after: 6h}\n")
+	require.Len(t, res.Failures(), 1)
+	want := `expectation "the sixth is throttled for 6h": expected the request of client admin at 2025-01-06T05:00:00Z to be throttled with Retry-After 6h; got throttled with Retry-After 7h
+events around it (seed 1):
+    2025-01-06T04:00:00Z operation-changed operation=e17b6d14-7da1-82da-bd64-a5d9adefe000 status=running
+    2025-01-06T04:10:00Z run-finished run=5 trigger=onDemand operation=e17b6d14-7da1-82da-bd64-a5d9adefe000 status=completed
+    2025-01-06T04:10:00Z operation-changed operation=e17b6d14-7da1-82da-bd64-a5d9adefe000 status=succeeded
+    2025-01-06T05:00:00Z request-arrived client=admin request=6 attempt=1
+  > 2025-01-06T05:00:00Z throttled client=admin request=6 attempt=1 retry_after_s=25200
+    2025-01-06T05:00:00Z retry-scheduled client=admin request=6 attempt=2 next=2025-01-06T12:00:00Z
+    2025-01-06T12:00:00Z request-arrived client=admin request=6 attempt=2
+    2025-01-06T12:00:00Z accepted client=admin request=6 attempt=2 operation=3b5b26b4-abed-c4ab-63cb-e1e459320dd7 location=/external/industryData/operations/3b5b26b4-abed-c4ab-63cb-e1e459320dd7`
+	assert.Equal(t, want, res.Failures()[0].Error())
+}
+
+func TestMetricsWithReplicationsUseTheConfidenceInterval(t *testing.T) {
+	poisson := `name: p
+start: 2025-01-06T00:00:00Z
+horizon: 7d
+replications: 20
+clients:
+  - name: a
+    arrivals: {poisson: {rate: 1/h}}
+expect:
+`
+	res := runYAML(t, poisson+"  - {name: m, metric: requests, min: 100, max: 250}\n")
+	require.True(t, res.Passed(), "%v", res.Failures())
+	assert.Len(t, res.Seeds, 20)
+	assert.Equal(t, uint64(1), res.Seeds[0])
+	// About 168 requests a week: a bound just above the mean is broken by
+	// the upper end of the interval, though the mean is within.
+	res = runYAML(t, poisson+"  - {name: m, metric: requests, max: 170}\n")
+	require.Len(t, res.Failures(), 1)
+	f := res.Failures()[0]
+	assert.Contains(t, f.Expected, "for the whole 95% confidence interval")
+	assert.Regexp(t, `^mean 1[56]\d(\.\d+)?, 95% CI \[\d+(\.\d+)?, 1[78]\d(\.\d+)?\] over 20 replications$`, f.Got)
+}
+
+func TestGoldenTrace(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "g.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(base+"  - {name: six accepted, count: accepted, eq: 6}\n"), 0o644))
+	golden := filepath.Join(dir, "g.trace")
+
+	res, err := File(path, Options{})
+	require.NoError(t, err)
+	assert.Len(t, res.Checks, 1, "no golden trace beside: nothing to compare")
+
+	require.NoError(t, os.WriteFile(golden, []byte("stale\n"), 0o644))
+	res, err = File(path, Options{Update: true})
+	require.NoError(t, err)
+	assert.True(t, res.Passed())
+	data, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, 5*7+3+7, strings.Count(string(data), "\n"), "--update rewrote the golden trace")
+
+	res, err = File(path, Options{})
+	require.NoError(t, err)
+	assert.True(t, res.Passed())
+
+	// Change the sixth request's time: line 36 differs.
+	res, err = File(path, Options{}, "clients.admin.arrivals.at.5=6h")
+	require.NoError(t, err)
+	require.Len(t, res.Failures(), 1)
+	f := res.Failures()[0]
+	assert.Equal(t, "golden trace "+golden, f.Expectation)
+	assert.Equal(t, `line 36 to be "2025-01-06T05:00:00Z request-arrived client=admin request=6 attempt=1"`, f.Expected)
+	assert.Equal(t, `"2025-01-06T06:00:00Z request-arrived client=admin request=6 attempt=1"`, f.Got)
+	assert.Equal(t, ">    36  2025-01-06T06:00:00Z request-arrived client=admin request=6 attempt=1", f.Context[4])
+	assert.Len(t, f.Context, 4+2+3, "4 lines before, the difference, 3 after")
+
+	// A shorter trace.
+	res, err = File(path, Options{}, "horizon=5h")
+	require.NoError(t, err)
+	require.Len(t, res.Failures(), 2, "six accepted, and the golden trace")
+	assert.Equal(t, `the trace ended after 35; the golden trace goes on with "2025-01-06T05:00:00Z request-arrived client=admin request=6 attempt=1"`, res.Failures()[1].Got)
+}
+
+func TestJUnit(t *testing.T) {
+	pass := runYAML(t, base+"  - {name: fine, count: accepted, eq: 6}\n")
+	fail := runYAML(t, scheduled+"  - {name: broken, scheduled: 14h, outcome: ran}\n  - {name: fine too, count: accepted, eq: 1}\n")
+	var buf bytes.Buffer
+	require.NoError(t, WriteJUnit(&buf, []*Result{pass, fail}))
+	var doc struct {
+		XMLName  xml.Name `xml:"testsuites"`
+		Tests    int      `xml:"tests,attr"`
+		Failures int      `xml:"failures,attr"`
+		Suites   []struct {
+			Name     string `xml:"name,attr"`
+			Tests    int    `xml:"tests,attr"`
+			Failures int    `xml:"failures,attr"`
+			Cases    []struct {
+				Name      string `xml:"name,attr"`
+				Classname string `xml:"classname,attr"`
+				Failure   *struct {
+					Message string `xml:"message,attr"`
+					Text    string `xml:",chardata"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	require.NoError(t, xml.Unmarshal(buf.Bytes(), &doc))
+	assert.Equal(t, 3, doc.Tests)
+	assert.Equal(t, 1, doc.Failures)
+	require.Len(t, doc.Suites, 2)
+	assert.Equal(t, "base", doc.Suites[0].Name)
+	assert.Nil(t, doc.Suites[0].Cases[0].Failure)
+	s := doc.Suites[1]
+	assert.Equal(t, "sched", s.Name)
+	assert.Equal(t, 1, s.Failures)
+	require.NotNil(t, s.Cases[0].Failure)
+	assert.Equal(t, "broken", s.Cases[0].Name)
+	assert.Equal(t, "expected the scheduled run due at 2025-01-06T14:00:00Z to have ran; got skipped (reason on-demand, caused by the request accepted at 2025-01-06T04:00:00Z)", s.Cases[0].Failure.Message)
+	assert.Contains(t, s.Cases[0].Failure.Text, "events around it")
+	assert.Nil(t, s.Cases[1].Failure)
+}
+
+// TestRulesSuite checks every scenario shipped with runsim, the rules suite
+// among them.
+func TestShippedScenariosPass(t *testing.T) {
+	files, err := filepath.Glob("../scenarios/*.yaml")
+	require.NoError(t, err)
+	rules, err := filepath.Glob("../scenarios/rules/*.yaml")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(rules), 7)
+	for _, f := range append(files, rules...) {
+		res := Require(t, f)
+		if strings.Contains(f, "/rules/") {
+			assert.GreaterOrEqual(t, len(res.Checks), 3, "%s: a rule scenario has expectations and a golden trace", f)
+			assert.Contains(t, res.Checks[len(res.Checks)-1].Name, "golden trace")
+		}
+	}
+}
+
+// TestRulesSuiteIsSensitive: with the limit at 6, the window at 11h or the
+// lookahead at 9h, at least one expectation of the rules suite fails (not
+// only the golden traces).
+func TestRulesSuiteIsSensitive(t *testing.T) {
+	rules, err := filepath.Glob("../scenarios/rules/*.yaml")
+	require.NoError(t, err)
+	for _, mutation := range []string{"service.throttle.limit=6", "service.throttle.window=11h", "service.skip.lookahead=9h"} {
+		t.Run(mutation, func(t *testing.T) {
+			caught := 0
+			for _, f := range rules {
+				res, err := File(f, Options{}, mutation)
+				require.NoError(t, err)
+				for _, fl := range res.Failures() {
+					if !strings.HasPrefix(fl.Expectation, "golden trace") {
+						caught++
+					}
+				}
+			}
+			assert.Positive(t, caught, "no expectation of the rules suite notices %s", mutation)
+		})
+	}
+}

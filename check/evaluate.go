@@ -1,0 +1,355 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"runsim/policy"
+	"runsim/scenarios"
+	"runsim/sim"
+)
+
+// An evaluator checks one expectation on one replication, event by event.
+type evaluator interface {
+	// observe sees every event, before it enters the recent ring.
+	observe(e *sim.Event, r *recent)
+	// finish closes the run; it returns the failure, if any.
+	finish(r *recent) *Failure
+}
+
+// setup is what evaluators need of the scenario.
+type setup struct {
+	start     time.Time
+	seed      uint64
+	limit     int
+	window    time.Duration
+	counts    string // successful | started
+	scheduled string // throttled | counted | not-counted
+	throttled bool   // a throttle is configured
+	lookahead time.Duration
+}
+
+func newSetup(s *scenarios.Scenario, seed uint64) setup {
+	svc := s.File.Service
+	return setup{
+		start: s.File.Start.Time, seed: seed,
+		limit: svc.Throttle.Limit, window: time.Duration(svc.Throttle.Window),
+		counts: svc.Throttle.Counts, scheduled: svc.Throttle.Scheduled,
+		throttled: svc.Throttle.Kind != "none",
+		lookahead: time.Duration(svc.Skip.Lookahead),
+	}
+}
+
+func newEvaluator(x *scenarios.Expectation, s setup) evaluator {
+	f := func(expected string) *Failure { return &Failure{Expectation: x.Name, Expected: expected, Seed: s.seed} }
+	switch x.Kind() {
+	case "count":
+		k, _ := sim.ParseKind(x.Count)
+		return &countEval{x: x, kind: k, fail: f}
+	case "request":
+		return &requestEval{x: x, at: x.Request.At(s.start), fail: f}
+	case "scheduled":
+		return &scheduledEval{x: x, at: x.Scheduled.At(s.start), start: s.start, fail: f}
+	case "none":
+		k, _ := sim.ParseKind(x.None)
+		return &noneEval{x: x, kind: k, from: x.From.At(s.start), to: x.To.At(s.start), fail: f}
+	case "invariant":
+		return newInvariant(x, s, f)
+	}
+	return nil // metrics are evaluated over replications, see Run
+}
+
+// matches applies the optional filters of an expectation to an event.
+func matches(x *scenarios.Expectation, e *sim.Event) bool {
+	if x.Client != "" && e.Client != x.Client {
+		return false
+	}
+	if x.Attempt != 0 && e.Attempt != x.Attempt {
+		return false
+	}
+	if x.Reason != "" && e.Reason.String() != x.Reason {
+		return false
+	}
+	if x.Trigger != "" && (e.Kind != sim.RunStarted && e.Kind != sim.RunFinished || e.Trigger.String() != x.Trigger) {
+		return false
+	}
+	if x.Status != "" {
+		switch e.Kind {
+		case sim.RunFinished:
+			return e.RunStatus.String() == x.Status
+		case sim.OperationChanged:
+			return e.OpStatus.String() == x.Status
+		}
+		return false
+	}
+	return true
+}
+
+// describe says which events an expectation counts, e.g.
+// "throttled events of client admin".
+func describe(kind string, x *scenarios.Expectation) string {
+	var f []string
+	for _, kv := range [][2]string{{"client", x.Client}, {"reason", x.Reason}, {"status", x.Status}, {"trigger", x.Trigger}} {
+		if kv[1] != "" {
+			f = append(f, kv[0]+" "+kv[1])
+		}
+	}
+	if x.Attempt != 0 {
+		f = append(f, fmt.Sprintf("attempt %d", x.Attempt))
+	}
+	if len(f) == 0 {
+		return kind + " events"
+	}
+	return kind + " events with " + strings.Join(f, ", ")
+}
+
+func bounds(x *scenarios.Expectation, format func(float64) string) string {
+	switch {
+	case x.Eq != nil:
+		return "exactly " + format(float64(*x.Eq))
+	case x.Min != nil && x.Max != nil:
+		return fmt.Sprintf("between %s and %s", format(float64(*x.Min)), format(float64(*x.Max)))
+	case x.Min != nil:
+		return "at least " + format(float64(*x.Min))
+	}
+	return "at most " + format(float64(*x.Max))
+}
+
+func count(v float64) string { return fmt.Sprintf("%g", v) }
+
+// countEval: how many events of a kind.
+type countEval struct {
+	x      *scenarios.Expectation
+	kind   sim.Kind
+	fail   func(string) *Failure
+	n      int
+	over   *Failure // set at the first event past the maximum
+	lastAt *Failure // context of the last matching event
+}
+
+func (c *countEval) max() (float64, bool) {
+	switch {
+	case c.x.Eq != nil:
+		return float64(*c.x.Eq), true
+	case c.x.Max != nil:
+		return float64(*c.x.Max), true
+	}
+	return 0, false
+}
+
+func (c *countEval) expected() string {
+	return bounds(c.x, count) + " " + describe(c.kind.String(), c.x)
+}
+
+func (c *countEval) observe(e *sim.Event, r *recent) {
+	if e.Kind != c.kind || !matches(c.x, e) {
+		return
+	}
+	c.n++
+	if m, ok := c.max(); ok && float64(c.n) > m && c.over == nil {
+		c.over = c.fail(c.expected())
+		r.blame(c.over, e)
+	}
+}
+
+func (c *countEval) finish(*recent) *Failure {
+	n := float64(c.n)
+	ok := true
+	switch {
+	case c.x.Eq != nil:
+		ok = n == float64(*c.x.Eq)
+	default:
+		ok = (c.x.Min == nil || n >= float64(*c.x.Min)) && (c.x.Max == nil || n <= float64(*c.x.Max))
+	}
+	if ok {
+		return nil
+	}
+	f := c.over
+	if f == nil {
+		f = c.fail(c.expected())
+	}
+	f.Got = fmt.Sprintf("%d", c.n)
+	if c.over != nil {
+		m, _ := c.max()
+		f.Got += fmt.Sprintf(" (the one marked > is number %d)", int(m)+1)
+	}
+	return f
+}
+
+// requestEval: the answer to the request that arrived at an instant.
+type requestEval struct {
+	x       *scenarios.Expectation
+	at      time.Time
+	fail    func(string) *Failure
+	waiting bool
+	client  string
+	request uint64
+	attempt int
+	done    bool
+	result  *Failure
+}
+
+func (q *requestEval) expected() string {
+	who := "the request"
+	if q.x.Client != "" {
+		who += " of client " + q.x.Client
+	}
+	if q.x.Attempt != 0 {
+		who += fmt.Sprintf(" (attempt %d)", q.x.Attempt)
+	}
+	s := fmt.Sprintf("%s at %s to be %s", who, instant(q.at), q.x.Answer)
+	if q.x.RetryAfter != nil {
+		s += " with Retry-After " + policy.FormatDuration(time.Duration(*q.x.RetryAfter))
+	}
+	return s
+}
+
+func (q *requestEval) observe(e *sim.Event, r *recent) {
+	if q.done {
+		return
+	}
+	if q.waiting {
+		if e.Client != q.client || e.Request != q.request || e.Attempt != q.attempt {
+			return
+		}
+		q.done = true
+		got := e.Kind.String()
+		if e.Kind == sim.Throttled {
+			got += " with Retry-After " + policy.FormatDuration(e.RetryAfter)
+		}
+		ok := e.Kind.String() == q.x.Answer
+		if ok && q.x.RetryAfter != nil {
+			ok = e.RetryAfter == time.Duration(*q.x.RetryAfter)
+		}
+		if !ok {
+			q.result = q.fail(q.expected())
+			q.result.Got = got
+			r.blame(q.result, e)
+		}
+		return
+	}
+	if e.At.After(q.at) {
+		q.done = true
+		q.result = q.fail(q.expected())
+		q.result.Got = "no such request arrived then"
+		r.blame(q.result, nil)
+		return
+	}
+	if e.Kind == sim.RequestArrived && e.At.Equal(q.at) && matches(q.x, e) {
+		q.waiting, q.client, q.request, q.attempt = true, e.Client, e.Request, e.Attempt
+	}
+}
+
+func (q *requestEval) finish(r *recent) *Failure {
+	if !q.done {
+		q.result = q.fail(q.expected())
+		q.result.Got = "no such request arrived (nothing happened at or after that instant)"
+		q.result.Context = r.before()
+	}
+	return q.result
+}
+
+func instant(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// scheduledEval: what became of the scheduled run due at an instant.
+type scheduledEval struct {
+	x       *scenarios.Expectation
+	at      time.Time
+	start   time.Time
+	fail    func(string) *Failure
+	waiting bool
+	done    bool
+	result  *Failure
+}
+
+func (s *scheduledEval) expected() string {
+	e := fmt.Sprintf("the scheduled run due at %s to have %s", instant(s.at), s.x.Outcome)
+	if s.x.Reason != "" {
+		e += " (reason " + s.x.Reason
+		if s.x.Cause != nil {
+			e += ", caused by the request accepted at " + instant(s.x.Cause.At(s.start))
+		}
+		e += ")"
+	}
+	return e
+}
+
+func (s *scheduledEval) observe(e *sim.Event, r *recent) {
+	if s.done {
+		return
+	}
+	if s.waiting {
+		var got string
+		switch {
+		case e.Kind == sim.RunStarted && e.Trigger == policy.Scheduled:
+			got = "ran"
+		case e.Kind == sim.ScheduledSkipped:
+			got = "skipped (reason " + e.Reason.String()
+			if e.Reason == sim.SkipOnDemand {
+				got += ", caused by the request accepted at " + instant(e.Cause)
+			}
+			got += ")"
+		default:
+			return
+		}
+		s.done = true
+		ok := got == "ran" && s.x.Outcome == "ran" ||
+			e.Kind == sim.ScheduledSkipped && s.x.Outcome == "skipped" &&
+				(s.x.Reason == "" || e.Reason.String() == s.x.Reason) &&
+				(s.x.Cause == nil || e.Cause.Equal(s.x.Cause.At(s.start)))
+		if !ok {
+			s.result = s.fail(s.expected())
+			s.result.Got = got
+			r.blame(s.result, e)
+		}
+		return
+	}
+	if e.Kind == sim.ScheduledDue && e.Nominal.Equal(s.at) {
+		s.waiting = true
+		return
+	}
+	if e.At.After(s.at) {
+		s.done = true
+		s.result = s.fail(s.expected())
+		s.result.Got = "no scheduled run was due then"
+		r.blame(s.result, nil)
+	}
+}
+
+func (s *scheduledEval) finish(r *recent) *Failure {
+	if !s.done {
+		s.result = s.fail(s.expected())
+		s.result.Got = "no scheduled run was due then (nothing happened at or after that instant)"
+		s.result.Context = r.before()
+	}
+	return s.result
+}
+
+// noneEval: no event of a kind in [from, to).
+type noneEval struct {
+	x        *scenarios.Expectation
+	kind     sim.Kind
+	from, to time.Time
+	fail     func(string) *Failure
+	result   *Failure
+	n        int
+}
+
+func (z *noneEval) observe(e *sim.Event, r *recent) {
+	if e.Kind != z.kind || e.At.Before(z.from) || !e.At.Before(z.to) || !matches(z.x, e) {
+		return
+	}
+	z.n++
+	if z.result == nil {
+		z.result = z.fail(fmt.Sprintf("no %s from %s to %s", describe(z.kind.String(), z.x), instant(z.from), instant(z.to)))
+		r.blame(z.result, e)
+	}
+}
+
+func (z *noneEval) finish(*recent) *Failure {
+	if z.result != nil {
+		z.result.Got = fmt.Sprintf("%d, the first marked >", z.n)
+	}
+	return z.result
+}

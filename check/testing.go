@@ -1,0 +1,49 @@
+package check
+
+import (
+	"testing"
+
+	"runsim/reports"
+	"runsim/scenarios"
+	"runsim/sim"
+)
+
+// Require checks the scenario file at path, with overrides, from a Go test:
+// bad input stops the test, and each expectation that does not hold fails
+// it with the same message runsim check prints.
+func Require(t testing.TB, path string, overrides ...string) *Result {
+	t.Helper()
+	s, err := scenarios.Load(path, overrides...)
+	if err != nil {
+		t.Fatalf("runsim: %v", err)
+	}
+	return RequireScenario(t, s)
+}
+
+// RequireScenario is Require for a scenario already loaded, or built in Go
+// with scenarios.Build.
+func RequireScenario(t testing.TB, s *scenarios.Scenario) *Result {
+	t.Helper()
+	res, err := Run(s, Options{})
+	if err != nil {
+		t.Fatalf("runsim: %v", err)
+	}
+	for _, f := range res.Failures() {
+		t.Errorf("%s: %v", s.Path, f)
+	}
+	return res
+}
+
+// Events runs the first replication of a scenario and returns every event
+// and the summary, for assertions of a test's own. It stores the whole
+// trace: keep the horizon modest.
+func Events(t testing.TB, s *scenarios.Scenario) ([]sim.Event, reports.Summary) {
+	t.Helper()
+	cfg := s.Config()
+	c := reports.NewCollector(cfg.Start, cfg.End)
+	var events []sim.Event
+	if _, err := sim.Run(cfg, c, sim.ObserverFunc(func(e *sim.Event) { events = append(events, *e) })); err != nil {
+		t.Fatalf("runsim: %v", err)
+	}
+	return events, c.Summary()
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"runsim/check"
+)
+
+const checkUsage = `usage: runsim check PATH... [flags]
+
+Runs every scenario in PATH (files, or folders searched for *.yaml) and its
+expectations (the expect: section), and compares its trace with the golden
+trace X.trace beside X.yaml when there is one. Prints one line per scenario
+(ok or FAIL, what was checked, time taken), then for each failure what was
+expected, what happened and the events around it, and last a line
+"N passed, N failed".
+
+Exit code 0 when every scenario passes, 1 when an expectation fails, 2 for
+bad input (a scenario that does not load, a flag, an unreadable path).
+
+flags:
+  --update            rewrite the golden traces that exist instead of
+                      comparing (create one with runsim run X.yaml --trace X.trace)
+  --junit FILE        also write JUnit XML for CI systems
+  --run REGEX         check only scenarios whose name or path matches
+  --set path=value    override a field in every scenario (repeatable), e.g.
+                      --set service.throttle.limit=4 asks whether the suite
+                      would still pass with a limit of 4
+`
+
+func checkCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	update := fs.Bool("update", false, "")
+	junit := fs.String("junit", "", "")
+	runExpr := fs.String("run", "", "")
+	var sets multi
+	fs.Var(&sets, "set", "")
+	paths, code, ok := parseFlags(fs, checkUsage, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	fail := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "runsim check: "+format+"\n", args...)
+		return exitBadInput
+	}
+	if len(paths) == 0 {
+		return fail("no paths given; see runsim help check")
+	}
+	var match *regexp.Regexp
+	if *runExpr != "" {
+		var err error
+		if match, err = regexp.Compile(*runExpr); err != nil {
+			return fail("--run: %v", err)
+		}
+	}
+	files, err := scenarioFiles(paths)
+	if err != nil {
+		return fail("%v", err)
+	}
+
+	var results []*check.Result
+	bad, failed := 0, 0
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	var details bytes.Buffer
+	for _, f := range files {
+		res, err := check.File(f, check.Options{Update: *update}, sets...)
+		if err != nil {
+			fmt.Fprintf(stderr, "%v\n", err)
+			bad++
+			continue
+		}
+		if match != nil && !match.MatchString(res.Scenario) && !match.MatchString(f) {
+			continue
+		}
+		results = append(results, res)
+		status := "ok"
+		if !res.Passed() {
+			status = "FAIL"
+			failed++
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d checks\t%s\n", status, res.Scenario, f, len(res.Checks), roundElapsed(res.Elapsed))
+		for _, fl := range res.Failures() {
+			fmt.Fprintf(&details, "FAIL %s (%s)\n  %s\n", res.Scenario, f, strings.ReplaceAll(fl.Error(), "\n", "\n  "))
+		}
+	}
+	tw.Flush()
+	if details.Len() > 0 {
+		fmt.Fprintf(stdout, "\n%s", details.String())
+	}
+	fmt.Fprintf(stdout, "%d passed, %d failed\n", len(results)-failed, failed)
+	if *junit != "" {
+		var buf bytes.Buffer
+		if err := check.WriteJUnit(&buf, results); err != nil {
+			return fail("--junit: %v", err)
+		}
+		if err := os.WriteFile(*junit, buf.Bytes(), 0o644); err != nil {
+			return fail("--junit: %v", err)
+		}
+	}
+	switch {
+	case bad > 0:
+		return exitBadInput
+	case failed > 0:
+		return exitFailed
+	}
+	return exitOK
+}
+
+func roundElapsed(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(10 * time.Millisecond)
+	}
+	return d.Round(10 * time.Microsecond)
+}
+
+// scenarioFiles expands folders into the *.yaml files below them, sorted.
+func scenarioFiles(paths []string) ([]string, error) {
+	var files []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && d.Name() == "testdata" {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() && strings.HasSuffix(path, ".yaml") {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
