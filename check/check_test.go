@@ -120,9 +120,9 @@ func TestFailureMessageWordForWord(t *testing.T) {
 	require.Len(t, res.Failures(), 1)
 	want := `expectation "the sixth is throttled for 6h": expected the request of client admin at 2025-01-06T05:00:00Z to be throttled with Retry-After 6h; got throttled with Retry-After 7h
 events around it (seed 1):
-    2025-01-06T04:00:00Z operation-changed operation=e17b6d14-7da1-82da-bd64-a5d9adefe000 status=running
+    2025-01-06T04:00:00Z operation-changed client=admin operation=e17b6d14-7da1-82da-bd64-a5d9adefe000 status=running
     2025-01-06T04:10:00Z run-finished run=5 trigger=onDemand operation=e17b6d14-7da1-82da-bd64-a5d9adefe000 status=completed
-    2025-01-06T04:10:00Z operation-changed operation=e17b6d14-7da1-82da-bd64-a5d9adefe000 status=succeeded
+    2025-01-06T04:10:00Z operation-changed client=admin operation=e17b6d14-7da1-82da-bd64-a5d9adefe000 status=succeeded
     2025-01-06T05:00:00Z request-arrived client=admin request=6 attempt=1
   > 2025-01-06T05:00:00Z throttled client=admin request=6 attempt=1 retry_after_s=25200
     2025-01-06T05:00:00Z retry-scheduled client=admin request=6 attempt=2 next=2025-01-06T12:00:00Z

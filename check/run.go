@@ -86,7 +86,10 @@ func Run(s *scenarios.Scenario, opts Options) (*Result, error) {
 	for rep := range s.File.Replications {
 		seed := sim.ReplicationSeed(s.File.Seed, rep)
 		res.Seeds = append(res.Seeds, seed)
-		cfg := s.Config()
+		cfg, err := s.Config()
+		if err != nil {
+			return nil, err
+		}
 		cfg.Seed = seed
 		st := newSetup(s, seed)
 		evals := make([]evaluator, len(s.File.Expect))

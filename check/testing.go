@@ -39,7 +39,10 @@ func RequireScenario(t testing.TB, s *scenarios.Scenario) *Result {
 // trace: keep the horizon modest.
 func Events(t testing.TB, s *scenarios.Scenario) ([]sim.Event, reports.Summary) {
 	t.Helper()
-	cfg := s.Config()
+	cfg, err := s.Config()
+	if err != nil {
+		t.Fatalf("runsim: %v", err)
+	}
 	c := reports.NewCollector(cfg.Start, cfg.End)
 	var events []sim.Event
 	if _, err := sim.Run(cfg, c, sim.ObserverFunc(func(e *sim.Event) { events = append(events, *e) })); err != nil {

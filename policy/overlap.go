@@ -22,24 +22,35 @@ func (t Trigger) String() string {
 	return fmt.Sprintf("Trigger(%d)", uint8(t))
 }
 
-// An Action is what the engine does with a start asked for while a run is in
+// An Action is what happens to a start asked for while a run is in
 // progress.
 type Action uint8
 
 const (
 	// Refuse turns the start away: an on-demand request is answered
-	// 409 Conflict, a scheduled run is skipped with reason run-in-progress.
+	// 409 Conflict, a scheduled run is skipped (reason run-in-progress).
 	Refuse Action = iota
-	// Concurrent starts the run alongside the one in progress.
+	// BufferOne keeps the start waiting until the service is idle, if no
+	// other start of its trigger is waiting; otherwise it is refused.
+	BufferOne
+	// BufferAll keeps every such start waiting, in arrival order.
+	BufferAll
+	// Concurrent starts the run alongside the ones in progress.
 	Concurrent
+	// DelayUntilIdle (scheduled runs only) keeps the scheduled run waiting
+	// and starts it first when the service is idle, before buffered
+	// on-demand starts; a later scheduled run due while one waits is
+	// skipped.
+	DelayUntilIdle
+	// Start is the decision when nothing is in progress.
+	Start
 )
 
+var actionNames = []string{"refuse", "buffer-one", "buffer-all", "concurrent", "delay-until-idle", "start"}
+
 func (a Action) String() string {
-	switch a {
-	case Refuse:
-		return "refuse"
-	case Concurrent:
-		return "concurrent"
+	if int(a) < len(actionNames) {
+		return actionNames[a]
 	}
 	return fmt.Sprintf("Action(%d)", uint8(a))
 }
@@ -52,27 +63,30 @@ type Overlap struct {
 	Scheduled Action
 }
 
-// Decide returns the action for a start of the given trigger while running
-// runs are in progress. With nothing running every start goes ahead.
-func (o Overlap) Decide(trigger Trigger, running int) Action {
+// Decide returns what to do with a start of the given trigger while running
+// runs are in progress and waiting starts of that trigger are buffered. An
+// idle service starts at once (the engine never keeps a start waiting while
+// idle).
+func (o Overlap) Decide(trigger Trigger, running, waiting int) Action {
 	if running == 0 {
-		return Concurrent
+		return Start
 	}
-	if trigger == OnDemand {
-		return o.OnDemand
+	a := o.OnDemand
+	if trigger == Scheduled {
+		a = o.Scheduled
 	}
-	return o.Scheduled
+	if (a == BufferOne || a == DelayUntilIdle) && waiting > 0 {
+		return Refuse
+	}
+	return a
 }
 
 func (o Overlap) String() string {
-	od := "409 Conflict"
-	if o.OnDemand == Concurrent {
-		od = "runs concurrently"
-	}
-	sc := "skipped (reason run-in-progress)"
-	if o.Scheduled == Concurrent {
-		sc = "runs concurrently"
-	}
+	od := map[Action]string{Refuse: "409 Conflict", BufferOne: "accepted and buffered, one at a time (else 409)",
+		BufferAll: "accepted and buffered, all in order", Concurrent: "runs concurrently"}[o.OnDemand]
+	sc := map[Action]string{Refuse: "skipped (reason run-in-progress)", BufferOne: "buffered, one at a time (else skipped)",
+		BufferAll: "buffered, all in order", Concurrent: "runs concurrently",
+		DelayUntilIdle: "delayed until idle, ahead of buffered on-demand starts"}[o.Scheduled]
 	return fmt.Sprintf("on-demand start during a run: %s; scheduled run due during a run: %s", od, sc)
 }
 
@@ -81,9 +95,9 @@ type ScheduledCounting uint8
 
 const (
 	// ScheduledThrottled: scheduled runs count toward the throttle and a
-	// scheduled run due while the window is full is skipped (reason
-	// throttled). This keeps "at most Limit in any window" true for every
-	// run, the literal reading of "the service throttles the start of runs".
+	// scheduled run due while it refuses is skipped (reason throttled).
+	// This keeps the throttle's bound true for every run, the literal
+	// reading of "the service throttles the start of runs".
 	ScheduledThrottled ScheduledCounting = iota
 	// ScheduledCountedNeverRefused: scheduled runs count but always start.
 	ScheduledCountedNeverRefused

@@ -39,186 +39,326 @@ func TestEveryNext(t *testing.T) {
 	assert.Equal(t, "every 12h from 2025-01-06T02:00:00Z", s.String())
 }
 
-func TestSlidingLog(t *testing.T) {
-	type step struct {
-		op        string // "record", "fail", "succeed"
-		at        time.Duration
-		run       uint64
-		wantAllow bool          // for "check"
-		wantRA    time.Duration // for "check"
+// step is one call on a throttle in a table: start/fail/succeed/attempt
+// change it, check asks it.
+type step struct {
+	op        string // "start", "fail", "succeed", "attempt", "check"
+	at        time.Duration
+	run       uint64
+	wantAllow bool          // for "check"
+	wantRA    time.Duration // for "check"
+}
+
+func play(t *testing.T, th *Throttle, steps []step) {
+	t.Helper()
+	for i, st := range steps {
+		switch st.op {
+		case "start":
+			th.Started(at(st.at), st.run, false)
+		case "attempt":
+			th.Attempt(at(st.at))
+		case "fail", "succeed":
+			th.Finished(at(st.at), st.run, st.op == "succeed")
+		case "check":
+			assert.Equal(t, Verdict{Allow: st.wantAllow, RetryAfter: st.wantRA}, th.Check(at(st.at)), "step %d at %s", i, st.at)
+		default:
+			t.Fatalf("bad op %q", st.op)
+		}
 	}
+}
+
+func hourly(n int) []step {
+	var s []step
+	for i := range n {
+		s = append(s, step{op: "start", at: time.Duration(i) * time.Hour, run: uint64(i + 1)})
+	}
+	return s
+}
+
+func burst5() []step {
+	return []step{{op: "start", at: 0, run: 1}, {op: "start", at: 0, run: 2}, {op: "start", at: 0, run: 3},
+		{op: "start", at: 0, run: 4}, {op: "start", at: 0, run: 5}}
+}
+
+func sliding(limit int) Limiter { l, _ := NewSlidingLog(limit, 12*time.Hour); return l }
+func fixed(limit int) Limiter   { l, _ := NewFixedWindow(limit, 12*time.Hour, at(2*time.Hour)); return l }
+func bucket(limit int) Limiter  { l, _ := NewTokenBucket(limit, 12*time.Hour, limit); return l }
+func gcra(limit int) Limiter    { l, _ := NewGCRA(limit, 12*time.Hour, limit); return l }
+
+func TestLimiters(t *testing.T) {
 	tests := []struct {
-		name   string
-		limit  int
-		counts Counting
-		steps  []step
+		name    string
+		limiter Limiter
+		steps   []step
 	}{
-		{
-			name: "five starts fill the window, the sixth waits for the first to expire", limit: 5,
-			steps: []step{
-				{op: "record", at: 0, run: 1}, {op: "record", at: 1 * time.Hour, run: 2},
-				{op: "record", at: 2 * time.Hour, run: 3}, {op: "record", at: 3 * time.Hour, run: 4},
-				{op: "check", at: 3 * time.Hour, wantAllow: true},
-				{op: "record", at: 4 * time.Hour, run: 5},
-				{op: "check", at: 4 * time.Hour, wantRA: 8 * time.Hour},
-				{op: "check", at: 12*time.Hour - time.Second, wantRA: time.Second},
-				{op: "check", at: 12 * time.Hour, wantAllow: true},
-			},
-		},
-		{
-			name: "a failed run gives its slot back", limit: 2,
-			steps: []step{
-				{op: "record", at: 0, run: 1}, {op: "record", at: time.Hour, run: 2},
-				{op: "check", at: 2 * time.Hour, wantRA: 10 * time.Hour},
-				{op: "fail", at: 2 * time.Hour, run: 1},
-				{op: "check", at: 2 * time.Hour, wantAllow: true},
-			},
-		},
-		{
-			name: "a successful run keeps its slot", limit: 2,
-			steps: []step{
-				{op: "record", at: 0, run: 1}, {op: "record", at: time.Hour, run: 2},
-				{op: "succeed", at: 2 * time.Hour, run: 1},
-				{op: "check", at: 2 * time.Hour, wantRA: 10 * time.Hour},
-			},
-		},
-		{
-			name: "counting started runs, a failed run keeps its slot", limit: 2, counts: CountStarted,
-			steps: []step{
-				{op: "record", at: 0, run: 1}, {op: "record", at: time.Hour, run: 2},
-				{op: "fail", at: 2 * time.Hour, run: 1},
-				{op: "check", at: 2 * time.Hour, wantRA: 10 * time.Hour},
-			},
-		},
-		{
-			name: "over the limit, retry waits for enough runs to expire", limit: 1,
-			steps: []step{
-				{op: "record", at: 0, run: 1}, {op: "record", at: time.Hour, run: 2}, // recorded without a check
-				{op: "check", at: 2 * time.Hour, wantRA: 11 * time.Hour},
-				{op: "check", at: 13 * time.Hour, wantAllow: true},
-			},
-		},
-		{
-			name: "expired entries are pruned and do not count", limit: 1,
-			steps: []step{
-				{op: "record", at: 0, run: 1},
-				{op: "record", at: 12 * time.Hour, run: 2},
-				{op: "check", at: 12 * time.Hour, wantRA: 12 * time.Hour},
-				{op: "fail", at: 13 * time.Hour, run: 1}, // already expired: no effect
-				{op: "check", at: 13 * time.Hour, wantRA: 11 * time.Hour},
-			},
-		},
+		{"sliding: five hourly starts fill the window, the sixth waits for the first to expire", sliding(5), append(hourly(5),
+			step{op: "check", at: 5 * time.Hour, wantRA: 7 * time.Hour},
+			step{op: "check", at: 12*time.Hour - time.Second, wantRA: time.Second},
+			step{op: "check", at: 12 * time.Hour, wantAllow: true})},
+		{"sliding: over the limit, the retry waits for enough starts to expire", sliding(1), []step{
+			{op: "start", at: 0, run: 1}, {op: "start", at: time.Hour, run: 2},
+			{op: "check", at: 2 * time.Hour, wantRA: 11 * time.Hour}, {op: "check", at: 13 * time.Hour, wantAllow: true}}},
+		{"fixed: windows start at 02:00 and 14:00", fixed(2), []step{
+			{op: "start", at: 2 * time.Hour, run: 1}, {op: "start", at: 3 * time.Hour, run: 2},
+			{op: "check", at: 13 * time.Hour, wantRA: time.Hour},
+			{op: "check", at: 14 * time.Hour, wantAllow: true},
+			{op: "start", at: 14 * time.Hour, run: 3}, {op: "start", at: 14*time.Hour + time.Minute, run: 4},
+			{op: "check", at: 15 * time.Hour, wantRA: 11 * time.Hour}}},
+		{"fixed: the window before the anchor", fixed(1), []step{
+			{op: "start", at: time.Hour, run: 1}, {op: "check", at: 90 * time.Minute, wantRA: 30 * time.Minute}}},
+		{"fixed: a failed run gives back its slot in its own window only", fixed(1), []step{
+			{op: "start", at: 3 * time.Hour, run: 1}, {op: "fail", at: 4 * time.Hour, run: 1},
+			{op: "check", at: 4 * time.Hour, wantAllow: true},
+			{op: "start", at: 13 * time.Hour, run: 2}, {op: "fail", at: 15 * time.Hour, run: 2},
+			{op: "start", at: 15 * time.Hour, run: 3}, {op: "check", at: 16 * time.Hour, wantRA: 10 * time.Hour}}},
+		{"token bucket: five at once, then one every 2h24m", bucket(5), append(burst5(),
+			step{op: "check", at: 0, wantRA: 144 * time.Minute},
+			step{op: "check", at: 144*time.Minute - time.Millisecond, wantRA: time.Millisecond},
+			step{op: "check", at: 144 * time.Minute, wantAllow: true})},
+		{"token bucket: a failed run's token does not come back (x/time/rate's CancelAt after the reservation acted)", bucket(1), []step{
+			{op: "start", at: 0, run: 1}, {op: "check", at: time.Hour, wantRA: 11 * time.Hour},
+			{op: "fail", at: time.Hour, run: 1}, {op: "check", at: time.Hour, wantRA: 11 * time.Hour}}},
+		{"gcra: five at once, then one every 2h24m", gcra(5), append(burst5(),
+			step{op: "check", at: 0, wantRA: 144 * time.Minute},
+			step{op: "check", at: 144*time.Minute - time.Millisecond, wantRA: time.Millisecond},
+			step{op: "check", at: 144 * time.Minute, wantAllow: true})},
+		{"gcra: a failed run moves the arrival time back", gcra(1), []step{
+			{op: "start", at: 0, run: 1}, {op: "check", at: time.Hour, wantRA: 11 * time.Hour},
+			{op: "fail", at: time.Hour, run: 1}, {op: "check", at: time.Hour, wantAllow: true}}},
+		{"none never refuses", Unlimited{}, append(hourly(50), step{op: "check", at: 50 * time.Hour, wantAllow: true})},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := NewSlidingLog(tc.limit, 12*time.Hour, tc.counts)
+			th, err := NewThrottle(tc.limiter, CountSuccessful, true, true)
 			require.NoError(t, err)
-			for i, st := range tc.steps {
-				switch st.op {
-				case "record":
-					s.Record(at(st.at), st.run)
-				case "fail", "succeed":
-					s.Settle(at(st.at), st.run, st.op == "succeed")
-				case "check":
-					v := s.Check(at(st.at))
-					assert.Equal(t, Verdict{Allow: st.wantAllow, RetryAfter: st.wantRA}, v, "step %d", i)
-				}
-			}
+			play(t, th, tc.steps)
 		})
 	}
 }
 
-func TestNewSlidingLogRejectsBadOptions(t *testing.T) {
-	_, err := NewSlidingLog(0, time.Hour, CountSuccessful)
+func TestCounting(t *testing.T) {
+	tests := []struct {
+		name       string
+		counts     Counting
+		reserve    bool
+		retryAfter bool
+		steps      []step
+	}{
+		{"successful, reserved: a failed run gives its slot back", CountSuccessful, true, true, []step{
+			{op: "start", at: 0, run: 1}, {op: "start", at: time.Hour, run: 2},
+			{op: "check", at: 2 * time.Hour, wantRA: 10 * time.Hour},
+			{op: "fail", at: 2 * time.Hour, run: 1}, {op: "check", at: 2 * time.Hour, wantAllow: true}}},
+		{"successful, reserved: a successful run keeps it", CountSuccessful, true, true, []step{
+			{op: "start", at: 0, run: 1}, {op: "start", at: time.Hour, run: 2},
+			{op: "succeed", at: 2 * time.Hour, run: 1}, {op: "check", at: 2 * time.Hour, wantRA: 10 * time.Hour}}},
+		{"successful, not reserved: runs in progress hold nothing, completions count from their end", CountSuccessful, false, true, []step{
+			{op: "start", at: 0, run: 1}, {op: "start", at: time.Hour, run: 2}, {op: "start", at: 2 * time.Hour, run: 3},
+			{op: "check", at: 2 * time.Hour, wantAllow: true},
+			{op: "succeed", at: 3 * time.Hour, run: 1}, {op: "succeed", at: 4 * time.Hour, run: 2},
+			{op: "check", at: 4 * time.Hour, wantRA: 11 * time.Hour},
+			{op: "fail", at: 5 * time.Hour, run: 3}, {op: "check", at: 5 * time.Hour, wantRA: 10 * time.Hour}}},
+		{"accepted: a failed run keeps its slot", CountAccepted, true, true, []step{
+			{op: "start", at: 0, run: 1}, {op: "start", at: time.Hour, run: 2},
+			{op: "fail", at: 2 * time.Hour, run: 1}, {op: "check", at: 2 * time.Hour, wantRA: 10 * time.Hour}}},
+		{"attempts: refused attempts count too", CountAttempts, true, true, []step{
+			{op: "attempt", at: 0}, {op: "check", at: time.Hour, wantAllow: true},
+			{op: "attempt", at: time.Hour}, {op: "check", at: 2 * time.Hour, wantRA: 10 * time.Hour}}},
+		{"no Retry-After: refused without one", CountSuccessful, true, false, append(hourly(2),
+			step{op: "check", at: 2 * time.Hour})},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			th, err := NewThrottle(sliding(2), tc.counts, tc.reserve, tc.retryAfter)
+			require.NoError(t, err)
+			play(t, th, tc.steps)
+		})
+	}
+}
+
+// TestTokenBucketIsNotASlidingLog: both read "5 per 12h". A client asks
+// every hour from 00:00. The token bucket (rate.NewLimiter(rate.Every(12h/5),
+// 5)) admits 10 starts in the 12h span [00:00, 12:00]; the sliding log admits
+// 5 before 12:00, its sixth exactly at 12:00 when the first expires.
+func TestTokenBucketIsNotASlidingLog(t *testing.T) {
+	admitted := func(l Limiter) []time.Duration {
+		th, err := NewThrottle(l, CountAccepted, true, true)
+		require.NoError(t, err)
+		var out []time.Duration
+		for h := range 13 {
+			now := at(time.Duration(h) * time.Hour)
+			if th.Check(now).Allow {
+				th.Started(now, uint64(h+1), false)
+				out = append(out, now.Sub(t0))
+			}
+		}
+		return out
+	}
+	h := time.Hour
+	assert.Equal(t, []time.Duration{0, 1 * h, 2 * h, 3 * h, 4 * h, 5 * h, 6 * h, 8 * h, 10 * h, 12 * h}, admitted(bucket(5)))
+	assert.Equal(t, []time.Duration{0, 1 * h, 2 * h, 3 * h, 4 * h, 5 * h, 6 * h, 8 * h, 10 * h, 12 * h}, admitted(gcra(5)))
+	assert.Equal(t, []time.Duration{0, 1 * h, 2 * h, 3 * h, 4 * h, 12 * h}, admitted(sliding(5)))
+	assert.Equal(t, []time.Duration{0, 1 * h, 2 * h, 3 * h, 4 * h, 5 * h, 6 * h}, admitted(fixed(5))[:7],
+		"fixed windows: 00:00-01:00 in the window before 02:00, then five from 02:00")
+}
+
+func TestNewLimitersRejectBadOptions(t *testing.T) {
+	_, err := NewSlidingLog(0, time.Hour)
 	assert.EqualError(t, err, "policy: throttle limit must be >= 1")
-	_, err = NewSlidingLog(1, 0, CountSuccessful)
+	_, err = NewSlidingLog(1, 0)
 	assert.EqualError(t, err, "policy: throttle window must be >= 1ms")
-	_, err = NewSlidingLog(1, time.Hour, Counting(9))
+	_, err = NewTokenBucket(5, time.Hour, 0)
+	assert.EqualError(t, err, "policy: token bucket burst must be >= 1")
+	_, err = NewGCRA(5, time.Hour, 0)
+	assert.EqualError(t, err, "policy: GCRA burst must be >= 1")
+	_, err = NewGCRA(5, time.Millisecond, 1)
+	assert.EqualError(t, err, "policy: GCRA needs window/limit >= 1ms")
+	_, err = NewThrottle(nil, CountSuccessful, true, true)
 	assert.Error(t, err)
 }
 
-// TestSlidingLogRetryAfterIsExact drives the log with random starts and
-// outcomes and checks every refusal: Check at now+RetryAfter allows, Check a
-// second (and a millisecond) earlier does not, and Check changes nothing.
-func TestSlidingLogRetryAfterIsExact(t *testing.T) {
-	refusals := 0
-	for seed := uint64(0); seed < 300; seed++ {
-		rng := rand.New(rand.NewPCG(seed, 0))
-		limit := 1 + rng.IntN(6)
-		window := time.Duration(1+rng.IntN(24)) * time.Hour
-		s, err := NewSlidingLog(limit, window, Counting(rng.IntN(2)))
-		require.NoError(t, err)
-		now := t0
-		var running []uint64
-		for run := uint64(1); run < 200; run++ {
-			now = now.Add(time.Duration(rng.Int64N(int64(3 * time.Hour))).Truncate(time.Millisecond))
-			if len(running) > 0 && rng.IntN(2) == 0 {
-				s.Settle(now, running[0], rng.IntN(4) > 0)
-				running = running[1:]
-			}
-			v := s.Check(now)
-			if v.Allow {
-				require.Less(t, s.Counted(now), limit)
-				s.Record(now, run)
-				running = append(running, run)
-				continue
-			}
-			refusals++
-			require.Positive(t, v.RetryAfter, "seed %d", seed)
-			require.LessOrEqual(t, v.RetryAfter, window)
-			if v.RetryAfter > time.Second {
-				require.False(t, s.Check(now.Add(v.RetryAfter-time.Second)).Allow, "seed %d: a second early", seed)
-			}
-			require.False(t, s.Check(now.Add(v.RetryAfter-time.Millisecond)).Allow, "seed %d: a millisecond early", seed)
-			require.True(t, s.Check(now.Add(v.RetryAfter)).Allow, "seed %d: at Retry-After", seed)
-			require.Equal(t, v, s.Check(now), "Check must not change the log")
-		}
+// TestRetryAfterIsExact drives each limiter with random starts and
+// outcomes and checks every refusal: Check at now+RetryAfter allows, Check
+// a second (and a millisecond) earlier does not, and Check changes nothing.
+func TestRetryAfterIsExact(t *testing.T) {
+	makers := map[string]func(limit int, window time.Duration) Limiter{
+		"sliding": func(l int, w time.Duration) Limiter { s, _ := NewSlidingLog(l, w); return s },
+		"fixed":   func(l int, w time.Duration) Limiter { s, _ := NewFixedWindow(l, w, at(90*time.Minute)); return s },
+		"bucket":  func(l int, w time.Duration) Limiter { s, _ := NewTokenBucket(l, w, l); return s },
+		"gcra":    func(l int, w time.Duration) Limiter { s, _ := NewGCRA(l, w, l); return s },
 	}
-	require.Greater(t, refusals, 3000, "too few refusals: the test proves nothing")
+	for name, newLimiter := range makers {
+		t.Run(name, func(t *testing.T) {
+			refusals := 0
+			for seed := uint64(0); seed < 200; seed++ {
+				rng := rand.New(rand.NewPCG(seed, 0))
+				limit := 1 + rng.IntN(6)
+				window := time.Duration(1+rng.IntN(24)) * time.Hour
+				th, err := NewThrottle(newLimiter(limit, window), Counting(rng.IntN(2)), true, true)
+				require.NoError(t, err)
+				now := t0
+				var running []uint64
+				for run := uint64(1); run < 150; run++ {
+					now = now.Add(time.Duration(rng.Int64N(int64(3 * time.Hour))).Truncate(time.Millisecond))
+					if len(running) > 0 && rng.IntN(2) == 0 {
+						th.Finished(now, running[0], rng.IntN(4) > 0)
+						running = running[1:]
+					}
+					v := th.Check(now)
+					if v.Allow {
+						th.Started(now, run, false)
+						running = append(running, run)
+						continue
+					}
+					refusals++
+					require.Positive(t, v.RetryAfter, "seed %d", seed)
+					if v.RetryAfter > time.Second {
+						require.False(t, th.Check(now.Add(v.RetryAfter-time.Second)).Allow, "seed %d: a second early", seed)
+					}
+					require.False(t, th.Check(now.Add(v.RetryAfter-time.Millisecond)).Allow, "seed %d: a millisecond early", seed)
+					require.True(t, th.Check(now.Add(v.RetryAfter)).Allow, "seed %d: at Retry-After", seed)
+					require.Equal(t, v, th.Check(now), "Check must not change the throttle")
+				}
+			}
+			require.Greater(t, refusals, 2000, "too few refusals: the test proves nothing")
+		})
+	}
 }
 
-func TestNextWithin(t *testing.T) {
-	r := NextWithin{Lookahead: 10 * time.Hour}
+func TestSkipRules(t *testing.T) {
+	next := at(14 * time.Hour)
 	tests := []struct {
-		name      string
-		now, next time.Duration
-		want      bool
+		name string
+		rule SkipRule
+		now  time.Duration
+		want SkipDecision
 	}{
-		{name: "due in an hour", now: 13 * time.Hour, next: 14 * time.Hour, want: true},
-		{name: "due in exactly 10h", now: 4 * time.Hour, next: 14 * time.Hour, want: true},
-		{name: "due in 10h and a millisecond", now: 4*time.Hour - time.Millisecond, next: 14 * time.Hour, want: false},
-		{name: "due in 10h and a second", now: 4*time.Hour - time.Second, next: 14 * time.Hour, want: false},
-		{name: "due now", now: 14 * time.Hour, next: 14 * time.Hour, want: true},
-		{name: "already past", now: 15 * time.Hour, next: 14 * time.Hour, want: false},
+		{name: "next-within: due in an hour", rule: NextWithin{Lookahead: 10 * time.Hour}, now: 13 * time.Hour, want: SkipDecision{Through: next}},
+		{name: "next-within: due in exactly 10h", rule: NextWithin{Lookahead: 10 * time.Hour}, now: 4 * time.Hour, want: SkipDecision{Through: next}},
+		{name: "next-within: due in 10h and a millisecond", rule: NextWithin{Lookahead: 10 * time.Hour}, now: 4*time.Hour - time.Millisecond},
+		{name: "next-within: due in 10h and a second", rule: NextWithin{Lookahead: 10 * time.Hour}, now: 4*time.Hour - time.Second},
+		{name: "next-within: due now", rule: NextWithin{Lookahead: 10 * time.Hour}, now: 14 * time.Hour, want: SkipDecision{Through: next}},
+		{name: "all-within: every run up to now+W", rule: AllWithin{Lookahead: 30 * time.Hour}, now: 4 * time.Hour, want: SkipDecision{Through: at(34 * time.Hour)}},
+		{name: "re-anchor", rule: Reanchor{}, now: 4 * time.Hour, want: SkipDecision{Reanchor: true}},
+		{name: "none", rule: NoSkip{}, now: 13 * time.Hour},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, r.Skip(at(tc.now), at(tc.next)))
-			assert.False(t, NoSkip{}.Skip(at(tc.now), at(tc.next)))
+			assert.Equal(t, tc.want, tc.rule.OnDemand(at(tc.now), next))
 		})
 	}
+	assert.True(t, NextWithin{RunStart: true}.FromRunStart())
+	assert.False(t, NextWithin{}.FromRunStart())
 	assert.Error(t, NextWithin{Lookahead: -1}.Validate())
+	assert.Equal(t, SkipDecision{}, NextWithin{Lookahead: time.Hour}.OnDemand(t0, time.Time{}), "no next scheduled run")
 }
 
 func TestOverlapDecide(t *testing.T) {
 	tests := []struct {
-		name    string
-		o       Overlap
-		trigger Trigger
-		running int
-		want    Action
+		name             string
+		o                Overlap
+		trigger          Trigger
+		running, waiting int
+		want             Action
 	}{
-		{name: "idle service starts on-demand", trigger: OnDemand, running: 0, want: Concurrent},
-		{name: "idle service starts scheduled", trigger: Scheduled, running: 0, want: Concurrent},
+		{name: "idle service starts on-demand", trigger: OnDemand, want: Start},
+		{name: "idle service starts scheduled", trigger: Scheduled, want: Start},
 		{name: "default refuses on-demand during a run", trigger: OnDemand, running: 1, want: Refuse},
 		{name: "default refuses scheduled during a run", trigger: Scheduled, running: 1, want: Refuse},
+		{name: "buffer one, none waiting", o: Overlap{OnDemand: BufferOne}, trigger: OnDemand, running: 1, want: BufferOne},
+		{name: "buffer one, one waiting", o: Overlap{OnDemand: BufferOne}, trigger: OnDemand, running: 1, waiting: 1, want: Refuse},
+		{name: "buffer all, many waiting", o: Overlap{OnDemand: BufferAll}, trigger: OnDemand, running: 1, waiting: 7, want: BufferAll},
 		{name: "concurrent on-demand", o: Overlap{OnDemand: Concurrent}, trigger: OnDemand, running: 2, want: Concurrent},
 		{name: "concurrent on-demand leaves scheduled refused", o: Overlap{OnDemand: Concurrent}, trigger: Scheduled, running: 1, want: Refuse},
+		{name: "delay until idle", o: Overlap{Scheduled: DelayUntilIdle}, trigger: Scheduled, running: 1, want: DelayUntilIdle},
+		{name: "delay until idle, one already delayed", o: Overlap{Scheduled: DelayUntilIdle}, trigger: Scheduled, running: 1, waiting: 1, want: Refuse},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, tc.o.Decide(tc.trigger, tc.running))
+			assert.Equal(t, tc.want, tc.o.Decide(tc.trigger, tc.running, tc.waiting))
 		})
+	}
+}
+
+func TestCron(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	require.NoError(t, err)
+	c, err := NewCron("0 2,14 * * *", paris)
+	require.NoError(t, err)
+	// Paris is UTC+1 in January: 02:00 Paris is 01:00 UTC.
+	assert.Equal(t, at(time.Hour), c.Next(t0))
+	assert.Equal(t, at(time.Hour), c.Next(at(time.Hour)), "at or after")
+	assert.Equal(t, at(13*time.Hour), c.Next(at(time.Hour+time.Millisecond)))
+	// After the switch to summer time (2025-03-30), 02:00 Paris is 00:00 UTC... 02:00 does not exist that day.
+	assert.Equal(t, time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC), c.Next(time.Date(2025, 3, 30, 12, 30, 0, 0, time.UTC)))
+	_, err = NewCron("61 * * * *", time.UTC)
+	assert.Error(t, err)
+}
+
+func TestList(t *testing.T) {
+	l := NewList([]time.Time{at(5 * time.Hour), at(time.Hour)})
+	assert.Equal(t, at(time.Hour), l.Next(t0))
+	assert.Equal(t, at(5*time.Hour), l.Next(at(time.Hour+1)))
+	assert.True(t, l.Next(at(6*time.Hour)).IsZero())
+}
+
+func TestJitter(t *testing.T) {
+	j := Jitter{Max: 30 * time.Minute, Seed: 7}
+	s := Every{Period: 12 * time.Hour, Anchor: t0}
+	seen := map[time.Duration]bool{}
+	for k := range 200 {
+		nominal := s.Next(at(time.Duration(k) * 12 * time.Hour))
+		d := j.Delay(nominal, s.Next(nominal.Add(time.Millisecond)))
+		assert.GreaterOrEqual(t, d, time.Duration(0))
+		assert.Less(t, d, 30*time.Minute)
+		assert.Equal(t, d, j.Delay(nominal, s.Next(nominal.Add(time.Millisecond))), "deterministic")
+		seen[d] = true
+	}
+	assert.Greater(t, len(seen), 150, "the delays vary")
+	// Never reaching the next nominal instant.
+	big := Jitter{Max: 24 * time.Hour, Seed: 7}
+	for k := range 200 {
+		nominal := at(time.Duration(k) * 12 * time.Hour)
+		assert.Less(t, big.Delay(nominal, nominal.Add(12*time.Hour)), 12*time.Hour)
 	}
 }
 

@@ -16,83 +16,179 @@ type Verdict struct {
 	RetryAfter time.Duration
 }
 
-// A Throttle limits the start of runs. Instants passed to Record and Settle
-// must not decrease; Check may be asked about any instant at or after the
-// last one recorded and changes nothing, so a caller can ask "and at
-// now+RetryAfter?" without side effects. Instants are taken to the
-// millisecond.
-type Throttle interface {
-	// Check reports whether a run may start at now.
+// A Limiter is a window algorithm: it admits or refuses a slot at an
+// instant. Instants passed to Take and Release must not decrease; Check may
+// be asked about any instant at or after the last one taken and changes
+// nothing, so a caller can ask "and at now+RetryAfter?" without side
+// effects. Instants are taken to the millisecond.
+type Limiter interface {
+	// Check reports whether a slot is free at now and, if not, when one
+	// would be.
 	Check(now time.Time) Verdict
-	// Record notes that run started at now and takes a slot.
-	Record(now time.Time, run uint64)
-	// Settle notes that run finished at now; succeeded reports whether it
-	// ended in one of the completed statuses.
-	Settle(now time.Time, run uint64, succeeded bool)
-	// String describes the throttle and its options for reports.
+	// Take takes a slot at now for id.
+	Take(now time.Time, id uint64)
+	// Release ends the tracking of id's slot; giveBack returns the slot.
+	Release(now time.Time, id uint64, giveBack bool)
+	// String describes the algorithm for reports.
 	String() string
 }
 
-// Counting says which runs take a slot of a throttle window.
+// Counting says which starts take a slot of the throttle.
 type Counting uint8
 
 const (
-	// CountSuccessful counts runs that completed (completed,
-	// completedWithErrors, completedWithWarnings). A run in progress
-	// reserves its slot; a run that fails gives it back when it finishes.
+	// CountSuccessful counts runs that complete (completed,
+	// completedWithErrors, completedWithWarnings); a run that fails gives
+	// its slot back when it finishes.
 	CountSuccessful Counting = iota
-	// CountStarted counts every run that started, whatever its outcome.
-	CountStarted
+	// CountAccepted counts every accepted start, whatever its outcome.
+	CountAccepted
+	// CountAttempts counts every attempt that reaches the service,
+	// refused ones included.
+	CountAttempts
 )
 
+var countingNames = []string{"successful", "accepted", "attempts"}
+
 func (c Counting) String() string {
-	switch c {
-	case CountSuccessful:
-		return "successful"
-	case CountStarted:
-		return "started"
+	if int(c) < len(countingNames) {
+		return countingNames[c]
 	}
 	return fmt.Sprintf("Counting(%d)", uint8(c))
 }
 
+// ParseCounting returns the counting named s.
+func ParseCounting(s string) (Counting, bool) {
+	for i, n := range countingNames {
+		if n == s {
+			return Counting(i), true
+		}
+	}
+	return 0, false
+}
+
+// Throttle applies a Limiter to the starts of runs according to what
+// counts. With CountSuccessful and Reserve (the documented default), a run
+// in progress holds its slot and gives it back if it fails; without
+// Reserve, a run takes its slot only when it completes, stamped with that
+// instant. RetryAfter says whether refusals carry the limiter's
+// Retry-After. A Throttle is not safe for concurrent use.
+type Throttle struct {
+	Limiter    Limiter
+	Counts     Counting
+	Reserve    bool
+	RetryAfter bool
+}
+
+// NewThrottle returns a throttle; the documented one is
+// NewThrottle(NewSlidingLog(5, 12h), CountSuccessful, true, true).
+func NewThrottle(l Limiter, counts Counting, reserve, retryAfter bool) (*Throttle, error) {
+	if l == nil {
+		return nil, errors.New("policy: throttle needs a limiter")
+	}
+	if int(counts) >= len(countingNames) {
+		return nil, fmt.Errorf("policy: unknown counting %d", counts)
+	}
+	return &Throttle{Limiter: l, Counts: counts, Reserve: reserve, RetryAfter: retryAfter}, nil
+}
+
+// Check reports whether a run may start at now.
+func (t *Throttle) Check(now time.Time) Verdict {
+	v := t.Limiter.Check(now)
+	if !t.RetryAfter {
+		v.RetryAfter = 0
+	}
+	return v
+}
+
+// Attempt notes an attempt at now, accepted or not; it takes a slot under
+// CountAttempts.
+func (t *Throttle) Attempt(now time.Time) {
+	if t.Counts == CountAttempts {
+		t.Limiter.Take(now, 0)
+	}
+}
+
+// Started notes that run started (or was accepted to start) at now.
+// viaAttempt is true when the start came from an attempt already counted
+// by Attempt.
+func (t *Throttle) Started(now time.Time, run uint64, viaAttempt bool) {
+	switch {
+	case t.Counts == CountAttempts && viaAttempt:
+	case t.Counts == CountSuccessful && !t.Reserve:
+	default:
+		t.Limiter.Take(now, run)
+	}
+}
+
+// Finished notes that run finished at now; succeeded reports whether it
+// completed.
+func (t *Throttle) Finished(now time.Time, run uint64, succeeded bool) {
+	switch {
+	case t.Counts == CountSuccessful && !t.Reserve:
+		if succeeded {
+			t.Limiter.Take(now, run)
+			t.Limiter.Release(now, run, false)
+		}
+	case t.Counts == CountAttempts:
+	default:
+		t.Limiter.Release(now, run, t.Counts == CountSuccessful && !succeeded)
+	}
+}
+
+func (t *Throttle) String() string {
+	what := map[Counting]string{
+		CountSuccessful: "counting successful runs (a run in progress reserves its slot; a failed run gives it back)",
+		CountAccepted:   "counting every accepted start, whatever its outcome",
+		CountAttempts:   "counting every attempt, refused ones included",
+	}[t.Counts]
+	if t.Counts == CountSuccessful && !t.Reserve {
+		what = "counting successful runs when they complete (runs in progress hold no slot)"
+	}
+	ra := "Retry-After exact"
+	if !t.RetryAfter {
+		ra = "no Retry-After"
+	}
+	return fmt.Sprintf("%s, %s; %s", t.Limiter, what, ra)
+}
+
 // SlidingLog is the literal reading of "up to Limit runs every Window": it
-// keeps the start instant of every counted run and allows a start at t only
-// while fewer than Limit counted runs started in (t-Window, t]. A run that
-// started at s therefore stops counting at exactly s+Window, and the
-// Retry-After of a refusal is the time until the oldest run that must expire
-// does so. In any half-open span [a, a+Window) at most Limit counted runs
-// start (unless runs are recorded without a Check, see the engine's
-// scheduled-run option).
-//
-// Use NewSlidingLog; a SlidingLog is not safe for concurrent use.
+// keeps the instant of every slot taken and allows a slot at t only while
+// fewer than Limit were taken in (t-Window, t]. A slot taken at s frees at
+// exactly s+Window, and the Retry-After of a refusal is the time until the
+// slot that must free does so. In any half-open span [a, a+Window) at most
+// Limit slots are taken, as long as every Take follows an allowing Check.
 type SlidingLog struct {
 	Limit  int
 	Window time.Duration
-	Counts Counting
 
-	log []logEntry // counted starts, ordered by instant
+	log []logEntry // slots taken, ordered by instant
 }
 
 type logEntry struct {
-	at  int64 // Unix milliseconds
-	run uint64
+	at int64 // Unix milliseconds
+	id uint64
 }
 
-// NewSlidingLog returns an empty sliding-log throttle.
-func NewSlidingLog(limit int, window time.Duration, counts Counting) (*SlidingLog, error) {
+// NewSlidingLog returns an empty sliding log.
+func NewSlidingLog(limit int, window time.Duration) (*SlidingLog, error) {
+	if err := checkLimitWindow(limit, window); err != nil {
+		return nil, err
+	}
+	return &SlidingLog{Limit: limit, Window: window, log: make([]logEntry, 0, limit+1)}, nil
+}
+
+func checkLimitWindow(limit int, window time.Duration) error {
 	if limit < 1 {
-		return nil, errors.New("policy: throttle limit must be >= 1")
+		return errors.New("policy: throttle limit must be >= 1")
 	}
 	if window < time.Millisecond {
-		return nil, errors.New("policy: throttle window must be >= 1ms")
+		return errors.New("policy: throttle window must be >= 1ms")
 	}
-	if counts > CountStarted {
-		return nil, fmt.Errorf("policy: unknown counting %d", counts)
-	}
-	return &SlidingLog{Limit: limit, Window: window, Counts: counts, log: make([]logEntry, 0, limit+1)}, nil
+	return nil
 }
 
-// Check implements Throttle.
+// Check implements Limiter.
 func (s *SlidingLog) Check(now time.Time) Verdict {
 	t, w := now.UnixMilli(), s.Window.Milliseconds()
 	first := 0
@@ -103,13 +199,12 @@ func (s *SlidingLog) Check(now time.Time) Verdict {
 	if counted < s.Limit {
 		return Verdict{Allow: true}
 	}
-	// The start that must expire for counted to drop below Limit.
-	oldest := s.log[first+counted-s.Limit].at
+	oldest := s.log[first+counted-s.Limit].at // the slot that must free
 	return Verdict{RetryAfter: time.Duration(oldest+w-t) * time.Millisecond}
 }
 
-// Record implements Throttle.
-func (s *SlidingLog) Record(now time.Time, run uint64) {
+// Take implements Limiter.
+func (s *SlidingLog) Take(now time.Time, id uint64) {
 	t, w := now.UnixMilli(), s.Window.Milliseconds()
 	expired := 0
 	for expired < len(s.log) && s.log[expired].at+w <= t {
@@ -118,24 +213,24 @@ func (s *SlidingLog) Record(now time.Time, run uint64) {
 	if expired > 0 {
 		s.log = s.log[:copy(s.log, s.log[expired:])]
 	}
-	s.log = append(s.log, logEntry{at: t, run: run})
+	s.log = append(s.log, logEntry{at: t, id: id})
 }
 
-// Settle implements Throttle.
-func (s *SlidingLog) Settle(_ time.Time, run uint64, succeeded bool) {
-	if succeeded || s.Counts != CountSuccessful {
+// Release implements Limiter.
+func (s *SlidingLog) Release(_ time.Time, id uint64, giveBack bool) {
+	if !giveBack {
 		return
 	}
 	for i := range s.log {
-		if s.log[i].run == run {
+		if s.log[i].id == id {
 			s.log = append(s.log[:i], s.log[i+1:]...)
 			return
 		}
 	}
 }
 
-// Counted returns how many counted runs started in (now-Window, now].
-func (s *SlidingLog) Counted(now time.Time) int {
+// Taken returns how many slots taken in (now-Window, now] are still held.
+func (s *SlidingLog) Taken(now time.Time) int {
 	t, w := now.UnixMilli(), s.Window.Milliseconds()
 	n := 0
 	for _, e := range s.log {
@@ -147,9 +242,30 @@ func (s *SlidingLog) Counted(now time.Time) int {
 }
 
 func (s *SlidingLog) String() string {
-	what := "successful runs (a run in progress reserves its slot; a failed run gives it back)"
-	if s.Counts == CountStarted {
-		what = "started runs, whatever their outcome"
+	return fmt.Sprintf("sliding log: at most %d in any %s", s.Limit, FormatDuration(s.Window))
+}
+
+// Unlimited never refuses.
+type Unlimited struct{}
+
+// Check implements Limiter.
+func (Unlimited) Check(time.Time) Verdict { return Verdict{Allow: true} }
+
+// Take implements Limiter.
+func (Unlimited) Take(time.Time, uint64) {}
+
+// Release implements Limiter.
+func (Unlimited) Release(time.Time, uint64, bool) {}
+
+func (Unlimited) String() string { return "none: starts are never throttled" }
+
+// SlidingThrottle returns the documented throttle shape: a sliding log of
+// limit per window, counting successful runs, runs in progress reserving
+// their slot, refusals with an exact Retry-After.
+func SlidingThrottle(limit int, window time.Duration) (*Throttle, error) {
+	l, err := NewSlidingLog(limit, window)
+	if err != nil {
+		return nil, err
 	}
-	return fmt.Sprintf("sliding log: at most %d in any %s, counting %s; Retry-After exact", s.Limit, FormatDuration(s.Window), what)
+	return NewThrottle(l, CountSuccessful, true, true)
 }

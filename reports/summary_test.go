@@ -19,8 +19,8 @@ func config(horizon time.Duration, runs sim.Scripted, clients ...sim.Client) sim
 	return sim.Config{
 		Start: t0, End: t0.Add(horizon), Seed: 1,
 		Schedule: policy.Every{Period: 12 * time.Hour, Anchor: t0.Add(2 * time.Hour)},
-		NewThrottle: func() (policy.Throttle, error) {
-			return policy.NewSlidingLog(5, 12*time.Hour, policy.CountSuccessful)
+		NewThrottle: func() (*policy.Throttle, error) {
+			return policy.SlidingThrottle(5, 12*time.Hour)
 		},
 		Skip:    policy.NextWithin{Lookahead: 10 * time.Hour},
 		Runs:    &runs,

@@ -63,7 +63,14 @@ func errAt(field, format string, args ...any) error {
 // keys, wrong kinds and bad scalars are errors at their line and column.
 type decoder struct {
 	file    string
+	dir     string           // where files named by the scenario are, relative to
 	origins map[*node]string // nodes that came from a --set override
+}
+
+// A loader reads the files a field names, relative to the scenario file,
+// once the field is decoded and valid.
+type loader interface {
+	load(dir string) error
 }
 
 func (d *decoder) errorf(n *node, path, format string, args ...any) error {
@@ -243,14 +250,25 @@ func (d *decoder) decodeStruct(n *node, v reflect.Value, path string) error {
 	}
 	if val, ok := v.Addr().Interface().(validator); ok {
 		if err := val.validate(); err != nil {
-			fe, ok := err.(*fieldError)
-			if !ok {
-				return d.errorf(n, path, "%v", err)
-			}
-			return d.errorf(lookup(n, fe.field), join(path, fe.field), "%s", fe.msg)
+			return d.placed(n, path, err)
+		}
+	}
+	if l, ok := v.Addr().Interface().(loader); ok {
+		if err := l.load(d.dir); err != nil {
+			return d.placed(n, path, err)
 		}
 	}
 	return nil
+}
+
+// placed positions an error from a struct's hook: a *fieldError at its
+// field, anything else at the struct.
+func (d *decoder) placed(n *node, path string, err error) error {
+	fe, ok := err.(*fieldError)
+	if !ok {
+		return d.errorf(n, path, "%v", err)
+	}
+	return d.errorf(lookup(n, fe.field), join(path, fe.field), "%s", fe.msg)
 }
 
 // lookup returns the node at a dotted path below n, or the deepest node of

@@ -13,7 +13,12 @@ func ExampleLoad() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(s.File.Name, s.File.Service.Throttle.Limit, s.Config().End)
+	cfg, err := s.Config()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(s.File.Name, s.File.Service.Throttle.Limit, cfg.End)
 
 	_, err = scenarios.Parse("bad.yaml", []byte("start: 2025-01-06T00:00:00Z\nhorizon: 2 weeks\n"))
 	fmt.Println(err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"runsim/policy"
 	"runsim/sim"
 )
 
@@ -36,32 +37,43 @@ type Service struct {
 	Run      Run      `yaml:"run"`
 }
 
-// Schedule is when the service runs by itself.
+// Schedule is when the service runs by itself (see Schedules).
 type Schedule struct {
-	Kind   string   `yaml:"kind"`   // every | none
-	Every  Duration `yaml:"every"`  // the period
-	Anchor *Instant `yaml:"anchor"` // a nominal instant of the grid; default: start
+	Kind     string   `yaml:"kind"`
+	Every    Duration `yaml:"every"`
+	Anchor   *Instant `yaml:"anchor"` // default: start
+	Cron     string   `yaml:"cron"`
+	Timezone string   `yaml:"timezone"`
+	Times    []Moment `yaml:"times"`
+	Jitter   Duration `yaml:"jitter"`
 }
 
-// Throttle is the start throttle.
+// Throttle is the start throttle (see Throttles).
 type Throttle struct {
-	Kind      string   `yaml:"kind"` // sliding | none
-	Limit     int      `yaml:"limit"`
-	Window    Duration `yaml:"window"`
-	Counts    string   `yaml:"counts"`    // successful | started
-	Scheduled string   `yaml:"scheduled"` // throttled | counted | not-counted
+	Kind       string   `yaml:"kind"`
+	Limit      int      `yaml:"limit"`
+	Window     Duration `yaml:"window"`
+	Burst      int      `yaml:"burst"`  // token-bucket, gcra; 0: limit
+	Anchor     *Instant `yaml:"anchor"` // fixed; default: the schedule's anchor, else start
+	Counts     string   `yaml:"counts"`
+	Reserve    bool     `yaml:"reserve"`
+	Scheduled  string   `yaml:"scheduled"`
+	RetryAfter string   `yaml:"retry_after"`
 }
 
-// Skip is the rule by which an on-demand run skips a scheduled one.
+// Skip is the rule by which an on-demand run skips scheduled ones (see
+// SkipRules).
 type Skip struct {
-	Kind      string   `yaml:"kind"` // next-within | none
+	Kind      string   `yaml:"kind"`
 	Lookahead Duration `yaml:"lookahead"`
+	From      string   `yaml:"from"` // request | run-start
 }
 
-// Overlap is what happens to a start while a run is in progress.
+// Overlap is what happens to a start while a run is in progress (see
+// OnDemandOverlaps and ScheduledOverlaps).
 type Overlap struct {
-	OnDemand  string `yaml:"on_demand"` // reject | concurrent
-	Scheduled string `yaml:"scheduled"` // skip | concurrent
+	OnDemand  string `yaml:"on_demand"`
+	Scheduled string `yaml:"scheduled"`
 }
 
 // Run is how long runs last and how they end.
@@ -70,13 +82,17 @@ type Run struct {
 	Outcomes Outcomes `yaml:"outcomes"`
 }
 
-// Dist is a distribution of durations.
+// Dist is a distribution of durations (see Distributions).
 type Dist struct {
-	Dist   string   `yaml:"dist"`   // constant | exponential | lognormal
-	Value  Duration `yaml:"value"`  // constant
-	Mean   Duration `yaml:"mean"`   // exponential
-	Median Duration `yaml:"median"` // lognormal
-	Sigma  float64  `yaml:"sigma"`  // lognormal
+	Dist    string   `yaml:"dist"`
+	Value   Duration `yaml:"value"`   // constant
+	Mean    Duration `yaml:"mean"`    // exponential, gamma
+	Median  Duration `yaml:"median"`  // lognormal
+	Sigma   float64  `yaml:"sigma"`   // lognormal
+	Shape   float64  `yaml:"shape"`   // gamma
+	Samples string   `yaml:"samples"` // empirical: a file of durations
+
+	samples []time.Duration
 }
 
 // Outcomes maps run statuses to probabilities that sum to 1.
@@ -88,13 +104,17 @@ type Client struct {
 	Arrivals   Arrivals `yaml:"arrivals"`
 	OnThrottle Retry    `yaml:"on_throttle"`
 	OnConflict Retry    `yaml:"on_conflict"`
+	Poll       Duration `yaml:"poll"` // poll the operation's Location this often; 0: never
 }
 
-// Arrivals is exactly one arrival process.
+// Arrivals is exactly one arrival process (see ArrivalProcesses).
 type Arrivals struct {
 	At       []Moment  `yaml:"at"`
 	Periodic *Periodic `yaml:"periodic"`
 	Poisson  *Poisson  `yaml:"poisson"`
+	Profile  *Profile  `yaml:"profile"`
+	Burst    *Burst    `yaml:"burst"`
+	Replay   *Replay   `yaml:"replay"`
 }
 
 // Periodic requests: every Every from First (default start), each delayed
@@ -110,10 +130,39 @@ type Poisson struct {
 	Rate Rate `yaml:"rate"`
 }
 
-// Retry is what a client does after a refusal.
+// Profile is a Poisson rate by hour of day and weekday.
+type Profile struct {
+	Timezone string        `yaml:"timezone"`
+	Rates    []ProfileRate `yaml:"rates"`
+}
+
+// ProfileRate is one row of a profile: a rate on some days, some hours.
+type ProfileRate struct {
+	Days  string `yaml:"days"`  // mon-fri, sat,sun, daily
+	Hours string `yaml:"hours"` // 9-17: [09:00, 17:00)
+	Rate  Rate   `yaml:"rate"`
+}
+
+// Burst is Size requests Spacing apart, every Every from First.
+type Burst struct {
+	Size    int      `yaml:"size"`
+	Spacing Duration `yaml:"spacing"`
+	Every   Duration `yaml:"every"`
+	First   *Moment  `yaml:"first"`
+}
+
+// Replay is a request log in CSV.
+type Replay struct {
+	File string `yaml:"file"`
+
+	rows []replayRow
+}
+
+// Retry is what a client does after a refusal (see ClientBehaviours).
 type Retry struct {
-	Retry       string   `yaml:"retry"` // give-up | after-retry-after | after-delay
+	Retry       string   `yaml:"retry"`
 	Delay       Duration `yaml:"delay"`
+	Cap         Duration `yaml:"cap"`
 	MaxAttempts int      `yaml:"max_attempts"`
 }
 
@@ -127,10 +176,11 @@ func Default() File {
 		Seed:         1,
 		Replications: 1,
 		Service: Service{
-			Schedule: Schedule{Kind: "every", Every: Duration(12 * time.Hour)},
-			Throttle: Throttle{Kind: "sliding", Limit: 5, Window: Duration(12 * time.Hour), Counts: "successful", Scheduled: "throttled"},
-			Skip:     Skip{Kind: "next-within", Lookahead: Duration(10 * time.Hour)},
-			Overlap:  Overlap{OnDemand: "reject", Scheduled: "skip"},
+			Schedule: Schedule{Kind: "every", Every: Duration(12 * time.Hour), Timezone: "UTC"},
+			Throttle: Throttle{Kind: "sliding", Limit: 5, Window: Duration(12 * time.Hour), Counts: "successful", Reserve: true,
+				Scheduled: "throttled", RetryAfter: "exact"},
+			Skip:    Skip{Kind: "next-within", Lookahead: Duration(10 * time.Hour), From: "request"},
+			Overlap: Overlap{OnDemand: "reject", Scheduled: "skip"},
 			Run: Run{
 				Duration: Dist{Dist: "lognormal", Median: Duration(110 * time.Minute), Sigma: 0.3},
 				Outcomes: Outcomes{"completed": 0.95, "failed": 0.05},
@@ -185,23 +235,44 @@ func (f *File) validate() error {
 }
 
 func (s *Schedule) validate() error {
-	if err := oneOf("kind", s.Kind, "every", "none"); err != nil {
+	if err := Schedules.check("kind", s.Kind); err != nil {
 		return err
 	}
-	if s.Kind == "every" && time.Duration(s.Every) < time.Second {
-		return errAt("every", "must be at least 1s, got %s", s.Every)
+	switch s.Kind {
+	case "every":
+		if time.Duration(s.Every) < time.Second {
+			return errAt("every", "must be at least 1s, got %s", s.Every)
+		}
+	case "cron":
+		if s.Cron == "" {
+			return errAt("cron", "missing: e.g. cron: \"0 2,14 * * *\"")
+		}
+		loc, err := time.LoadLocation(s.Timezone)
+		if err != nil {
+			return errAt("timezone", "unknown time zone %q", s.Timezone)
+		}
+		if _, err := policy.NewCron(s.Cron, loc); err != nil {
+			return errAt("cron", "%v", strings.TrimPrefix(err.Error(), "policy: "))
+		}
+	case "list":
+		if len(s.Times) == 0 {
+			return errAt("times", "a list schedule needs times")
+		}
 	}
 	return nil
 }
 
 func (t *Throttle) validate() error {
-	if err := oneOf("kind", t.Kind, "sliding", "none"); err != nil {
+	if err := Throttles.check("kind", t.Kind); err != nil {
 		return err
 	}
-	if err := oneOf("counts", t.Counts, "successful", "started"); err != nil {
-		return err
+	if _, ok := policy.ParseCounting(t.Counts); !ok {
+		return errAt("counts", "unknown counts %q (known: successful, accepted, attempts)", t.Counts)
 	}
 	if err := oneOf("scheduled", t.Scheduled, "throttled", "counted", "not-counted"); err != nil {
+		return err
+	}
+	if err := oneOf("retry_after", t.RetryAfter, "exact", "none"); err != nil {
 		return err
 	}
 	if t.Limit < 1 {
@@ -210,29 +281,51 @@ func (t *Throttle) validate() error {
 	if time.Duration(t.Window) < time.Second {
 		return errAt("window", "must be at least 1s, got %s", t.Window)
 	}
+	if t.Burst < 0 {
+		return errAt("burst", "must be at least 1, got %d", t.Burst)
+	}
+	if t.Kind == "gcra" && time.Duration(t.Window)/time.Duration(t.Limit) < time.Millisecond {
+		return errAt("limit", "gcra needs window/limit of at least 1ms")
+	}
 	return nil
 }
 
-func (s *Skip) validate() error { return oneOf("kind", s.Kind, "next-within", "none") }
-
-func (o *Overlap) validate() error {
-	if err := oneOf("on_demand", o.OnDemand, "reject", "concurrent"); err != nil {
+func (s *Skip) validate() error {
+	if err := SkipRules.check("kind", s.Kind); err != nil {
 		return err
 	}
-	return oneOf("scheduled", o.Scheduled, "skip", "concurrent")
+	return oneOf("from", s.From, "request", "run-start")
+}
+
+func (o *Overlap) validate() error {
+	if err := OnDemandOverlaps.check("on_demand", o.OnDemand); err != nil {
+		return err
+	}
+	return ScheduledOverlaps.check("scheduled", o.Scheduled)
 }
 
 func (d *Dist) validate() error {
-	if err := oneOf("dist", d.Dist, "constant", "exponential", "lognormal"); err != nil {
+	if err := Distributions.check("dist", d.Dist); err != nil {
 		return err
 	}
-	need := map[string]Duration{"constant": d.Value, "exponential": d.Mean, "lognormal": d.Median}
-	field := map[string]string{"constant": "value", "exponential": "mean", "lognormal": "median"}[d.Dist]
-	if need[d.Dist] <= 0 {
+	need := map[string]Duration{"constant": d.Value, "exponential": d.Mean, "lognormal": d.Median, "gamma": d.Mean}
+	field := map[string]string{"constant": "value", "exponential": "mean", "lognormal": "median", "gamma": "mean"}[d.Dist]
+	if field != "" && need[d.Dist] <= 0 {
 		return errAt(field, "a %s duration needs a positive %s", d.Dist, field)
 	}
-	if d.Dist == "lognormal" && !(d.Sigma > 0 && d.Sigma <= 5) {
-		return errAt("sigma", "must be in (0, 5], got %g", d.Sigma)
+	switch d.Dist {
+	case "lognormal":
+		if !(d.Sigma > 0 && d.Sigma <= 5) {
+			return errAt("sigma", "must be in (0, 5], got %g", d.Sigma)
+		}
+	case "gamma":
+		if !(d.Shape > 0 && d.Shape <= 1e6) {
+			return errAt("shape", "must be positive, got %g", d.Shape)
+		}
+	case "empirical":
+		if d.Samples == "" {
+			return errAt("samples", "missing: the file of observed durations")
+		}
 	}
 	return nil
 }
@@ -258,9 +351,10 @@ func (r *Run) validate() error {
 	return nil
 }
 
-// defaultRetry gives up; a client that sets retry: after-... retries at
-// most 3 attempts in all, waiting 15m where it has no Retry-After.
-var defaultRetry = Retry{Retry: "give-up", Delay: Duration(15 * time.Minute), MaxAttempts: 3}
+// defaultRetry gives up; a client that sets a retry makes at most 3
+// attempts in all, waiting 15m where it has no Retry-After, backing off up
+// to 1h.
+var defaultRetry = Retry{Retry: "give-up", Delay: Duration(15 * time.Minute), Cap: Duration(time.Hour), MaxAttempts: 3}
 
 func (c *Client) setDefaults() { c.OnThrottle, c.OnConflict = defaultRetry, defaultRetry }
 
@@ -273,13 +367,55 @@ func (c *Client) validate() error {
 
 func (a *Arrivals) validate() error {
 	n := 0
-	for _, set := range []bool{a.At != nil, a.Periodic != nil, a.Poisson != nil} {
+	for _, set := range []bool{a.At != nil, a.Periodic != nil, a.Poisson != nil, a.Profile != nil, a.Burst != nil, a.Replay != nil} {
 		if set {
 			n++
 		}
 	}
 	if n != 1 {
-		return errAt("", "give exactly one of at, periodic or poisson")
+		return errAt("", "give exactly one of %s", strings.Join(ArrivalProcesses.Names(), ", "))
+	}
+	return nil
+}
+
+func (p *Profile) validate() error {
+	if _, err := time.LoadLocation(p.Timezone); err != nil || p.Timezone == "" {
+		return errAt("timezone", "unknown time zone %q", p.Timezone)
+	}
+	if len(p.Rates) == 0 {
+		return errAt("rates", "a profile needs at least one row, e.g. {days: mon-fri, hours: 9-17, rate: 4/h}")
+	}
+	for i, r := range p.Rates {
+		if _, err := parseDays(r.Days); err != nil {
+			return errAt(fmt.Sprintf("rates.%d.days", i), "%v", err)
+		}
+		if _, _, err := parseHours(r.Hours); err != nil {
+			return errAt(fmt.Sprintf("rates.%d.hours", i), "%v", err)
+		}
+		if r.Rate <= 0 {
+			return errAt(fmt.Sprintf("rates.%d.rate", i), "missing: e.g. rate: 4/h")
+		}
+	}
+	return nil
+}
+
+func (p *Profile) setDefaults() { p.Timezone = "UTC" }
+
+func (b *Burst) validate() error {
+	if b.Size < 1 {
+		return errAt("size", "must be at least 1, got %d", b.Size)
+	}
+	if b.Every > 0 && time.Duration(b.Spacing)*time.Duration(b.Size-1) >= time.Duration(b.Every) {
+		return errAt("every", "a burst (%d requests %s apart) must end before the next one starts", b.Size, b.Spacing)
+	}
+	return nil
+}
+
+func (b *Burst) setDefaults() { b.Spacing = Duration(time.Second) }
+
+func (r *Replay) validate() error {
+	if r.File == "" {
+		return errAt("file", "missing: the CSV request log")
 	}
 	return nil
 }
@@ -302,7 +438,7 @@ func (p *Poisson) validate() error {
 }
 
 func (r *Retry) validate() error {
-	if err := oneOf("retry", r.Retry, "give-up", "after-retry-after", "after-delay"); err != nil {
+	if err := ClientBehaviours.check("retry", r.Retry); err != nil {
 		return err
 	}
 	if r.MaxAttempts < 1 {
@@ -310,6 +446,9 @@ func (r *Retry) validate() error {
 	}
 	if r.Retry != "give-up" && r.Delay <= 0 {
 		return errAt("delay", "must be positive, got %s", r.Delay)
+	}
+	if r.Cap < r.Delay && (r.Retry == "backoff" || r.Retry == "after-retry-after") {
+		return errAt("cap", "must be at least delay (%s), got %s", r.Delay, r.Cap)
 	}
 	return nil
 }

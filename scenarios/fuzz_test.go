@@ -38,7 +38,10 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		cfg := s.Config()
+		cfg, err := s.Config()
+		if err != nil {
+			t.Fatalf("accepted scenario, no config: %v", err)
+		}
 		if err := cfg.Validate(); err != nil {
 			t.Fatalf("accepted scenario, refused config: %v", err)
 		}

@@ -37,7 +37,7 @@ func Parse(name string, data []byte, overrides ...string) (*Scenario, error) {
 	if root == nil {
 		return nil, &Error{File: name, Line: 1, Col: 1, Msg: "the file is empty"}
 	}
-	d := &decoder{file: name, origins: map[*node]string{}}
+	d := &decoder{file: name, dir: filepath.Dir(name), origins: map[*node]string{}}
 	if root.kind != mappingNode {
 		return nil, d.errorf(root, "", "a scenario must be a mapping of fields (name, start, horizon, service, clients, ...)")
 	}

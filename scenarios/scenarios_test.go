@@ -19,6 +19,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
+func config(t *testing.T, s *Scenario) sim.Config {
+	t.Helper()
+	cfg, err := s.Config()
+	require.NoError(t, err)
+	return cfg
+}
+
 func shipped(t *testing.T) []string {
 	files, err := filepath.Glob("*.yaml")
 	require.NoError(t, err)
@@ -29,7 +36,7 @@ func shipped(t *testing.T) []string {
 func trace(t *testing.T, s *Scenario) []byte {
 	var buf bytes.Buffer
 	w := sim.NewTraceWriter(&buf, sim.TraceText)
-	_, err := sim.Run(s.Config(), w)
+	_, err := sim.Run(config(t, s), w)
 	require.NoError(t, err)
 	require.NoError(t, w.Flush())
 	return buf.Bytes()
@@ -68,12 +75,15 @@ func TestDocumentedScenarioMeansTheDocumentedRules(t *testing.T) {
 	d, err := Parse("defaults.yaml", []byte("start: 2025-01-06T00:00:00Z\nhorizon: 14d\nservice: {schedule: {anchor: 2025-01-06T02:00:00Z}}\nclients: [{name: admin, arrivals: {poisson: {rate: 3/d}}, on_throttle: {retry: after-retry-after}, on_conflict: {retry: after-delay, delay: 30m}}]\n"))
 	require.NoError(t, err)
 	assert.Equal(t, s.File.Service, d.File.Service, "documented.yaml spells out the defaults")
-	cfg := s.Config()
+	cfg := config(t, s)
 	assert.Equal(t, policy.Every{Period: 12 * time.Hour, Anchor: time.Date(2025, 1, 6, 2, 0, 0, 0, time.UTC)}, cfg.Schedule)
 	assert.Equal(t, policy.NextWithin{Lookahead: 10 * time.Hour}, cfg.Skip)
 	th, err := cfg.NewThrottle()
 	require.NoError(t, err)
-	assert.Equal(t, 5, th.(*policy.SlidingLog).Limit)
+	assert.Equal(t, 5, th.Limiter.(*policy.SlidingLog).Limit)
+	assert.Equal(t, policy.CountSuccessful, th.Counts)
+	assert.True(t, th.Reserve)
+	assert.True(t, th.RetryAfter)
 	assert.Equal(t, policy.Overlap{}, cfg.Overlap)
 }
 
@@ -86,7 +96,7 @@ func TestOverrides(t *testing.T) {
 	assert.Equal(t, uint64(42), s.File.Seed)
 	assert.Equal(t, Rate(2), s.File.Clients[0].Arrivals.Poisson.Rate)
 	assert.Equal(t, Duration(45*time.Minute), s.File.Clients[0].OnConflict.Delay)
-	assert.Nil(t, s.Config().Skip)
+	assert.Nil(t, config(t, s).Skip)
 
 	s, err = Load("burst.yaml", "service.throttle.window=6h") // creates the missing throttle mapping
 	require.NoError(t, err)
@@ -97,7 +107,7 @@ func TestOverrides(t *testing.T) {
 func TestBadOverrides(t *testing.T) {
 	tests := []struct{ set, want string }{
 		{"service.throttle.limit=0", "documented.yaml: --set service.throttle.limit=0: service.throttle.limit: must be at least 1, got 0"},
-		{"service.throttle.limt=6", `documented.yaml: --set service.throttle.limt=6: unknown field "limt" in service.throttle (known: kind, limit, window, counts, scheduled)`},
+		{"service.throttle.limt=6", `documented.yaml: --set service.throttle.limt=6: unknown field "limt" in service.throttle (known: kind, limit, window, burst, anchor, counts, reserve, scheduled, retry_after)`},
 		{"service.throttle.limit=six", `documented.yaml: --set service.throttle.limit=six: service.throttle.limit: expected an integer, got "six"`},
 		{"clients.bob.name=x", `documented.yaml: --set clients.bob.name=x: clients: no item "bob" in the list (give an index from 0 to 0, or a name)`},
 		{"seed.x=1", `documented.yaml: --set seed.x=1: seed is a single value, it has no field "x"`},
@@ -132,7 +142,7 @@ func TestBadScenarios(t *testing.T) {
 		class, yaml, at, msg string
 	}{
 		{"unknown key", "name: t\nstart: 2025-01-06T00:00:00Z\nhorizon: 2d\nsevrice: {}\n", "sevrice", `unknown field "sevrice" in the scenario (known: name, description, start, horizon, seed, replications, service, clients, expect)`},
-		{"unknown nested key", replace(good, "window: 12h", "windw: 12h"), "windw", `unknown field "windw" in service.throttle (known: kind, limit, window, counts, scheduled)`},
+		{"unknown nested key", replace(good, "window: 12h", "windw: 12h"), "windw", `unknown field "windw" in service.throttle (known: kind, limit, window, burst, anchor, counts, reserve, scheduled, retry_after)`},
 		{"bad duration", replace(good, "window: 12h", "window: 12 hours"), "12 hours", `service.throttle.window: bad duration "12 hours": want a number and a unit (ms, s, m, h, d, w, y), e.g. 90m, 12h, 14d or 1h30m`},
 		{"duration without unit", replace(good, "horizon: 2d", "horizon: 14"), "14", `horizon: bad duration "14": want a number and a unit (ms, s, m, h, d, w, y), e.g. 90m, 12h, 14d or 1h30m`},
 		{"negative duration", replace(good, "median: 110m", "median: -110m"), "-110m", `service.run.duration.median: bad duration "-110m": must not be negative`},
@@ -148,8 +158,8 @@ func TestBadScenarios(t *testing.T) {
 		{"missing start", replace(good, "start: 2025-01-06T00:00:00Z\n", ""), "name", `start: missing: say when the simulation starts, e.g. start: 2025-01-06T00:00:00Z`},
 		{"bad time", replace(good, "2025-01-06T00:00:00Z", "Jan 6"), "Jan 6", `start: bad time "Jan 6": want RFC 3339, e.g. 2025-01-06T02:00:00Z`},
 		{"wrong kind of value", replace(good, "limit: 5", "limit: [5]"), "[5]", `service.throttle.limit: expected an integer, got a list`},
-		{"unknown policy name", replace(good, "throttle: {", "throttle: {kind: leaky, "), "leaky", `service.throttle.kind: unknown kind "leaky" (known: sliding, none)`},
-		{"two arrival processes", replace(good, "{poisson: {rate: 0.5/h}}", "{poisson: {rate: 0.5/h}, at: [1h]}"), "{poisson", `clients.0.arrivals: give exactly one of at, periodic or poisson`},
+		{"unknown policy name", replace(good, "throttle: {", "throttle: {kind: leaky, "), "leaky", `service.throttle.kind: unknown throttle "leaky" (known: sliding, fixed, token-bucket, gcra, none)`},
+		{"two arrival processes", replace(good, "{poisson: {rate: 0.5/h}}", "{poisson: {rate: 0.5/h}, at: [1h]}"), "{poisson", `clients.0.arrivals: give exactly one of at, periodic, poisson, profile, burst, replay`},
 		{"field set twice", replace(good, "limit: 5,", "limit: 5, limit: 6,"), "limit: 6", `service.throttle.limit: set twice`},
 		{"client named twice", good + "  - name: admin\n    arrivals: {at: [1h]}\n", "admin\n    arrivals: {at", `clients.1.name: client "admin" is named twice`},
 		{"explicit times out of order", replace(good, "{poisson: {rate: 0.5/h}}", "{at: [2h, 1h]}"), "1h]", `clients.0.arrivals.at.1: times must be in increasing order: 2025-01-06T01:00:00Z comes after 2025-01-06T02:00:00Z`},
@@ -219,7 +229,7 @@ func TestValues(t *testing.T) {
 func TestThousandYearHorizon(t *testing.T) {
 	s, err := Parse("long.yaml", []byte(replace(good, "horizon: 2d", "horizon: 1000y")))
 	require.NoError(t, err)
-	cfg := s.Config()
+	cfg := config(t, s)
 	assert.Equal(t, time.Date(3024, 5, 9, 0, 0, 0, 0, time.UTC), cfg.End, "1000y is 365000 days")
 }
 
@@ -236,7 +246,7 @@ func TestBuildInGo(t *testing.T) {
 	s, err := Build(f)
 	require.NoError(t, err)
 	assert.Equal(t, "built", s.File.Name)
-	assert.Len(t, s.Config().Clients, 1)
+	assert.Len(t, config(t, s).Clients, 1)
 
 	f.Expect = []*Expectation{{Name: "bad", Count: "approved", Eq: ptr(Bound(1))}}
 	_, err = Build(f)

@@ -16,20 +16,20 @@ const (
 	// GiveUp abandons the request.
 	GiveUp RetryKind = iota
 	// AfterRetryAfter tries again exactly Retry-After later; when the
-	// answer carries no Retry-After it waits Delay instead.
+	// answer carries no Retry-After it backs off as Backoff does.
 	AfterRetryAfter
 	// AfterDelay tries again Delay later.
 	AfterDelay
+	// Backoff waits a uniform draw in [0, min(Cap, Delay·2^(n-1))) after
+	// the n-th refused attempt: exponential backoff with full jitter.
+	Backoff
 )
 
+var retryKindNames = []string{"give-up", "after-retry-after", "after-delay", "backoff"}
+
 func (k RetryKind) String() string {
-	switch k {
-	case GiveUp:
-		return "give-up"
-	case AfterRetryAfter:
-		return "after-retry-after"
-	case AfterDelay:
-		return "after-delay"
+	if int(k) < len(retryKindNames) {
+		return retryKindNames[k]
 	}
 	return fmt.Sprintf("RetryKind(%d)", uint8(k))
 }
@@ -37,18 +37,42 @@ func (k RetryKind) String() string {
 // Retry is what a client does when an attempt is refused.
 type Retry struct {
 	Kind        RetryKind
-	Delay       time.Duration // AfterDelay, and AfterRetryAfter without a Retry-After
+	Delay       time.Duration // AfterDelay; the base of Backoff
+	Cap         time.Duration // the longest Backoff wait
 	MaxAttempts int           // attempts in all, the first included; at least 1
 }
 
 func (r Retry) String() string {
 	switch r.Kind {
 	case AfterRetryAfter:
-		return fmt.Sprintf("retry after Retry-After (else %s), at most %d attempts", fmtDur(r.Delay), r.MaxAttempts)
+		return fmt.Sprintf("retry after Retry-After (without one, back off from %s up to %s), at most %d attempts", fmtDur(r.Delay), fmtDur(r.Cap), r.MaxAttempts)
 	case AfterDelay:
 		return fmt.Sprintf("retry after %s, at most %d attempts", fmtDur(r.Delay), r.MaxAttempts)
+	case Backoff:
+		return fmt.Sprintf("exponential backoff with full jitter from %s up to %s, at most %d attempts", fmtDur(r.Delay), fmtDur(r.Cap), r.MaxAttempts)
 	}
 	return "give up"
+}
+
+// wait returns how long to wait after the attempt-th refused attempt.
+func (r Retry) wait(attempt int, retryAfter time.Duration, rng *rand.Rand) time.Duration {
+	switch {
+	case r.Kind == AfterRetryAfter && retryAfter > 0:
+		return retryAfter
+	case r.Kind == AfterDelay:
+		return r.Delay
+	}
+	ceiling := r.Delay
+	for i := 1; i < attempt && ceiling < r.Cap; i++ {
+		ceiling *= 2
+	}
+	if r.Cap > 0 {
+		ceiling = min(ceiling, r.Cap)
+	}
+	if ms := ceiling.Milliseconds(); ms > 0 {
+		return time.Duration(rng.Int64N(ms)) * time.Millisecond
+	}
+	return 0
 }
 
 // A Client sends on-demand start requests.
@@ -57,6 +81,10 @@ type Client struct {
 	Arrivals   Arrivals
 	OnThrottle Retry // after 429
 	OnConflict Retry // after 409
+	// Poll, when positive, is how often the client polls the Location of
+	// an accepted start's operation until it finishes; the polls are
+	// counted on the operation's last status change.
+	Poll time.Duration
 }
 
 // Config is everything one run of the engine needs. A Config may be run any
@@ -66,9 +94,10 @@ type Config struct {
 	Seed       uint64
 
 	Schedule policy.Schedule // nil: no system-scheduled runs
+	Jitter   policy.Jitter   // delays each scheduled run; zero: none
 	// NewThrottle builds the throttle of one run; nil: starts are never
 	// throttled.
-	NewThrottle       func() (policy.Throttle, error)
+	NewThrottle       func() (*policy.Throttle, error)
 	ScheduledCounting policy.ScheduledCounting
 	Skip              policy.SkipRule // nil: no skip rule
 	Overlap           policy.Overlap
@@ -85,9 +114,22 @@ type Result struct {
 
 type clientState struct {
 	Client
-	rng  *rand.Rand
-	k    int
-	prev time.Time
+	arrivals *rand.Rand // the arrival process's own stream
+	retries  *rand.Rand // backoff draws, apart so arrivals do not depend on them
+	k        int
+	prev     time.Time
+}
+
+// waiting is a start accepted (or due) while runs were in progress, kept
+// until the service is idle.
+type waiting struct {
+	trigger  policy.Trigger
+	run      uint64
+	op       uint64
+	client   int32
+	counted  bool
+	accepted int64 // when it was accepted (or due)
+	nominal  int64 // scheduled: the nominal instant
 }
 
 type engine struct {
@@ -99,19 +141,23 @@ type engine struct {
 	now      int64 // Unix milliseconds
 	end      int64
 	q        queue
-	throttle policy.Throttle
+	throttle *policy.Throttle
 	runsRng  *rand.Rand
 	clients  []clientState
 
-	running            int
-	lastRun, lastOp    uint64
-	lastRequest        uint64
-	nextDue            int64 // nominal instant of the next scheduled run, or noDue
-	skipDue, skipCause int64 // a scheduled run marked skipped by an on-demand start
-	scheduleConfigured bool
+	sched       policy.Schedule
+	schedGen    uint32 // bumped when the schedule is re-anchored: older due work is void
+	nextNominal int64  // nominal instant of the next scheduled run, or none
+	skipThrough int64  // scheduled runs due at or before this are skipped
+	skipCause   int64  // the on-demand start that set skipThrough
+
+	running                      int
+	waiting                      []waiting
+	waitingOnDemand, waitingSche int
+	lastRun, lastOp, lastRequest uint64
 }
 
-const noDue = int64(-1 << 63)
+const none = int64(-1 << 63)
 
 // Validate reports whether c can be run.
 func (c *Config) Validate() error {
@@ -120,6 +166,14 @@ func (c *Config) Validate() error {
 		return errors.New("sim: End must be after Start")
 	case c.Runs == nil:
 		return errors.New("sim: no run model")
+	}
+	if _, reanchor := c.Skip.(policy.Reanchor); reanchor && c.Schedule != nil {
+		if _, can := c.Schedule.(policy.Reanchorer); !can {
+			return errors.New("sim: the re-anchor skip rule needs a schedule that can move (every)")
+		}
+	}
+	if c.Overlap.OnDemand == policy.DelayUntilIdle {
+		return errors.New("sim: delay-until-idle is for scheduled runs only")
 	}
 	for i, cl := range c.Clients {
 		if cl.Arrivals == nil {
@@ -142,13 +196,14 @@ func Run(cfg Config, observers ...Observer) (Result, error) {
 		return Result{}, err
 	}
 	e := &engine{
-		cfg:       cfg,
-		observers: observers,
-		now:       cfg.Start.UnixMilli(),
-		end:       cfg.End.UnixMilli(),
-		runsRng:   NewStream(cfg.Seed, "runs"),
-		nextDue:   noDue,
-		skipDue:   noDue,
+		cfg:         cfg,
+		observers:   observers,
+		now:         cfg.Start.UnixMilli(),
+		end:         cfg.End.UnixMilli(),
+		runsRng:     NewStream(cfg.Seed, "runs"),
+		sched:       cfg.Schedule,
+		nextNominal: none,
+		skipThrough: none,
 	}
 	if cfg.NewThrottle != nil {
 		t, err := cfg.NewThrottle()
@@ -157,12 +212,13 @@ func Run(cfg Config, observers ...Observer) (Result, error) {
 		}
 		e.throttle = t
 	}
-	if cfg.Schedule != nil {
-		e.scheduleNext(cfg.Schedule.Next(cfg.Start))
+	if e.sched != nil {
+		e.scheduleFrom(e.now)
 	}
 	e.clients = make([]clientState, len(cfg.Clients))
 	for i, c := range cfg.Clients {
-		e.clients[i] = clientState{Client: c, rng: NewStream(cfg.Seed, "client/"+c.Name), prev: cfg.Start}
+		e.clients[i] = clientState{Client: c, prev: cfg.Start,
+			arrivals: NewStream(cfg.Seed, "client/"+c.Name), retries: NewStream(cfg.Seed, "client/"+c.Name+"/retries")}
 		e.nextArrival(i)
 	}
 	for e.q.len() > 0 {
@@ -172,7 +228,9 @@ func Run(cfg Config, observers ...Observer) (Result, error) {
 		case workFinish:
 			e.finish(w)
 		case workScheduled:
-			e.scheduled(w.at)
+			if w.gen == e.schedGen {
+				e.scheduled(w.nominal)
+			}
 		case workArrival:
 			e.lastRequest++
 			e.request(int(w.client), e.lastRequest, 1)
@@ -206,38 +264,47 @@ func (e *engine) push(w work) {
 	}
 }
 
-func (e *engine) scheduleNext(t time.Time) {
-	e.nextDue = t.UnixMilli()
-	e.push(work{at: e.nextDue, prio: prioScheduled, what: workScheduled})
+// scheduleFrom queues the first scheduled run nominally due at or after t.
+func (e *engine) scheduleFrom(t int64) {
+	n := e.sched.Next(e.at(t))
+	if n.IsZero() {
+		e.nextNominal = none
+		return
+	}
+	e.nextNominal = n.UnixMilli()
+	actual := e.nextNominal
+	if e.cfg.Jitter.Max > 0 {
+		actual += e.cfg.Jitter.Delay(n, e.sched.Next(n.Add(time.Millisecond))).Milliseconds()
+	}
+	e.push(work{at: actual, prio: prioScheduled, what: workScheduled, nominal: e.nextNominal, gen: e.schedGen})
 }
 
 func (e *engine) nextArrival(i int) {
 	c := &e.clients[i]
-	t, ok := c.Arrivals.Next(c.k, c.prev, c.rng)
+	t, ok := c.Arrivals.Next(c.k, c.prev, c.arrivals)
 	if !ok {
 		return
 	}
 	c.k++
 	c.prev = t
-	ms := t.UnixMilli()
-	if ms < e.now {
-		ms = e.now // a process may not go back in time
-	}
+	ms := max(t.UnixMilli(), e.now) // a process may not go back in time
 	e.push(work{at: ms, prio: prioRequest, what: workArrival, client: int32(i)})
 }
 
 func (e *engine) scheduled(nominal int64) {
-	e.emit(ScheduledDue).Nominal = e.at(nominal)
+	ev := e.emit(ScheduledDue)
+	ev.Nominal = e.at(nominal)
 	e.send()
-	e.scheduleNext(e.cfg.Schedule.Next(e.at(nominal + 1)))
+	e.scheduleFrom(nominal + 1)
 
-	if e.skipDue == nominal {
+	if nominal <= e.skipThrough {
 		ev := e.skip(nominal, SkipOnDemand)
 		ev.Cause = e.at(e.skipCause)
 		e.send()
 		return
 	}
-	if e.cfg.Overlap.Decide(policy.Scheduled, e.running) == policy.Refuse {
+	action := e.cfg.Overlap.Decide(policy.Scheduled, e.running, e.waitingSche)
+	if action == policy.Refuse {
 		e.skip(nominal, SkipRunInProgress)
 		e.send()
 		return
@@ -249,7 +316,13 @@ func (e *engine) scheduled(nominal int64) {
 			return
 		}
 	}
-	e.startRun(policy.Scheduled, 0, e.cfg.ScheduledCounting != policy.ScheduledNotCounted)
+	e.lastRun++
+	w := waiting{trigger: policy.Scheduled, run: e.lastRun, client: -1, accepted: e.now, nominal: nominal,
+		counted: e.throttle != nil && e.cfg.ScheduledCounting != policy.ScheduledNotCounted}
+	if w.counted {
+		e.throttle.Started(e.at(e.now), w.run, false)
+	}
+	e.startOrWait(w, action)
 }
 
 func (e *engine) skip(nominal int64, why SkipReason) *Event {
@@ -265,28 +338,59 @@ func (e *engine) request(i int, request uint64, attempt int) {
 	ev.Client, ev.Request, ev.Attempt = c.Name, request, attempt
 	e.send()
 
-	if e.cfg.Overlap.Decide(policy.OnDemand, e.running) == policy.Refuse {
-		e.refused(Conflict, i, request, attempt, 0)
-		return
+	action := e.cfg.Overlap.Decide(policy.OnDemand, e.running, e.waitingOnDemand)
+	var verdict policy.Verdict
+	if action != policy.Refuse && e.throttle != nil {
+		verdict = e.throttle.Check(e.at(e.now))
+	} else {
+		verdict.Allow = true
 	}
 	if e.throttle != nil {
-		if v := e.throttle.Check(e.at(e.now)); !v.Allow {
-			e.refused(Throttled, i, request, attempt, v.RetryAfter)
-			return
-		}
+		e.throttle.Attempt(e.at(e.now))
+	}
+	switch {
+	case action == policy.Refuse:
+		e.refused(Conflict, i, request, attempt, 0)
+		return
+	case !verdict.Allow:
+		e.refused(Throttled, i, request, attempt, verdict.RetryAfter)
+		return
 	}
 	e.lastOp++
+	e.lastRun++
 	op := operationID(e.cfg.Seed, e.lastOp)
 	ev = e.emit(Accepted)
 	ev.Client, ev.Request, ev.Attempt, ev.Operation = c.Name, request, attempt, op
 	e.send()
-	e.opChanged(op, OpNotStarted)
-
-	if e.cfg.Skip != nil && e.nextDue != noDue && e.skipDue != e.nextDue &&
-		e.cfg.Skip.Skip(e.at(e.now), e.at(e.nextDue)) {
-		e.skipDue, e.skipCause = e.nextDue, e.now
+	e.opChanged(op, OpNotStarted, c.Name, 0)
+	if e.throttle != nil {
+		e.throttle.Started(e.at(e.now), e.lastRun, true)
 	}
-	e.startRun(policy.OnDemand, e.lastOp, true)
+	if e.cfg.Skip != nil && !e.cfg.Skip.FromRunStart() {
+		e.applySkip()
+	}
+	e.startOrWait(waiting{trigger: policy.OnDemand, run: e.lastRun, op: e.lastOp, client: int32(i),
+		counted: e.throttle != nil, accepted: e.now}, action)
+}
+
+// applySkip carries out the skip rule's decision for an on-demand start now.
+func (e *engine) applySkip() {
+	if e.sched == nil {
+		return
+	}
+	var next time.Time
+	if e.nextNominal != none {
+		next = e.at(e.nextNominal)
+	}
+	d := e.cfg.Skip.OnDemand(e.at(e.now), next)
+	if d.Reanchor {
+		e.sched = e.sched.(policy.Reanchorer).Reanchor(e.at(e.now))
+		e.schedGen++
+		e.scheduleFrom(e.now + 1)
+	}
+	if through := d.Through.UnixMilli(); !d.Through.IsZero() && through > e.skipThrough {
+		e.skipThrough, e.skipCause = through, e.now
+	}
 }
 
 func (e *engine) refused(k Kind, i int, request uint64, attempt int, retryAfter time.Duration) {
@@ -305,47 +409,61 @@ func (e *engine) refused(k Kind, i int, request uint64, attempt int, retryAfter 
 		e.send()
 		return
 	}
-	wait := r.Delay
-	if r.Kind == AfterRetryAfter && retryAfter > 0 {
-		wait = retryAfter
-	}
-	next := e.now + wait.Milliseconds()
+	next := e.now + r.wait(attempt, retryAfter, c.retries).Milliseconds()
 	ev = e.emit(RetryScheduled)
 	ev.Client, ev.Request, ev.Attempt, ev.Next = c.Name, request, attempt+1, e.at(next)
 	e.send()
 	e.push(work{at: next, prio: prioRequest, what: workRetry, client: int32(i), id: request, attempt: int32(attempt + 1)})
 }
 
-func (e *engine) startRun(trigger policy.Trigger, opNum uint64, counted bool) {
-	e.lastRun++
-	run := e.lastRun
-	dur, status := e.cfg.Runs.Draw(trigger, e.runsRng)
-	e.running++
-	counted = counted && e.throttle != nil
-	if counted {
-		e.throttle.Record(e.at(e.now), run)
+// startOrWait starts w now, or keeps it waiting as the overlap action says.
+func (e *engine) startOrWait(w waiting, action policy.Action) {
+	switch action {
+	case policy.Start, policy.Concurrent:
+		e.startRun(w)
+		return
+	case policy.DelayUntilIdle:
+		e.waiting = append(e.waiting, waiting{})
+		copy(e.waiting[1:], e.waiting)
+		e.waiting[0] = w
+	default:
+		e.waiting = append(e.waiting, w)
 	}
+	if w.trigger == policy.OnDemand {
+		e.waitingOnDemand++
+	} else {
+		e.waitingSche++
+	}
+}
+
+func (e *engine) startRun(w waiting) {
+	dur, status := e.cfg.Runs.Draw(w.trigger, e.runsRng)
+	e.running++
 	ev := e.emit(RunStarted)
-	ev.Run, ev.Trigger = run, trigger
-	if opNum != 0 {
-		ev.Operation = operationID(e.cfg.Seed, opNum)
+	ev.Run, ev.Trigger = w.run, w.trigger
+	var op OperationID
+	if w.op != 0 {
+		op = operationID(e.cfg.Seed, w.op)
+		ev.Operation = op
+	} else {
+		ev.Nominal = e.at(w.nominal)
 	}
 	e.send()
-	if opNum != 0 {
-		e.opChanged(ev.Operation, OpRunning)
+	if w.op != 0 {
+		e.opChanged(op, OpRunning, e.clients[w.client].Name, 0)
+		if e.cfg.Skip != nil && e.cfg.Skip.FromRunStart() {
+			e.applySkip()
+		}
 	}
-	ms := dur.Milliseconds()
-	if ms < 1 {
-		ms = 1
-	}
-	e.push(work{at: e.now + ms, prio: prioFinish, what: workFinish, id: run, op: opNum,
-		status: status, trigger: uint8(trigger), counted: counted})
+	ms := max(dur.Milliseconds(), 1)
+	e.push(work{at: e.now + ms, prio: prioFinish, what: workFinish, id: w.run, op: w.op, client: w.client,
+		status: status, trigger: uint8(w.trigger), counted: w.counted, accepted: w.accepted})
 }
 
 func (e *engine) finish(w work) {
 	e.running--
 	if w.counted {
-		e.throttle.Settle(e.at(e.now), w.id, w.status.Succeeded())
+		e.throttle.Finished(e.at(e.now), w.id, w.status.Succeeded())
 	}
 	ev := e.emit(RunFinished)
 	ev.Run, ev.Trigger, ev.RunStatus = w.id, policy.Trigger(w.trigger), w.status
@@ -358,12 +476,28 @@ func (e *engine) finish(w work) {
 		if w.status.Succeeded() {
 			st = OpSucceeded
 		}
-		e.opChanged(ev.Operation, st)
+		c := &e.clients[w.client]
+		polls := 0
+		if c.Poll > 0 {
+			p := c.Poll.Milliseconds()
+			polls = int((e.now - w.accepted + p - 1) / p) // the first poll at or after the end sees it
+		}
+		e.opChanged(ev.Operation, st, c.Name, polls)
+	}
+	if e.running == 0 && len(e.waiting) > 0 {
+		next := e.waiting[0]
+		e.waiting = e.waiting[:copy(e.waiting, e.waiting[1:])]
+		if next.trigger == policy.OnDemand {
+			e.waitingOnDemand--
+		} else {
+			e.waitingSche--
+		}
+		e.startRun(next)
 	}
 }
 
-func (e *engine) opChanged(op OperationID, st OpStatus) {
+func (e *engine) opChanged(op OperationID, st OpStatus, client string, polls int) {
 	ev := e.emit(OperationChanged)
-	ev.Operation, ev.OpStatus = op, st
+	ev.Operation, ev.OpStatus, ev.Client, ev.Polls = op, st, client, polls
 	e.send()
 }

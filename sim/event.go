@@ -197,7 +197,7 @@ type Event struct {
 	At   time.Time // virtual instant, UTC
 	Kind Kind
 
-	Client  string // request events: the client's name
+	Client  string // request events, and operation events: the client's name
 	Request uint64 // request events: the request, shared by its attempts
 	Attempt int    // request events: 1 for the first attempt
 
@@ -207,10 +207,11 @@ type Event struct {
 
 	Operation OperationID // Accepted, OperationChanged, run events of on-demand runs
 	OpStatus  OpStatus    // OperationChanged
+	Polls     int         // OperationChanged to succeeded or failed: the client's polls of its Location
 
 	RetryAfter time.Duration // Throttled (0: no Retry-After), ScheduledSkipped by the throttle
 	Reason     SkipReason    // ScheduledSkipped
-	Nominal    time.Time     // ScheduledDue and ScheduledSkipped: the nominal instant
+	Nominal    time.Time     // ScheduledDue, ScheduledSkipped, RunStarted of a scheduled run: the nominal instant
 	Cause      time.Time     // ScheduledSkipped by on-demand: when the request was accepted
 	Next       time.Time     // RetryScheduled: when the client tries again
 }

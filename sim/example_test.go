@@ -18,8 +18,8 @@ func ExampleRun() {
 		End:      t0.Add(15 * time.Hour),
 		Seed:     1,
 		Schedule: policy.Every{Period: 12 * time.Hour, Anchor: t0.Add(2 * time.Hour)},
-		NewThrottle: func() (policy.Throttle, error) {
-			return policy.NewSlidingLog(5, 12*time.Hour, policy.CountSuccessful)
+		NewThrottle: func() (*policy.Throttle, error) {
+			return policy.SlidingThrottle(5, 12*time.Hour)
 		},
 		Skip:    policy.NextWithin{Lookahead: 10 * time.Hour},
 		Runs:    sim.Drawn{Duration: sim.Constant(110 * time.Minute), Outcomes: []sim.Outcome{{Status: sim.Completed, P: 1}}},
@@ -32,15 +32,15 @@ func ExampleRun() {
 	trace.Flush()
 	// Output:
 	// 2025-01-06T02:00:00Z scheduled-due nominal=2025-01-06T02:00:00Z
-	// 2025-01-06T02:00:00Z run-started run=1 trigger=scheduled
+	// 2025-01-06T02:00:00Z run-started run=1 trigger=scheduled nominal=2025-01-06T02:00:00Z
 	// 2025-01-06T03:50:00Z run-finished run=1 trigger=scheduled status=completed
 	// 2025-01-06T05:00:00Z request-arrived client=admin request=1 attempt=1
 	// 2025-01-06T05:00:00Z accepted client=admin request=1 attempt=1 operation=e9fd6049-d65a-f21e-9758-35de1c9756ce location=/external/industryData/operations/e9fd6049-d65a-f21e-9758-35de1c9756ce
-	// 2025-01-06T05:00:00Z operation-changed operation=e9fd6049-d65a-f21e-9758-35de1c9756ce status=notStarted
+	// 2025-01-06T05:00:00Z operation-changed client=admin operation=e9fd6049-d65a-f21e-9758-35de1c9756ce status=notStarted
 	// 2025-01-06T05:00:00Z run-started run=2 trigger=onDemand operation=e9fd6049-d65a-f21e-9758-35de1c9756ce
-	// 2025-01-06T05:00:00Z operation-changed operation=e9fd6049-d65a-f21e-9758-35de1c9756ce status=running
+	// 2025-01-06T05:00:00Z operation-changed client=admin operation=e9fd6049-d65a-f21e-9758-35de1c9756ce status=running
 	// 2025-01-06T06:50:00Z run-finished run=2 trigger=onDemand operation=e9fd6049-d65a-f21e-9758-35de1c9756ce status=completed
-	// 2025-01-06T06:50:00Z operation-changed operation=e9fd6049-d65a-f21e-9758-35de1c9756ce status=succeeded
+	// 2025-01-06T06:50:00Z operation-changed client=admin operation=e9fd6049-d65a-f21e-9758-35de1c9756ce status=succeeded
 	// 2025-01-06T14:00:00Z scheduled-due nominal=2025-01-06T14:00:00Z
 	// 2025-01-06T14:00:00Z scheduled-skipped nominal=2025-01-06T14:00:00Z reason=on-demand cause=2025-01-06T05:00:00Z
 }

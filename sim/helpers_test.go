@@ -74,8 +74,8 @@ func documented(horizon time.Duration) Config {
 		End:      t0.Add(horizon),
 		Seed:     1,
 		Schedule: policy.Every{Period: 12 * time.Hour, Anchor: at(2 * time.Hour)},
-		NewThrottle: func() (policy.Throttle, error) {
-			return policy.NewSlidingLog(5, 12*time.Hour, policy.CountSuccessful)
+		NewThrottle: func() (*policy.Throttle, error) {
+			return policy.SlidingThrottle(5, 12*time.Hour)
 		},
 		Skip: policy.NextWithin{Lookahead: 10 * time.Hour},
 		Runs: &Scripted{{Duration: time.Hour, Status: Completed}},

@@ -56,22 +56,22 @@ func randomScenario(seed uint64) Config {
 	return cfg
 }
 
-// spyThrottle checks, at every refusal the engine meets, that the refusal's
-// Retry-After is exact: the throttle allows at now+RetryAfter and refuses a
+// spyLimiter checks, at every refusal the engine meets, that the refusal's
+// Retry-After is exact: the limiter allows at now+RetryAfter and refuses a
 // second earlier, if nothing else changes.
-type spyThrottle struct {
-	policy.Throttle
+type spyLimiter struct {
+	policy.Limiter
 	t       *testing.T
 	refused int
 }
 
-func (s *spyThrottle) Check(now time.Time) policy.Verdict {
-	v := s.Throttle.Check(now)
+func (s *spyLimiter) Check(now time.Time) policy.Verdict {
+	v := s.Limiter.Check(now)
 	if !v.Allow {
 		s.refused++
-		require.True(s.t, s.Throttle.Check(now.Add(v.RetryAfter)).Allow, "at now+Retry-After")
+		require.True(s.t, s.Limiter.Check(now.Add(v.RetryAfter)).Allow, "at now+Retry-After")
 		if v.RetryAfter >= time.Second {
-			require.False(s.t, s.Throttle.Check(now.Add(v.RetryAfter-time.Second)).Allow, "a second before Retry-After")
+			require.False(s.t, s.Limiter.Check(now.Add(v.RetryAfter-time.Second)).Allow, "a second before Retry-After")
 		}
 	}
 	return v
@@ -81,11 +81,12 @@ func TestPropertiesOfTheDocumentedPolicies(t *testing.T) {
 	var totals struct{ refused, skippedOnDemand, spared, scenarios int }
 	for seed := range uint64(300) {
 		cfg := randomScenario(seed)
-		var spy *spyThrottle
-		cfg.NewThrottle = func() (policy.Throttle, error) {
-			s, err := policy.NewSlidingLog(limit, window, policy.CountSuccessful)
-			spy = &spyThrottle{Throttle: s, t: t}
-			return spy, err
+		var spy *spyLimiter
+		cfg.NewThrottle = func() (*policy.Throttle, error) {
+			s, err := policy.NewSlidingLog(limit, window)
+			require.NoError(t, err)
+			spy = &spyLimiter{Limiter: s, t: t}
+			return policy.NewThrottle(spy, policy.CountSuccessful, true, true)
 		}
 		rec := run(t, cfg)
 		totals.scenarios++

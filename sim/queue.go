@@ -8,13 +8,17 @@ type work struct {
 	what workKind
 	seq  uint64
 
-	client  int32     // request: index of the client
+	client  int32     // request, finish: index of the client
 	attempt int32     // request: attempt number
 	id      uint64    // request: request id; finish: run id
 	op      uint64    // finish: operation number (0: none)
 	status  RunStatus // finish
 	trigger uint8     // finish
 	counted bool      // finish: the run was recorded by the throttle
+
+	nominal  int64  // scheduled: the nominal instant
+	gen      uint32 // scheduled: the schedule generation it belongs to
+	accepted int64  // finish: when the start was accepted
 }
 
 type workKind uint8

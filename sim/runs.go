@@ -58,6 +58,29 @@ func (l LogNormal) String() string {
 	return "lognormal median " + fmtDur(l.Median) + " sigma " + ftoa(l.Sigma)
 }
 
+// Gamma durations with the given shape and mean (distuv.Gamma with
+// Alpha = Shape, Beta = Shape/mean in seconds).
+type Gamma struct {
+	Shape float64
+	Mean  time.Duration
+}
+
+// Sample implements DurationDist.
+func (g Gamma) Sample(rng *rand.Rand) time.Duration {
+	return seconds(distuv.Gamma{Alpha: g.Shape, Beta: g.Shape / g.Mean.Seconds(), Src: rng}.Rand())
+}
+
+func (g Gamma) String() string { return "gamma shape " + ftoa(g.Shape) + " mean " + fmtDur(g.Mean) }
+
+// Empirical durations are drawn uniformly from observed samples (a
+// bootstrap).
+type Empirical []time.Duration
+
+// Sample implements DurationDist.
+func (e Empirical) Sample(rng *rand.Rand) time.Duration { return e[rng.IntN(len(e))] }
+
+func (e Empirical) String() string { return "empirical, " + itoa(len(e)) + " samples" }
+
 // seconds converts a draw in seconds to a duration taken to the
 // millisecond, at least one millisecond and at most 100 years.
 func seconds(s float64) time.Duration {

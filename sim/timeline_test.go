@@ -72,8 +72,8 @@ func TestTimelines(t *testing.T) {
 			config: func() Config {
 				c := documented(4 * time.Hour)
 				c.Schedule = nil
-				c.NewThrottle = func() (policy.Throttle, error) {
-					return policy.NewSlidingLog(2, 12*time.Hour, policy.CountSuccessful)
+				c.NewThrottle = func() (*policy.Throttle, error) {
+					return policy.SlidingThrottle(2, 12*time.Hour)
 				}
 				c.Runs = &Scripted{{Duration: 30 * time.Minute, Status: Failed}, {Duration: 30 * time.Minute, Status: Completed}}
 				c.Clients = []Client{admin(hm(0, 30), hm(1, 30), hm(2, 30), hm(3, 30))}
@@ -151,8 +151,8 @@ func TestTimelines(t *testing.T) {
 			config: func() Config {
 				c := documented(3 * time.Hour)
 				c.Skip = nil
-				c.NewThrottle = func() (policy.Throttle, error) {
-					return policy.NewSlidingLog(1, 12*time.Hour, policy.CountSuccessful)
+				c.NewThrottle = func() (*policy.Throttle, error) {
+					return policy.SlidingThrottle(1, 12*time.Hour)
 				}
 				c.Runs = &Scripted{{Duration: 10 * time.Minute, Status: Completed}}
 				c.Clients = []Client{admin(hm(0, 30))}

@@ -94,6 +94,7 @@ var fields = []field{
 	{"nominal", func(e *Event) string { return instant(e.Nominal) }},
 	{"reason", func(e *Event) string { return e.Reason.String() }},
 	{"retry_after_s", func(e *Event) string { return secondsText(e.RetryAfter) }},
+	{"polls", func(e *Event) string { return positive(uint64(e.Polls)) }},
 	{"cause", func(e *Event) string { return instant(e.Cause) }},
 	{"next", func(e *Event) string { return instant(e.Next) }},
 }
@@ -184,7 +185,7 @@ func (t *TraceWriter) Observe(e *Event) {
 }
 
 func isNumeric(name string) bool {
-	return name == "request" || name == "attempt" || name == "run" || name == "retry_after_s"
+	return name == "request" || name == "attempt" || name == "run" || name == "retry_after_s" || name == "polls"
 }
 
 // Flush writes out what is buffered and returns the first error met.

@@ -92,7 +92,7 @@ func TestTraceFormats(t *testing.T) {
 			rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 			require.NoError(t, err)
 			assert.Equal(t, []string{"time", "kind", "client", "request", "attempt", "run", "trigger", "operation", "status",
-				"location", "nominal", "reason", "retry_after_s", "cause", "next"}, rows[0])
+				"location", "nominal", "reason", "retry_after_s", "polls", "cause", "next"}, rows[0])
 			assert.Len(t, rows, len(goldenLines)+1)
 		case ".jsonl":
 			assert.Len(t, lines, len(goldenLines))

@@ -79,7 +79,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		s.File.Seed = n
 	}
-	cfg := s.Config()
+	cfg, err := s.Config()
+	if err != nil {
+		return fail("%v", err)
+	}
 	collector := reports.NewCollector(cfg.Start, cfg.End)
 	observers := []sim.Observer{collector}
 

@@ -1,0 +1,215 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// FixedWindow allows Limit slots in each window [Anchor + k·Window,
+// Anchor + (k+1)·Window): counts start again at every window boundary, so
+// up to 2·Limit slots can fall within one Window across a boundary. The
+// Retry-After of a refusal is the time to the next boundary (or to the
+// moment a slot given back would make room: it only tracks the current
+// window).
+type FixedWindow struct {
+	Limit  int
+	Window time.Duration
+	Anchor time.Time
+
+	current int64    // index of the window the slots below belong to
+	ids     []uint64 // slots taken in the current window
+}
+
+// NewFixedWindow returns fixed windows aligned to anchor.
+func NewFixedWindow(limit int, window time.Duration, anchor time.Time) (*FixedWindow, error) {
+	if err := checkLimitWindow(limit, window); err != nil {
+		return nil, err
+	}
+	return &FixedWindow{Limit: limit, Window: window, Anchor: anchor, current: math.MinInt64}, nil
+}
+
+func (f *FixedWindow) index(t time.Time) int64 {
+	d, w := t.UnixMilli()-f.Anchor.UnixMilli(), f.Window.Milliseconds()
+	k := d / w
+	if d < 0 && d%w != 0 {
+		k--
+	}
+	return k
+}
+
+// Check implements Limiter.
+func (f *FixedWindow) Check(now time.Time) Verdict {
+	k := f.index(now)
+	if k != f.current || len(f.ids) < f.Limit {
+		return Verdict{Allow: true}
+	}
+	end := f.Anchor.UnixMilli() + (k+1)*f.Window.Milliseconds()
+	return Verdict{RetryAfter: time.Duration(end-now.UnixMilli()) * time.Millisecond}
+}
+
+// Take implements Limiter.
+func (f *FixedWindow) Take(now time.Time, id uint64) {
+	if k := f.index(now); k != f.current {
+		f.current, f.ids = k, f.ids[:0]
+	}
+	f.ids = append(f.ids, id)
+}
+
+// Release implements Limiter: a slot given back counts again only while
+// its window is the current one.
+func (f *FixedWindow) Release(now time.Time, id uint64, giveBack bool) {
+	if !giveBack || f.index(now) != f.current {
+		return
+	}
+	if i := slices.Index(f.ids, id); i >= 0 {
+		f.ids = slices.Delete(f.ids, i, i+1)
+	}
+}
+
+func (f *FixedWindow) String() string {
+	return fmt.Sprintf("fixed windows: at most %d in each %s window from %s", f.Limit, FormatDuration(f.Window), f.Anchor.UTC().Format(time.RFC3339))
+}
+
+// TokenBucket is golang.org/x/time/rate's limiter driven with virtual
+// instants: a bucket of Burst tokens, refilled at Limit per Window. It
+// starts full, so it admits Burst at once and then one every Window/Limit:
+// in any span T at most Burst + Limit·T/Window, which for Burst = Limit is
+// up to twice the limit in one Window. The Retry-After of a refusal is the
+// time until a whole token is back, to the millisecond. A slot given back
+// cancels its reservation with rate.Reservation.CancelAt, which restores
+// nothing once the reservation has acted: under x/time/rate semantics a
+// token spent on a run that later fails does not come back.
+type TokenBucket struct {
+	Limit  int
+	Window time.Duration
+	Burst  int
+
+	lim   *rate.Limiter
+	every float64 // ms per token
+	held  map[uint64]*rate.Reservation
+}
+
+// NewTokenBucket returns a full bucket.
+func NewTokenBucket(limit int, window time.Duration, burst int) (*TokenBucket, error) {
+	if err := checkLimitWindow(limit, window); err != nil {
+		return nil, err
+	}
+	if burst < 1 {
+		return nil, errors.New("policy: token bucket burst must be >= 1")
+	}
+	every := window / time.Duration(limit)
+	return &TokenBucket{
+		Limit: limit, Window: window, Burst: burst,
+		lim:   rate.NewLimiter(rate.Every(every), burst),
+		every: float64(window.Milliseconds()) / float64(limit),
+		held:  map[uint64]*rate.Reservation{},
+	}, nil
+}
+
+func (b *TokenBucket) allowed(t time.Time) bool { return b.lim.TokensAt(t) >= 1-1e-9 }
+
+// Check implements Limiter. The Retry-After is the first whole millisecond
+// at which Check allows, found from the refill rate and then stepped to, so
+// that floating-point rounding cannot put it a millisecond off.
+func (b *TokenBucket) Check(now time.Time) Verdict {
+	if b.allowed(now) {
+		return Verdict{Allow: true}
+	}
+	ms := max(int64((1-b.lim.TokensAt(now))*b.every)-2, 1)
+	for !b.allowed(now.Add(time.Duration(ms) * time.Millisecond)) {
+		ms++
+	}
+	return Verdict{RetryAfter: time.Duration(ms) * time.Millisecond}
+}
+
+// Take implements Limiter.
+func (b *TokenBucket) Take(now time.Time, id uint64) {
+	r := b.lim.ReserveN(now, 1)
+	if id != 0 {
+		b.held[id] = r
+	}
+}
+
+// Release implements Limiter.
+func (b *TokenBucket) Release(now time.Time, id uint64, giveBack bool) {
+	if r, ok := b.held[id]; ok {
+		if giveBack {
+			r.CancelAt(now)
+		}
+		delete(b.held, id)
+	}
+}
+
+func (b *TokenBucket) String() string {
+	return fmt.Sprintf("token bucket (x/time/rate): %d per %s, burst %d; spent tokens never come back", b.Limit, FormatDuration(b.Window), b.Burst)
+}
+
+// GCRA is the generic cell rate algorithm: each slot moves a theoretical
+// arrival time (TAT) on by the emission interval Window/Limit, and a slot is
+// allowed at t while TAT - t is at most (Burst-1) intervals. It bounds starts
+// as a token bucket of the same rate and burst does, with integer
+// millisecond arithmetic, and its Retry-After is exact. A slot given back
+// moves TAT back one interval.
+type GCRA struct {
+	Limit  int
+	Window time.Duration
+	Burst  int
+
+	interval, tolerance int64 // ms
+	tat                 int64 // Unix ms; 0: nothing taken yet
+	live                map[uint64]bool
+}
+
+// NewGCRA returns a GCRA with nothing taken.
+func NewGCRA(limit int, window time.Duration, burst int) (*GCRA, error) {
+	if err := checkLimitWindow(limit, window); err != nil {
+		return nil, err
+	}
+	if burst < 1 {
+		return nil, errors.New("policy: GCRA burst must be >= 1")
+	}
+	interval := window.Milliseconds() / int64(limit)
+	if interval < 1 {
+		return nil, errors.New("policy: GCRA needs window/limit >= 1ms")
+	}
+	return &GCRA{Limit: limit, Window: window, Burst: burst, interval: interval,
+		tolerance: int64(burst-1) * interval, live: map[uint64]bool{}}, nil
+}
+
+// Check implements Limiter.
+func (g *GCRA) Check(now time.Time) Verdict {
+	t := now.UnixMilli()
+	if g.tat == 0 || g.tat-t <= g.tolerance {
+		return Verdict{Allow: true}
+	}
+	return Verdict{RetryAfter: time.Duration(g.tat-g.tolerance-t) * time.Millisecond}
+}
+
+// Take implements Limiter.
+func (g *GCRA) Take(now time.Time, id uint64) {
+	g.tat = max(g.tat, now.UnixMilli()) + g.interval
+	if id != 0 {
+		g.live[id] = true
+	}
+}
+
+// Release implements Limiter.
+func (g *GCRA) Release(now time.Time, id uint64, giveBack bool) {
+	if !g.live[id] {
+		return
+	}
+	delete(g.live, id)
+	if giveBack {
+		g.tat = max(g.tat-g.interval, now.UnixMilli())
+	}
+}
+
+func (g *GCRA) String() string {
+	return fmt.Sprintf("GCRA: %d per %s (one every %s), burst %d", g.Limit, FormatDuration(g.Window),
+		FormatDuration(time.Duration(g.interval)*time.Millisecond), g.Burst)
+}
