@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"runsim/reports"
 	"runsim/scenarios"
 )
 
@@ -270,5 +271,14 @@ func TestRulesSuiteIsSensitive(t *testing.T) {
 			}
 			assert.Positive(t, caught, "no expectation of the rules suite notices %s", mutation)
 		})
+	}
+}
+
+// TestEveryMetricIsMeasured: each metric an expectation may name is one a
+// summary reports.
+func TestEveryMetricIsMeasured(t *testing.T) {
+	for _, m := range scenarios.Metrics {
+		_, ok := reports.Summary{}.Metric(m)
+		assert.True(t, ok, "metric %q is accepted by scenarios but unknown to reports", m)
 	}
 }

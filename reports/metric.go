@@ -49,6 +49,12 @@ func (s Summary) Metric(name string) (v float64, ok bool) {
 		return float64(s.ScheduledRun), true
 	case "scheduled_skipped":
 		return float64(skipped), true
+	case "lateness_mean":
+		return s.LatenessMean.Seconds(), true
+	case "lateness_max":
+		return s.LatenessMax.Seconds(), true
+	case "polls":
+		return float64(s.Polls), true
 	}
 	return 0, false
 }

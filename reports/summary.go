@@ -25,6 +25,11 @@ type Summary struct {
 	ScheduledDue     int
 	ScheduledRun     int
 	ScheduledSkipped map[string]int // reason → count
+	// Lateness of scheduled runs that started: actual start minus nominal
+	// instant (jitter, delays until idle, buffers).
+	LatenessMean, LatenessMax time.Duration
+
+	Polls int // polls of operations' Locations, counted when they finish
 
 	Freshness Freshness
 }
@@ -35,8 +40,9 @@ func (s Summary) InProgress() int { return s.RunsStarted - s.RunsSucceeded - s.R
 // Collector is a sim.Observer that builds a Summary as events stream by.
 // Its memory does not grow with the horizon.
 type Collector struct {
-	s   Summary
-	age ageStats
+	s        Summary
+	age      ageStats
+	lateness time.Duration // sum over scheduled runs started
 }
 
 // NewCollector returns a collector for a run over [start, end).
@@ -68,6 +74,9 @@ func (c *Collector) Observe(e *sim.Event) {
 		s.RunsStarted++
 		if e.Trigger == policy.Scheduled {
 			s.ScheduledRun++
+			late := e.At.Sub(e.Nominal)
+			c.lateness += late
+			s.LatenessMax = max(s.LatenessMax, late)
 		}
 	case sim.RunFinished:
 		if e.RunStatus.Succeeded() {
@@ -80,6 +89,8 @@ func (c *Collector) Observe(e *sim.Event) {
 		s.ScheduledDue++
 	case sim.ScheduledSkipped:
 		s.ScheduledSkipped[e.Reason.String()]++
+	case sim.OperationChanged:
+		s.Polls += e.Polls
 	}
 }
 
@@ -92,5 +103,8 @@ func (c *Collector) Summary() Summary {
 		s.ScheduledSkipped[k] = v
 	}
 	s.Freshness = c.age.result(s.End)
+	if s.ScheduledRun > 0 {
+		s.LatenessMean = (c.lateness / time.Duration(s.ScheduledRun)).Round(time.Millisecond)
+	}
 	return s
 }

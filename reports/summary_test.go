@@ -125,3 +125,23 @@ func TestWriteJSONFields(t *testing.T) {
 	assert.Equal(t, map[string]any{"throttle": "sliding"}, got["assumptions"])
 	assert.Equal(t, 2.0, got["runs_started"])
 }
+
+func TestLatenessAndPolls(t *testing.T) {
+	cfg := config(30*time.Hour, sim.Scripted{{Duration: time.Hour, Status: sim.Completed}})
+	cfg.Jitter = policy.Jitter{Max: 30 * time.Minute, Seed: 1}
+	cl := sim.Client{Name: "admin", Arrivals: sim.At{t0.Add(20 * time.Hour)}, Poll: 25 * time.Minute}
+	cfg.Clients = []sim.Client{cl}
+	s := summarise(t, cfg)
+	j := cfg.Jitter
+	var sum, longest time.Duration
+	for _, n := range []time.Duration{2 * time.Hour, 14 * time.Hour} { // 26h is skipped by the 20h request
+		d := j.Delay(t0.Add(n), t0.Add(n+12*time.Hour))
+		sum += d
+		longest = max(longest, d)
+	}
+	assert.Equal(t, 2, s.ScheduledRun)
+	assert.Equal(t, sum/2, s.LatenessMean)
+	assert.Equal(t, longest, s.LatenessMax)
+	assert.Positive(t, s.LatenessMax)
+	assert.Equal(t, 3, s.Polls, "a 1h run polled every 25m: at 25m, 50m, 75m")
+}

@@ -49,6 +49,9 @@ type jsonRun struct {
 	ScheduledDue     int               `json:"scheduled_due"`
 	ScheduledRun     int               `json:"scheduled_run"`
 	ScheduledSkipped map[string]int    `json:"scheduled_skipped"`
+	LatenessMeanS    float64           `json:"lateness_mean_s"`
+	LatenessMaxS     float64           `json:"lateness_max_s"`
+	Polls            int               `json:"polls"`
 	Freshness        jsonFreshness     `json:"freshness"`
 	Assumptions      map[string]string `json:"assumptions"`
 }
@@ -63,6 +66,7 @@ func (r RunReport) WriteJSON(w io.Writer) error {
 		Retries: s.Retries, GaveUp: s.GaveUp,
 		RunsStarted: s.RunsStarted, RunsSucceeded: s.RunsSucceeded, RunsFailed: s.RunsFailed, RunsInProgress: s.InProgress(),
 		ScheduledDue: s.ScheduledDue, ScheduledRun: s.ScheduledRun, ScheduledSkipped: s.ScheduledSkipped,
+		LatenessMeanS: s.LatenessMean.Seconds(), LatenessMaxS: s.LatenessMax.Seconds(), Polls: s.Polls,
 		Freshness: jsonFreshness{
 			MeanS: s.Freshness.Mean.Seconds(), P95S: s.Freshness.P95.Seconds(), MaxS: s.Freshness.Max.Seconds(),
 		},
@@ -106,6 +110,12 @@ func (r RunReport) WriteText(w io.Writer) error {
 	p("  ran\t%d", s.ScheduledRun)
 	for _, reason := range []string{"on-demand", "run-in-progress", "throttled"} {
 		p("  skipped: %s\t%d", reason, s.ScheduledSkipped[reason])
+	}
+	if s.LatenessMax > 0 {
+		p("  lateness\tmean %s, max %s\t(start after the nominal instant)", roundDur(s.LatenessMean), roundDur(s.LatenessMax))
+	}
+	if s.Polls > 0 {
+		p("operation polls\t%d", s.Polls)
 	}
 	p("freshness\t\t(time since the last successful run finished, time-weighted)")
 	p("  mean\t%s", roundDur(s.Freshness.Mean))

@@ -13,14 +13,14 @@ import (
 type Error struct {
 	File      string
 	Line, Col int
-	Set       string // the --set argument the bad value came from
+	Set       string // where a value not in the file came from, e.g. "--set a.b=c"
 	Msg       string
 }
 
 func (e *Error) Error() string {
 	switch {
 	case e.Set != "":
-		return fmt.Sprintf("%s: --set %s: %s", e.File, e.Set, e.Msg)
+		return fmt.Sprintf("%s: %s: %s", e.File, e.Set, e.Msg)
 	case e.Line == 0:
 		return fmt.Sprintf("%s: %s", e.File, e.Msg)
 	case e.Col == 0:
@@ -62,9 +62,8 @@ func errAt(field, format string, args ...any) error {
 // decoder maps YAML nodes onto Go values strictly: unknown or duplicate
 // keys, wrong kinds and bad scalars are errors at their line and column.
 type decoder struct {
-	file    string
-	dir     string           // where files named by the scenario are, relative to
-	origins map[*node]string // nodes that came from a --set override
+	file string
+	dir  string // where files named by the scenario are, relative to
 }
 
 // A loader reads the files a field names, relative to the scenario file,
@@ -78,8 +77,8 @@ func (d *decoder) errorf(n *node, path, format string, args ...any) error {
 	if path != "" {
 		msg = path + ": " + msg
 	}
-	if set, ok := d.origins[n]; ok {
-		return &Error{File: d.file, Set: set, Msg: msg}
+	if n.origin != "" {
+		return &Error{File: d.file, Set: n.origin, Msg: msg}
 	}
 	return &Error{File: d.file, Line: n.line, Col: n.col, Msg: msg}
 }
@@ -96,7 +95,18 @@ func join(path, name string) string {
 
 var kindNames = map[nodeKind]string{sequenceNode: "a list", mappingNode: "a mapping", scalarNode: "a value"}
 
+// A rawDecoder keeps the node itself.
+type rawDecoder interface {
+	decodeRaw(n *node) error
+}
+
 func (d *decoder) decode(n *node, v reflect.Value, path string) error {
+	if r, ok := v.Addr().Interface().(rawDecoder); ok {
+		if err := r.decodeRaw(n); err != nil {
+			return d.errorf(n, path, "%v", err)
+		}
+		return nil
+	}
 	if s, ok := v.Addr().Interface().(scalar); ok {
 		if n.kind != scalarNode || n.tag == "!!null" {
 			return d.errorf(n, path, "expected a value, got %s", describe(n))

@@ -67,6 +67,7 @@ var Metrics = []string{
 	"throttled_fraction", "conflict_fraction", "accepted_fraction",
 	"requests", "accepted", "throttled", "conflicts", "retries", "gave_up",
 	"runs_started", "runs_succeeded", "runs_failed", "scheduled_run", "scheduled_skipped",
+	"lateness_mean", "lateness_max", "polls",
 }
 
 // Bound is a number in an expectation: a plain number, a duration (taken

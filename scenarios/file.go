@@ -26,6 +26,44 @@ type File struct {
 	Service      Service        `yaml:"service"`
 	Clients      []*Client      `yaml:"clients"`
 	Expect       []*Expectation `yaml:"expect"`
+	// Variants are alternative readings that runsim compare puts side by
+	// side with the scenario, on the same random numbers.
+	Variants []*VariantSpec `yaml:"variants"`
+}
+
+// VariantSpec is a named set of overrides: field paths and their values.
+type VariantSpec struct {
+	Name string   `yaml:"name"`
+	Set  Settings `yaml:"set"`
+}
+
+func (v *VariantSpec) validate() error {
+	if v.Name == "" {
+		return errAt("name", "every variant needs a name")
+	}
+	if len(v.Set.paths) == 0 {
+		return errAt("set", "a variant sets at least one field, e.g. set: {service.throttle.kind: token-bucket}")
+	}
+	return nil
+}
+
+// Settings maps field paths to YAML values, kept as written.
+type Settings struct {
+	paths  []string
+	values map[string]*node
+}
+
+func (s *Settings) decodeRaw(n *node) error {
+	if n.kind != mappingNode {
+		return fmt.Errorf("expected a mapping of field paths to values, e.g. {service.throttle.limit: 6}")
+	}
+	s.values = map[string]*node{}
+	for i := 0; i+1 < len(n.content); i += 2 {
+		k := n.content[i].value
+		s.paths = append(s.paths, k)
+		s.values[k] = n.content[i+1]
+	}
+	return nil
 }
 
 // Service holds the policies of the simulated service.

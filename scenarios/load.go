@@ -13,6 +13,8 @@ import (
 type Scenario struct {
 	Path string // the file it came from
 	File File
+
+	root *node // the document with its overrides, for deriving variants
 }
 
 // Load reads and validates the scenario file at path, with overrides
@@ -37,7 +39,7 @@ func Parse(name string, data []byte, overrides ...string) (*Scenario, error) {
 	if root == nil {
 		return nil, &Error{File: name, Line: 1, Col: 1, Msg: "the file is empty"}
 	}
-	d := &decoder{file: name, dir: filepath.Dir(name), origins: map[*node]string{}}
+	d := &decoder{file: name, dir: filepath.Dir(name)}
 	if root.kind != mappingNode {
 		return nil, d.errorf(root, "", "a scenario must be a mapping of fields (name, start, horizon, service, clients, ...)")
 	}
@@ -46,39 +48,113 @@ func Parse(name string, data []byte, overrides ...string) (*Scenario, error) {
 			return nil, err
 		}
 	}
+	return d.scenario(name, root)
+}
+
+func (d *decoder) scenario(name string, root *node) (*Scenario, error) {
 	f := Default()
-	if err := d.decode(root, reflect.ValueOf(&f).Elem(), ""); err != nil {
+	if err := d.decode(clone(root), reflect.ValueOf(&f).Elem(), ""); err != nil {
 		return nil, err
 	}
 	if f.Name == "" {
 		f.Name = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
 	}
-	return &Scenario{Path: name, File: f}, nil
+	s := &Scenario{Path: name, File: f, root: root}
+	seen := map[string]bool{}
+	for _, v := range f.Variants { // each variant must load too
+		if seen[v.Name] {
+			return nil, &Error{File: name, Msg: fmt.Sprintf("variants: two variants are named %q", v.Name)}
+		}
+		seen[v.Name] = true
+		if _, err := s.WithVariant(v.Name); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// clone copies a node tree, keeping shared nodes (aliases) shared.
+func clone(n *node) *node {
+	seen := map[*node]*node{}
+	var c func(*node) *node
+	c = func(n *node) *node {
+		if out, ok := seen[n]; ok {
+			return out
+		}
+		out := *n
+		seen[n] = &out
+		out.content = make([]*node, len(n.content))
+		for i, k := range n.content {
+			out.content[i] = c(k)
+		}
+		return &out
+	}
+	return c(n)
+}
+
+// With returns the scenario with more overrides ("path=value", as Load
+// takes them), checked as strictly.
+func (s *Scenario) With(overrides ...string) (*Scenario, error) {
+	if s.root == nil {
+		return nil, fmt.Errorf("scenarios: %s was not loaded from YAML", s.Path)
+	}
+	d := &decoder{file: s.Path, dir: filepath.Dir(s.Path)}
+	root := clone(s.root)
+	for _, o := range overrides {
+		if err := d.override(root, o); err != nil {
+			return nil, err
+		}
+	}
+	return d.scenario(s.Path, root)
+}
+
+// WithVariant returns the scenario as its variants: section names it.
+func (s *Scenario) WithVariant(name string) (*Scenario, error) {
+	for _, v := range s.File.Variants {
+		if v.Name != name {
+			continue
+		}
+		d := &decoder{file: s.Path, dir: filepath.Dir(s.Path)}
+		root := clone(s.root)
+		for _, path := range v.Set.paths {
+			if err := d.setNode(root, path, clone(v.Set.values[path]), "variant "+name+": "+path); err != nil {
+				return nil, err
+			}
+		}
+		return d.scenario(s.Path, root)
+	}
+	return nil, fmt.Errorf("scenarios: %s has no variant %q", s.Path, name)
 }
 
 // override sets the node at a dotted path to a YAML value, creating
 // mappings on the way.
 func (d *decoder) override(root *node, arg string) error {
+	label := "--set " + arg
 	path, value, ok := strings.Cut(arg, "=")
 	if !ok || path == "" {
-		return &Error{File: d.file, Set: arg, Msg: "want path=value, e.g. service.throttle.limit=6"}
+		return &Error{File: d.file, Set: label, Msg: "want path=value, e.g. service.throttle.limit=6"}
 	}
 	val, err := parseYAML([]byte(value))
 	if err != nil {
-		return &Error{File: d.file, Set: arg, Msg: "bad value: " + err.Error()}
+		return &Error{File: d.file, Set: label, Msg: "bad value: " + err.Error()}
 	}
 	if val == nil {
 		val = &node{kind: scalarNode, tag: "!!null"}
 	}
 	var mark func(n *node)
 	mark = func(n *node) {
-		d.origins[n] = arg
+		n.origin = label
 		for _, c := range n.content {
 			mark(c)
 		}
 	}
 	mark(val)
+	return d.setNode(root, path, val, label)
+}
 
+// setNode puts val at a dotted path, creating mappings on the way; errors
+// and the nodes it creates are labelled with label.
+func (d *decoder) setNode(root *node, path string, val *node, label string) error {
 	parts := strings.Split(path, ".")
 	n := root
 	for i, part := range parts {
@@ -92,7 +168,7 @@ func (d *decoder) override(root *node, arg string) error {
 			if j >= len(n.content) {
 				key := &node{kind: scalarNode, tag: "!!str", value: part}
 				child := &node{kind: mappingNode}
-				d.origins[key], d.origins[child] = arg, arg
+				key.origin, child.origin = label, label
 				n.content = append(n.content, key, child)
 			}
 			if last {
@@ -112,7 +188,7 @@ func (d *decoder) override(root *node, arg string) error {
 				}
 			}
 			if idx < 0 || idx >= len(n.content) {
-				return &Error{File: d.file, Set: arg, Msg: fmt.Sprintf("%s: no item %q in the list (give an index from 0 to %d, or a name)",
+				return &Error{File: d.file, Set: label, Msg: fmt.Sprintf("%s: no item %q in the list (give an index from 0 to %d, or a name)",
 					strings.Join(parts[:i], "."), part, len(n.content)-1)}
 			}
 			if last {
@@ -121,7 +197,7 @@ func (d *decoder) override(root *node, arg string) error {
 			}
 			n = n.content[idx]
 		default:
-			return &Error{File: d.file, Set: arg, Msg: fmt.Sprintf("%s is a single value, it has no field %q", strings.Join(parts[:i], "."), part)}
+			return &Error{File: d.file, Set: label, Msg: fmt.Sprintf("%s is a single value, it has no field %q", strings.Join(parts[:i], "."), part)}
 		}
 	}
 	return nil

@@ -18,6 +18,7 @@ type node struct {
 	value     string // scalars
 	line, col int
 	content   []*node // mappings: key, value, key, value...; lists: items
+	origin    string  // where a node not in the file came from, e.g. "--set a.b=c"
 }
 
 type nodeKind uint8

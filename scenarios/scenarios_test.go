@@ -141,7 +141,7 @@ func TestBadScenarios(t *testing.T) {
 	tests := []struct {
 		class, yaml, at, msg string
 	}{
-		{"unknown key", "name: t\nstart: 2025-01-06T00:00:00Z\nhorizon: 2d\nsevrice: {}\n", "sevrice", `unknown field "sevrice" in the scenario (known: name, description, start, horizon, seed, replications, service, clients, expect)`},
+		{"unknown key", "name: t\nstart: 2025-01-06T00:00:00Z\nhorizon: 2d\nsevrice: {}\n", "sevrice", `unknown field "sevrice" in the scenario (known: name, description, start, horizon, seed, replications, service, clients, expect, variants)`},
 		{"unknown nested key", replace(good, "window: 12h", "windw: 12h"), "windw", `unknown field "windw" in service.throttle (known: kind, limit, window, burst, anchor, counts, reserve, scheduled, retry_after)`},
 		{"bad duration", replace(good, "window: 12h", "window: 12 hours"), "12 hours", `service.throttle.window: bad duration "12 hours": want a number and a unit (ms, s, m, h, d, w, y), e.g. 90m, 12h, 14d or 1h30m`},
 		{"duration without unit", replace(good, "horizon: 2d", "horizon: 14"), "14", `horizon: bad duration "14": want a number and a unit (ms, s, m, h, d, w, y), e.g. 90m, 12h, 14d or 1h30m`},
@@ -265,7 +265,7 @@ func TestBadExpectations(t *testing.T) {
 		{"two kinds", "{name: x, count: accepted, none: accepted, eq: 1}", "{name: x, count", "expect.0: give exactly one of count, request, scheduled, none, invariant or metric"},
 		{"no name", "{count: accepted, eq: 1}", "{count", "expect.0.name: every expectation needs a readable name"},
 		{"unknown invariant", "{name: x, invariant: always-fine}", "always-fine", `expect.0.invariant: unknown invariant "always-fine" (known: one-operation, operations-in-order, skip-lookahead, throttle-window)`},
-		{"unknown metric", "{name: x, metric: happiness, max: 1}", "happiness", `expect.0.metric: unknown metric "happiness" (known: freshness_mean, freshness_p95, freshness_max, throttled_fraction, conflict_fraction, accepted_fraction, requests, accepted, throttled, conflicts, retries, gave_up, runs_started, runs_succeeded, runs_failed, scheduled_run, scheduled_skipped)`},
+		{"unknown metric", "{name: x, metric: happiness, max: 1}", "happiness", `expect.0.metric: unknown metric "happiness" (known: freshness_mean, freshness_p95, freshness_max, throttled_fraction, conflict_fraction, accepted_fraction, requests, accepted, throttled, conflicts, retries, gave_up, runs_started, runs_succeeded, runs_failed, scheduled_run, scheduled_skipped, lateness_mean, lateness_max, polls)`},
 		{"count without bound", "{name: x, count: accepted}", "{name: x, count", "expect.0: a count needs eq, min or max"},
 		{"bad bound", "{name: x, metric: freshness_p95, max: soon}", "soon", `expect.0.max: bad bound "soon": want a number, a duration (13h) or a percentage (5%)`},
 		{"min above max", "{name: x, count: accepted, min: 3, max: 2}", "3,", "expect.0.min: min (3) is above max (2)"},
