@@ -145,6 +145,9 @@ func (b *TokenBucket) Release(now time.Time, id uint64, giveBack bool) {
 	}
 }
 
+// Refunds reports that a spent token cannot be given back.
+func (b *TokenBucket) Refunds() bool { return false }
+
 func (b *TokenBucket) String() string {
 	return fmt.Sprintf("token bucket (x/time/rate): %d per %s, burst %d; spent tokens never come back", b.Limit, FormatDuration(b.Window), b.Burst)
 }

@@ -145,6 +145,9 @@ func (t *Throttle) String() string {
 	if t.Counts == CountSuccessful && !t.Reserve {
 		what = "counting successful runs when they complete (runs in progress hold no slot)"
 	}
+	if r, ok := t.Limiter.(interface{ Refunds() bool }); ok && !r.Refunds() && t.Counts == CountSuccessful && t.Reserve {
+		what = "counting successful runs, but a failed run cannot give its slot back"
+	}
 	ra := "Retry-After exact"
 	if !t.RetryAfter {
 		ra = "no Retry-After"

@@ -48,7 +48,14 @@ func Parse(name string, data []byte, overrides ...string) (*Scenario, error) {
 			return nil, err
 		}
 	}
-	return d.scenario(name, root)
+	s, err := d.scenario(name, root)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkVariants(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 func (d *decoder) scenario(name string, root *node) (*Scenario, error) {
@@ -59,18 +66,23 @@ func (d *decoder) scenario(name string, root *node) (*Scenario, error) {
 	if f.Name == "" {
 		f.Name = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
 	}
-	s := &Scenario{Path: name, File: f, root: root}
+	return &Scenario{Path: name, File: f, root: root}, nil
+}
+
+// checkVariants loads each variant of a freshly parsed scenario, so that a
+// bad one is refused with the file.
+func (s *Scenario) checkVariants() error {
 	seen := map[string]bool{}
-	for _, v := range f.Variants { // each variant must load too
+	for _, v := range s.File.Variants {
 		if seen[v.Name] {
-			return nil, &Error{File: name, Msg: fmt.Sprintf("variants: two variants are named %q", v.Name)}
+			return &Error{File: s.Path, Msg: fmt.Sprintf("variants: two variants are named %q", v.Name)}
 		}
 		seen[v.Name] = true
 		if _, err := s.WithVariant(v.Name); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return s, nil
+	return nil
 }
 
 // clone copies a node tree, keeping shared nodes (aliases) shared.

@@ -25,7 +25,9 @@ var commands []command
 func init() {
 	commands = []command{
 		{"run", "simulate a scenario and print its summary", runUsage, runCmd},
+		{"compare", "run a scenario and its variants side by side on the same random numbers", compareUsage, compareCmd},
 		{"check", "run scenarios and their expectations and golden traces", checkUsage, checkCmd},
+		{"policies", "list every registered policy variant, its options and defaults", policiesUsage, policiesCmd},
 		{"validate", "check scenario files without running them", validateUsage, validateCmd},
 		{"help", "explain runsim or one of its commands", "usage: runsim help [COMMAND]\n", helpCmd},
 	}
