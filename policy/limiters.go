@@ -80,10 +80,10 @@ func (f *FixedWindow) String() string {
 // starts full, so it admits Burst at once and then one every Window/Limit:
 // in any span T at most Burst + Limit·T/Window, which for Burst = Limit is
 // up to twice the limit in one Window. The Retry-After of a refusal is the
-// time until a whole token is back, to the millisecond. A slot given back
-// cancels its reservation with rate.Reservation.CancelAt, which restores
-// nothing once the reservation has acted: under x/time/rate semantics a
-// token spent on a run that later fails does not come back.
+// time until a whole token is back, to the millisecond. A token spent on a
+// run that later fails does not come back: x/time/rate can only cancel a
+// reservation that has not acted yet (Reservation.CancelAt), and a run's
+// token acted when it started.
 type TokenBucket struct {
 	Limit  int
 	Window time.Duration
@@ -91,7 +91,6 @@ type TokenBucket struct {
 
 	lim   *rate.Limiter
 	every float64 // ms per token
-	held  map[uint64]*rate.Reservation
 }
 
 // NewTokenBucket returns a full bucket.
@@ -107,7 +106,6 @@ func NewTokenBucket(limit int, window time.Duration, burst int) (*TokenBucket, e
 		Limit: limit, Window: window, Burst: burst,
 		lim:   rate.NewLimiter(rate.Every(every), burst),
 		every: float64(window.Milliseconds()) / float64(limit),
-		held:  map[uint64]*rate.Reservation{},
 	}, nil
 }
 
@@ -127,23 +125,16 @@ func (b *TokenBucket) Check(now time.Time) Verdict {
 	return Verdict{RetryAfter: time.Duration(ms) * time.Millisecond}
 }
 
-// Take implements Limiter.
-func (b *TokenBucket) Take(now time.Time, id uint64) {
-	r := b.lim.ReserveN(now, 1)
-	if id != 0 {
-		b.held[id] = r
+// Take implements Limiter: it spends a token, going into debt (a
+// reservation) when there is none, as a start that is never refused does.
+func (b *TokenBucket) Take(now time.Time, _ uint64) {
+	if !b.lim.AllowN(now, 1) {
+		b.lim.ReserveN(now, 1)
 	}
 }
 
-// Release implements Limiter.
-func (b *TokenBucket) Release(now time.Time, id uint64, giveBack bool) {
-	if r, ok := b.held[id]; ok {
-		if giveBack {
-			r.CancelAt(now)
-		}
-		delete(b.held, id)
-	}
-}
+// Release implements Limiter; nothing comes back (see TokenBucket).
+func (b *TokenBucket) Release(time.Time, uint64, bool) {}
 
 // Refunds reports that a spent token cannot be given back.
 func (b *TokenBucket) Refunds() bool { return false }

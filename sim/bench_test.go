@@ -62,4 +62,41 @@ func BenchmarkEngineSteadyState(b *testing.B) {
 	}
 }
 
-var _ = policy.Scheduled
+
+// BenchmarkEngineThrottles runs the heavy scenario under each throttle
+// variant and reports events per second; none may fall below half of the
+// sliding log's.
+func BenchmarkEngineThrottles(b *testing.B) {
+	variants := []struct {
+		name string
+		make func() (policy.Limiter, error)
+	}{
+		{"sliding", func() (policy.Limiter, error) { return policy.NewSlidingLog(5, 12*time.Hour) }},
+		{"fixed", func() (policy.Limiter, error) { return policy.NewFixedWindow(5, 12*time.Hour, t0) }},
+		{"token-bucket", func() (policy.Limiter, error) { return policy.NewTokenBucket(5, 12*time.Hour, 5) }},
+		{"gcra", func() (policy.Limiter, error) { return policy.NewGCRA(5, 12*time.Hour, 5) }},
+		{"none", func() (policy.Limiter, error) { return policy.Unlimited{}, nil }},
+	}
+	for _, v := range variants {
+		b.Run(v.name, func(b *testing.B) {
+			cfg := heavy(10)
+			cfg.NewThrottle = func() (*policy.Throttle, error) {
+				l, err := v.make()
+				if err != nil {
+					return nil, err
+				}
+				return policy.NewThrottle(l, policy.CountSuccessful, true, true)
+			}
+			b.ReportAllocs()
+			var events uint64
+			for b.Loop() {
+				res, err := Run(cfg, &counter{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				events += res.Events
+			}
+			b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"runsim/scenarios"
 )
 
 const documented = "../../scenarios/documented.yaml"
@@ -234,4 +236,20 @@ func TestAtomicFile(t *testing.T) {
 
 	entries, _ := os.ReadDir(dir)
 	assert.Len(t, entries, 1, "no temporary files left behind")
+}
+
+// TestREADMEDocumentsEveryVariant keeps the README's policy reference and
+// the registries together.
+func TestREADMEDocumentsEveryVariant(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	for _, f := range scenarios.Families {
+		for _, v := range f.Variants {
+			assert.Contains(t, string(readme), "| `"+v.Name+"` | "+strings.ReplaceAll(v.Meaning, "|", `\|`), "%s %s", f.Name, v.Name)
+			assert.Contains(t, string(readme), "`"+v.Example+"`", "%s %s", f.Name, v.Name)
+		}
+	}
+	for _, cmd := range commands {
+		assert.Contains(t, string(readme), "runsim "+cmd.name, "README mentions runsim %s", cmd.name)
+	}
 }
