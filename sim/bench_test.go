@@ -62,7 +62,6 @@ func BenchmarkEngineSteadyState(b *testing.B) {
 	}
 }
 
-
 // BenchmarkEngineThrottles runs the heavy scenario under each throttle
 // variant and reports events per second; none may fall below half of the
 // sliding log's.
