@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/stat"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Interval is a mean with its 95% confidence interval over n independent
@@ -22,11 +21,9 @@ func MeanCI95(xs []float64) Interval {
 	if n == 0 {
 		return Interval{Mean: math.NaN(), Low: math.NaN(), High: math.NaN()}
 	}
-	mean, std := stat.MeanStdDev(xs, nil)
+	mean, variance := stat.MeanVariance(xs, nil)
 	if n == 1 {
-		return Interval{Mean: mean, Low: mean, High: mean, N: 1}
+		variance = 0
 	}
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975)
-	half := t * std / math.Sqrt(float64(n))
-	return Interval{Mean: mean, Low: mean - half, High: mean + half, N: n}
+	return interval(mean, variance*float64(n-1), n)
 }

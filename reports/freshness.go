@@ -11,7 +11,7 @@ import (
 // last successful run finished, weighted by how long each age lasted. The
 // data are taken as fresh at the start of the run.
 type Freshness struct {
-	Mean, P95, Max time.Duration
+	Mean, P50, P95, Max time.Duration
 }
 
 // ageStats accumulates the sawtooth of data age. Between two successful run
@@ -85,6 +85,7 @@ func (a *ageStats) result(end time.Time) Freshness {
 	})
 	return Freshness{
 		Mean: ms(sumSquare / (2 * total)),
+		P50:  ms(quantile(0.5, total, entries)),
 		P95:  ms(quantile(0.95, total, entries)),
 		Max:  time.Duration(longest) * time.Millisecond,
 	}

@@ -17,6 +17,8 @@ func (s Summary) Metric(name string) (v float64, ok bool) {
 	switch name {
 	case "freshness_mean":
 		return s.Freshness.Mean.Seconds(), true
+	case "freshness_p50":
+		return s.Freshness.P50.Seconds(), true
 	case "freshness_p95":
 		return s.Freshness.P95.Seconds(), true
 	case "freshness_max":
@@ -55,6 +57,16 @@ func (s Summary) Metric(name string) (v float64, ok bool) {
 		return s.LatenessMax.Seconds(), true
 	case "polls":
 		return float64(s.Polls), true
+	case "latency_p50":
+		return s.Latency.P50.Seconds(), true
+	case "latency_p95":
+		return s.Latency.P95.Seconds(), true
+	case "runs_per_day":
+		return s.RunsPerDay, true
+	case "occupancy_mean":
+		return s.OccupancyMean, true
+	case "occupancy_max":
+		return float64(s.OccupancyMax), true
 	}
 	return 0, false
 }

@@ -31,7 +31,23 @@ type Summary struct {
 
 	Polls int // polls of operations' Locations, counted when they finish
 
+	// Latency of on-demand requests that got a run: from the first
+	// attempt to the end of the run, retries included.
+	Latency Latency
+	// RunsPerDay is successful runs per day of the horizon.
+	RunsPerDay float64
+	// Occupancy of the throttle window: counted runs in the trailing
+	// window (time-weighted mean, and max), counted the documented way.
+	OccupancyMean float64
+	OccupancyMax  int
+
 	Freshness Freshness
+}
+
+// Latency summarises request latencies.
+type Latency struct {
+	P50, P95 time.Duration
+	N        int // requests whose run finished
 }
 
 // InProgress is the number of runs still running at the end.
@@ -43,33 +59,61 @@ type Collector struct {
 	s        Summary
 	age      ageStats
 	lateness time.Duration // sum over scheduled runs started
+	occ      occupancy
+
+	firstAttempt map[requestKey]time.Time      // requests still waiting for a run
+	accepted     map[sim.OperationID]time.Time // first attempt of each accepted request, until its run ends
+	latency      sketch
 }
 
-// NewCollector returns a collector for a run over [start, end).
+type requestKey struct {
+	client  string
+	request uint64
+}
+
+// NewCollector returns a collector for a run over [start, end), measuring
+// occupancy in the documented 12h window (see WithWindow).
 func NewCollector(start, end time.Time) *Collector {
 	return &Collector{
-		s:   Summary{Start: start, End: end, ScheduledSkipped: map[string]int{}},
-		age: newAgeStats(start),
+		s:            Summary{Start: start, End: end, ScheduledSkipped: map[string]int{}},
+		age:          newAgeStats(start),
+		occ:          newOccupancy(start, 12*time.Hour),
+		firstAttempt: map[requestKey]time.Time{},
+		accepted:     map[sim.OperationID]time.Time{},
 	}
+}
+
+// WithWindow sets the throttle window occupancy is measured in; call it
+// before the run.
+func (c *Collector) WithWindow(w time.Duration) *Collector {
+	c.occ = newOccupancy(c.s.Start, w)
+	return c
 }
 
 // Observe implements sim.Observer.
 func (c *Collector) Observe(e *sim.Event) {
 	s := &c.s
+	c.occ.observe(e)
 	switch e.Kind {
 	case sim.RequestArrived:
 		s.Requests++
 		if e.Attempt > 1 {
 			s.Retries++
+		} else {
+			c.firstAttempt[requestKey{e.Client, e.Request}] = e.At
 		}
 	case sim.Accepted:
 		s.Accepted++
+		k := requestKey{e.Client, e.Request}
+		c.accepted[e.Operation] = c.firstAttempt[k]
+		delete(c.firstAttempt, k)
 	case sim.Throttled:
 		s.Throttled++
 	case sim.Conflict:
 		s.Conflicts++
 	case sim.GaveUp:
 		s.GaveUp++
+		delete(c.firstAttempt, requestKey{e.Client, e.Request})
 	case sim.RunStarted:
 		s.RunsStarted++
 		if e.Trigger == policy.Scheduled {
@@ -79,6 +123,10 @@ func (c *Collector) Observe(e *sim.Event) {
 			s.LatenessMax = max(s.LatenessMax, late)
 		}
 	case sim.RunFinished:
+		if first, ok := c.accepted[e.Operation]; ok && !e.Operation.IsZero() {
+			c.latency.add(float64(e.At.Sub(first).Milliseconds()))
+			delete(c.accepted, e.Operation)
+		}
 		if e.RunStatus.Succeeded() {
 			s.RunsSucceeded++
 			c.age.refresh(e.At)
@@ -106,5 +154,13 @@ func (c *Collector) Summary() Summary {
 	if s.ScheduledRun > 0 {
 		s.LatenessMean = (c.lateness / time.Duration(s.ScheduledRun)).Round(time.Millisecond)
 	}
+	if c.latency.n > 0 {
+		s.Latency = Latency{P50: ms(c.latency.quantile(0.5)), P95: ms(c.latency.quantile(0.95)), N: int(c.latency.n)}
+	}
+	if days := s.End.Sub(s.Start).Hours() / 24; days > 0 {
+		s.RunsPerDay = float64(s.RunsSucceeded) / days
+	}
+	s.OccupancyMean = c.occ.mean(s.Start, s.End)
+	s.OccupancyMax = c.occ.max
 	return s
 }

@@ -48,7 +48,8 @@ func TestFreshnessHandWorked(t *testing.T) {
 			// p95 solves 3 + 2x = 0.95·26, x = 10.85h; max 12h.
 			name: "two scheduled runs",
 			cfg:  config(26*time.Hour, sim.Scripted{{Duration: time.Hour, Status: sim.Completed}}),
-			want: Freshness{Mean: h(274.0 / 52), P95: h(10.85), Max: 12 * time.Hour},
+			// p50 solves 3 + 2x = 13: x = 5h.
+			want: Freshness{Mean: h(274.0 / 52), P50: 5 * time.Hour, P95: h(10.85), Max: 12 * time.Hour},
 		},
 		{
 			// The first run fails: the data stay as old as the start until
@@ -58,12 +59,13 @@ func TestFreshnessHandWorked(t *testing.T) {
 			cfg: config(26*time.Hour, sim.Scripted{
 				{Duration: time.Hour, Status: sim.Failed}, {Duration: time.Hour, Status: sim.CompletedWithWarnings},
 			}),
-			want: Freshness{Mean: h(346.0 / 52), P95: h(13.7), Max: 15 * time.Hour},
+			// p50 solves 2x = 13 with x <= 11: x = 6.5h.
+			want: Freshness{Mean: h(346.0 / 52), P50: h(6.5), P95: h(13.7), Max: 15 * time.Hour},
 		},
 		{
 			name: "no run finishes: the age rises from 0 to the horizon",
 			cfg:  config(time.Hour, sim.Scripted{{Duration: time.Hour, Status: sim.Completed}}),
-			want: Freshness{Mean: 30 * time.Minute, P95: 57 * time.Minute, Max: time.Hour},
+			want: Freshness{Mean: 30 * time.Minute, P50: 30 * time.Minute, P95: 57 * time.Minute, Max: time.Hour},
 		},
 	}
 	for _, tc := range tests {
@@ -97,12 +99,17 @@ func TestCounts(t *testing.T) {
 	}
 	// 02:00 scheduled run (1h); 02:30 conflict, retried at 03:30 and
 	// accepted; 05:00 accepted; 14:00 skipped for the 05:00 request.
+	// Latencies: 02:30 → 04:30 (2h) and 05:00 → 06:00 (1h). Occupancy of
+	// the 12h window: 1 over [2h, 3h30), 2 over [3h30, 5h), 3 over
+	// [5h, 14h), 2 over [14h, 15h): 33.5 run-hours over 15h.
 	s := summarise(t, config(15*time.Hour, sim.Scripted{{Duration: time.Hour, Status: sim.Completed}}, admin))
 	want := Summary{
 		Start: t0, End: t0.Add(15 * time.Hour),
 		Requests: 3, Accepted: 2, Throttled: 0, Conflicts: 1, Retries: 1, GaveUp: 0,
 		RunsStarted: 3, RunsSucceeded: 3, RunsFailed: 0,
 		ScheduledDue: 2, ScheduledRun: 1, ScheduledSkipped: map[string]int{"on-demand": 1},
+		Latency:    Latency{P50: time.Hour, P95: 2 * time.Hour, N: 2},
+		RunsPerDay: 3 / (15.0 / 24), OccupancyMean: 33.5 / 15, OccupancyMax: 3,
 	}
 	s.Freshness = Freshness{}
 	assert.Equal(t, want, s)
@@ -120,7 +127,7 @@ func TestWriteJSONFields(t *testing.T) {
 		"scheduled_skipped", "freshness", "assumptions"} {
 		assert.Contains(t, got, k)
 	}
-	assert.Equal(t, map[string]any{"mean_s": 18969.231, // 274/52 h, to the millisecond
+	assert.Equal(t, map[string]any{"mean_s": 18969.231, "p50_s": 18000.0, // 274/52 h, to the millisecond; 5h
 		"p95_s": 10.85 * 3600, "max_s": 12.0 * 3600}, got["freshness"])
 	assert.Equal(t, map[string]any{"throttle": "sliding"}, got["assumptions"])
 	assert.Equal(t, 2.0, got["runs_started"])

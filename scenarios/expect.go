@@ -63,11 +63,12 @@ var Invariants = map[string]string{
 // Metrics are the summary figures an expectation can bound. Durations are
 // compared in seconds, fractions as numbers between 0 and 1.
 var Metrics = []string{
-	"freshness_mean", "freshness_p95", "freshness_max",
+	"freshness_mean", "freshness_p50", "freshness_p95", "freshness_max",
 	"throttled_fraction", "conflict_fraction", "accepted_fraction",
 	"requests", "accepted", "throttled", "conflicts", "retries", "gave_up",
 	"runs_started", "runs_succeeded", "runs_failed", "scheduled_run", "scheduled_skipped",
 	"lateness_mean", "lateness_max", "polls",
+	"latency_p50", "latency_p95", "runs_per_day", "occupancy_mean", "occupancy_max",
 }
 
 // Bound is a number in an expectation: a plain number, a duration (taken

@@ -207,3 +207,16 @@ func (r *Rate) decodeScalar(n *node) error {
 }
 
 func (r Rate) String() string { return strconv.FormatFloat(float64(r), 'g', -1, 64) + "/h" }
+
+// ParseDuration reads a duration as scenario files write them (90m, 12h,
+// 14d, 1h30m), up to 100 years.
+func ParseDuration(s string) (time.Duration, error) {
+	ms, err := parseMillis(s)
+	if err != nil {
+		return 0, fmt.Errorf("bad duration %q: %w", s, err)
+	}
+	if ms > maxDuration {
+		return 0, fmt.Errorf("duration %q is longer than 100y", s)
+	}
+	return time.Duration(ms) * time.Millisecond, nil
+}

@@ -25,6 +25,8 @@ var commands []command
 func init() {
 	commands = []command{
 		{"run", "simulate a scenario and print its summary", runUsage, runCmd},
+		{"sweep", "run a scenario over a grid of parameter values, with confidence intervals", sweepUsage, sweepCmd},
+		{"capacity", "find the largest (or smallest) parameter value that keeps a metric within a target", capacityUsage, capacityCmd},
 		{"compare", "run a scenario and its variants side by side on the same random numbers", compareUsage, compareCmd},
 		{"check", "run scenarios and their expectations and golden traces", checkUsage, checkCmd},
 		{"policies", "list every registered policy variant, its options and defaults", policiesUsage, policiesCmd},

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"runsim/experiment"
 	"runsim/reports"
 	"runsim/scenarios"
 	"runsim/sim"
@@ -30,6 +31,14 @@ flags:
                        .jsonl, or text for .trace, .txt and .log. The file is
                        written whole or not at all.
   --seed N             use seed N instead of the scenario's seed.
+  --replications N     run N independent replications (seeds derived from the
+                       scenario's); every metric is then reported as a mean
+                       with its 95% confidence interval (default: the
+                       scenario's replications, 1 unless it says)
+  --workers N          run replications on N goroutines (default: CPUs);
+                       the results do not depend on it
+  --report DIR         also write report.html, report.md, summary.json and
+                       the charts (PNG, SVG, CSV) of the first replication
   --set path=value     override a scenario field, e.g.
                        --set service.throttle.limit=6 or
                        --set clients.admin.arrivals.poisson.rate=2/h
@@ -44,6 +53,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "")
 	tracePath := fs.String("trace", "", "")
 	seed := fs.String("seed", "", "")
+	reps := fs.Int("replications", 0, "")
+	workers := fs.Int("workers", defaultWorkers(), "")
+	reportDir := fs.String("report", "", "")
 	var sets multi
 	fs.Var(&sets, "set", "")
 	files, code, ok := parseFlags(fs, runUsage, args, stdout, stderr)
@@ -59,6 +71,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if *format != "text" && *format != "json" {
 		return fail("--format must be text or json, got %q", *format)
+	}
+	if *reps < 0 || *workers < 1 {
+		return fail("--replications must be >= 1 and --workers >= 1")
 	}
 	var traceFormat sim.TraceFormat
 	if *tracePath != "" {
@@ -83,9 +98,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	collector := reports.NewCollector(cfg.Start, cfg.End)
-	observers := []sim.Observer{collector}
-
+	var observers []sim.Observer
 	var trace *atomicFile
 	var traceWriter *sim.TraceWriter
 	if *tracePath != "" {
@@ -96,7 +109,13 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		traceWriter = sim.NewTraceWriter(trace, traceFormat)
 		observers = append(observers, traceWriter)
 	}
-	if _, err := sim.Run(cfg, observers...); err != nil {
+	var timeline *reports.Timeline
+	if *reportDir != "" {
+		timeline = reports.NewTimeline(cfg.Start, cfg.End, s.File.Service.Throttle.Limit, experiment.Window(s))
+		observers = append(observers, timeline)
+	}
+	first, acc, err := experiment.Replicate(s, experiment.Options{Replications: *reps, Workers: *workers, First: observers})
+	if err != nil {
 		return fail("%s: %v", files[0], err)
 	}
 	if trace != nil {
@@ -107,9 +126,17 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 			return fail("--trace: %v", err)
 		}
 	}
-	report := reports.RunReport{Scenario: s.File.Name, File: files[0], Seed: s.File.Seed, Summary: collector.Summary()}
+	report := reports.RunReport{Scenario: s.File.Name, File: files[0], Seed: s.File.Seed, Summary: first, Aggregate: acc}
 	for _, a := range s.Assumptions() {
 		report.Assumptions = append(report.Assumptions, reports.Assumption{Key: a.Key, Value: a.Value})
+	}
+	if timeline != nil {
+		timeline.Finish()
+		page := newPage(s, files[0], "Capacity report: "+s.File.Name)
+		page.Run = &report
+		if err := reports.WriteRun(*reportDir, page, timeline); err != nil {
+			return fail("--report: %v", err)
+		}
 	}
 	if *format == "json" {
 		err = report.WriteJSON(stdout)

@@ -1,0 +1,70 @@
+package experiment
+
+import (
+	"time"
+
+	"runsim/reports"
+	"runsim/scenarios"
+	"runsim/sim"
+)
+
+// Options are the knobs of an experiment.
+type Options struct {
+	Replications int // per point; 0: the scenario's own
+	Workers      int // goroutines; 0: 1
+	// Progress, when set, is called after each replication is combined,
+	// with the number done and the total.
+	Progress func(done, total int)
+	// First are observers of the first replication only (a trace, a
+	// report's timeline).
+	First []sim.Observer
+}
+
+// RunOnce runs one replication of a scenario with its seed and returns its
+// summary, the throttle window taken from the scenario.
+func RunOnce(s *scenarios.Scenario, seed uint64, observers ...sim.Observer) (reports.Summary, error) {
+	cfg, err := s.Config()
+	if err != nil {
+		return reports.Summary{}, err
+	}
+	cfg.Seed = seed
+	c := reports.NewCollector(cfg.Start, cfg.End).WithWindow(Window(s))
+	if _, err := sim.Run(cfg, append([]sim.Observer{c}, observers...)...); err != nil {
+		return reports.Summary{}, err
+	}
+	return c.Summary(), nil
+}
+
+// Window is the throttle window of a scenario, for occupancy.
+func Window(s *scenarios.Scenario) time.Duration {
+	return time.Duration(s.File.Service.Throttle.Window)
+}
+
+// Replicate runs n replications of a scenario (seeds derived from its seed)
+// and returns the first replication's summary and the accumulated metrics.
+func Replicate(s *scenarios.Scenario, opts Options) (reports.Summary, *reports.Accumulator, error) {
+	n := opts.Replications
+	if n == 0 {
+		n = s.File.Replications
+	}
+	acc := reports.NewAccumulator()
+	var first reports.Summary
+	err := ordered(n, opts.Workers,
+		func(i int) (reports.Summary, error) {
+			if i == 0 {
+				return RunOnce(s, s.File.Seed, opts.First...)
+			}
+			return RunOnce(s, sim.ReplicationSeed(s.File.Seed, i))
+		},
+		func(i int, sum reports.Summary) error {
+			if i == 0 {
+				first = sum
+			}
+			acc.Add(sum)
+			if opts.Progress != nil {
+				opts.Progress(i+1, n)
+			}
+			return nil
+		})
+	return first, acc, err
+}

@@ -1,0 +1,160 @@
+package experiment
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"runsim/reports"
+	"runsim/scenarios"
+	"runsim/sim"
+)
+
+// A Param is a scenario field and the values a sweep gives it.
+type Param struct {
+	Path   string
+	Values []string // YAML values, as --set takes them
+}
+
+// ParseParam reads "path=v1,v2,..." or "path=from:to:step", where from, to
+// and step are numbers that may share a unit suffix (0.5/h:4/h:0.5/h,
+// 1h:6h:1h, 3:8:1).
+func ParseParam(spec string) (Param, error) {
+	path, values, ok := strings.Cut(spec, "=")
+	if !ok || path == "" || values == "" {
+		return Param{}, fmt.Errorf("--param %q: want path=v1,v2,... or path=from:to:step", spec)
+	}
+	p := Param{Path: path}
+	parts := strings.Split(values, ":")
+	if len(parts) == 3 && !strings.Contains(values, ",") {
+		vs, err := numericRange(parts[0], parts[1], parts[2])
+		if err != nil {
+			return Param{}, fmt.Errorf("--param %s: %w", spec, err)
+		}
+		p.Values = vs
+		return p, nil
+	}
+	for _, v := range strings.Split(values, ",") {
+		if v = strings.TrimSpace(v); v == "" {
+			return Param{}, fmt.Errorf("--param %s: an empty value in the list", spec)
+		}
+		p.Values = append(p.Values, v)
+	}
+	return p, nil
+}
+
+// splitNumber splits "0.5/h" into 0.5 and "/h", "90m" into 90 and "m".
+func splitNumber(s string) (float64, string, error) {
+	i := 0
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.' || s[i] == '-' || s[i] == '+' || s[i] == 'e' && i > 0) {
+		i++
+	}
+	x, err := strconv.ParseFloat(s[:i], 64)
+	if err != nil {
+		return 0, "", fmt.Errorf("%q is not a number with an optional unit", s)
+	}
+	return x, s[i:], nil
+}
+
+func numericRange(from, to, step string) ([]string, error) {
+	a, ua, err := splitNumber(from)
+	if err != nil {
+		return nil, err
+	}
+	b, ub, err := splitNumber(to)
+	if err != nil {
+		return nil, err
+	}
+	d, ud, err := splitNumber(step)
+	if err != nil {
+		return nil, err
+	}
+	if ua != ub || (ud != "" && ud != ua) {
+		return nil, fmt.Errorf("from, to and step must share one unit, got %q, %q, %q", ua, ub, ud)
+	}
+	switch {
+	case d == 0:
+		return nil, errors.New("a step of zero")
+	case d < 0:
+		return nil, errors.New("a negative step")
+	case a > b:
+		return nil, fmt.Errorf("an empty range: from %s is above to %s", from, to)
+	case (b-a)/d > 10000:
+		return nil, errors.New("more than 10000 values")
+	}
+	var out []string
+	for k := 0; ; k++ {
+		x := a + float64(k)*d
+		if x > b+d*1e-9 {
+			break
+		}
+		out = append(out, strconv.FormatFloat(round(x), 'g', -1, 64)+ua)
+	}
+	return out, nil
+}
+
+// round trims the binary noise of k·step (0.30000000000000004 → 0.3).
+func round(x float64) float64 { return math.Round(x*1e9) / 1e9 }
+
+// A Point is one combination of the swept values and its results.
+type Point struct {
+	Values    []string // one per Param
+	Aggregate *reports.Accumulator
+}
+
+// Sweep runs every combination of the params' values (the first param
+// varying slowest), each with opts.Replications replications, and hands
+// each point to emit in order as soon as it is complete. Every point is
+// loaded first, so a bad value is refused before anything runs.
+func Sweep(base *scenarios.Scenario, params []Param, opts Options, emit func(Point) error) error {
+	if len(params) == 0 {
+		return errors.New("no --param given")
+	}
+	points := [][]string{{}}
+	for _, p := range params {
+		var next [][]string
+		for _, pt := range points {
+			for _, v := range p.Values {
+				next = append(next, append(append([]string{}, pt...), v))
+			}
+		}
+		points = next
+	}
+	scens := make([]*scenarios.Scenario, len(points))
+	for i, pt := range points {
+		overrides := make([]string, len(params))
+		for j, p := range params {
+			overrides[j] = p.Path + "=" + pt[j]
+		}
+		s, err := base.With(overrides...)
+		if err != nil {
+			return err
+		}
+		scens[i] = s
+	}
+	reps := opts.Replications
+	if reps == 0 {
+		reps = base.File.Replications
+	}
+	total := len(points) * reps
+	acc := reports.NewAccumulator()
+	return ordered(total, opts.Workers,
+		func(k int) (reports.Summary, error) {
+			s := scens[k/reps]
+			return RunOnce(s, sim.ReplicationSeed(s.File.Seed, k%reps))
+		},
+		func(k int, sum reports.Summary) error {
+			acc.Add(sum)
+			if opts.Progress != nil {
+				opts.Progress(k+1, total)
+			}
+			if k%reps < reps-1 {
+				return nil
+			}
+			done := acc
+			acc = reports.NewAccumulator()
+			return emit(Point{Values: points[k/reps], Aggregate: done})
+		})
+}

@@ -1,0 +1,316 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Page is what a report shows: a scenario, its assumptions and source,
+// the summary of a run or the table of a sweep, and charts.
+type Page struct {
+	Title       string
+	Scenario    string
+	Description string
+	File        string
+	Source      string // the scenario file as written
+	Seed        uint64
+	Version     string // of runsim
+	Horizon     string
+	Assumptions []Assumption
+
+	Run   *RunReport   // for runsim run
+	Sweep *SweepReport // for runsim sweep
+
+	Charts []Chart
+}
+
+// SweepReport is the table of a sweep: one row per point.
+type SweepReport struct {
+	Params []string
+	Points []SweepPoint
+}
+
+// A SweepPoint is one combination of values and its metrics.
+type SweepPoint struct {
+	Values    []string
+	Aggregate *Accumulator
+}
+
+// KeyMetrics are the metrics a sweep report charts and tabulates.
+var KeyMetrics = []string{"throttled_fraction", "conflict_fraction", "freshness_p95", "latency_p95", "runs_per_day", "occupancy_mean"}
+
+// WriteRun writes the report of a run into dir: report.html, report.md,
+// summary.json, and the timeline's charts with their CSVs.
+func WriteRun(dir string, page Page, tl *Timeline) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	charts, err := tl.Charts(dir)
+	if err != nil {
+		return err
+	}
+	page.Charts = charts
+	var js bytes.Buffer
+	if err := page.Run.WriteJSON(&js); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "summary.json"), js.Bytes(), 0o644); err != nil {
+		return err
+	}
+	return page.write(dir)
+}
+
+// WriteSweep writes the report of a sweep into dir: report.html, report.md,
+// summary.json, and a chart per key metric with its CSV.
+func WriteSweep(dir string, page Page) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	sw := page.Sweep
+	for _, m := range KeyMetrics {
+		c, err := SweepChart(dir, sw.Params[0], m, sweepCurves(sw, m))
+		if err != nil {
+			return err
+		}
+		page.Charts = append(page.Charts, c)
+	}
+	var js bytes.Buffer
+	js.WriteString("[\n")
+	for i, pt := range sw.Points {
+		if i > 0 {
+			js.WriteString(",\n")
+		}
+		js.WriteString("  {")
+		for j, p := range sw.Params {
+			fmt.Fprintf(&js, "%q: %q, ", p, pt.Values[j])
+		}
+		for k, m := range MetricNames {
+			iv := pt.Aggregate.Interval(m)
+			if k > 0 {
+				js.WriteString(", ")
+			}
+			fmt.Fprintf(&js, "%q: {\"mean\": %s, \"ci95_low\": %s, \"ci95_high\": %s, \"n\": %d}", m, fmtF(iv.Mean), fmtF(iv.Low), fmtF(iv.High), iv.N)
+		}
+		js.WriteString("}")
+	}
+	js.WriteString("\n]\n")
+	if err := os.WriteFile(filepath.Join(dir, "summary.json"), js.Bytes(), 0o644); err != nil {
+		return err
+	}
+	return page.write(dir)
+}
+
+// sweepCurves groups a sweep's points by the second parameter's value.
+func sweepCurves(sw *SweepReport, metric string) []SweepCurve {
+	var curves []SweepCurve
+	index := map[string]int{}
+	for i, pt := range sw.Points {
+		label := ""
+		if len(pt.Values) > 1 {
+			label = sw.Params[1] + "=" + strings.Join(pt.Values[1:], ",")
+		}
+		k, ok := index[label]
+		if !ok {
+			k = len(curves)
+			index[label] = k
+			curves = append(curves, SweepCurve{Label: label})
+		}
+		c := &curves[k]
+		x, ok := leadingNumber(pt.Values[0])
+		if !ok {
+			x = float64(i)
+		}
+		iv := pt.Aggregate.Interval(metric)
+		c.X = append(c.X, x)
+		c.Labels = append(c.Labels, pt.Values[0])
+		c.Mean, c.Low, c.High = append(c.Mean, iv.Mean), append(c.Low, iv.Low), append(c.High, iv.High)
+	}
+	return curves
+}
+
+func leadingNumber(s string) (float64, bool) {
+	i := 0
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.' || s[i] == '-') {
+		i++
+	}
+	v, err := strconv.ParseFloat(s[:i], 64)
+	return v, err == nil
+}
+
+func (p Page) write(dir string) error {
+	var html bytes.Buffer
+	if err := pageTemplate.Execute(&html, p); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "report.html"), html.Bytes(), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "report.md"), []byte(p.markdown()), 0o644)
+}
+
+// Rows returns the summary rows of a run report: metric, value, and the
+// 95% interval when there are replications.
+func (p Page) Rows() [][3]string {
+	var out [][3]string
+	s := p.Run.Summary
+	for _, m := range MetricNames {
+		v, _ := s.Metric(m)
+		ci := ""
+		if a := p.Run.Aggregate; a != nil && a.N() > 1 {
+			iv := a.Interval(m)
+			v = iv.Mean
+			ci = "[" + FormatMetric(m, iv.Low) + ", " + FormatMetric(m, iv.High) + "]"
+		}
+		out = append(out, [3]string{m, FormatMetric(m, v), ci})
+	}
+	return out
+}
+
+// Replications is the number of replications behind a run report.
+func (p Page) Replications() int {
+	if p.Run != nil && p.Run.Aggregate != nil {
+		return max(p.Run.Aggregate.N(), 1)
+	}
+	return 1
+}
+
+// SweepRows returns the sweep table: one row per point, the key metrics'
+// means with their intervals.
+func (p Page) SweepRows() [][]string {
+	var out [][]string
+	for _, pt := range p.Sweep.Points {
+		row := append([]string{}, pt.Values...)
+		for _, m := range KeyMetrics {
+			iv := pt.Aggregate.Interval(m)
+			row = append(row, fmt.Sprintf("%s [%s, %s]", FormatMetric(m, iv.Mean), FormatMetric(m, iv.Low), FormatMetric(m, iv.High)))
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// KeyMetrics is the list of metrics a sweep report tabulates.
+func (p Page) KeyMetrics() []string { return KeyMetrics }
+
+func (p Page) markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", p.Title)
+	if p.Description != "" {
+		fmt.Fprintf(&b, "%s\n\n", p.Description)
+	}
+	fmt.Fprintf(&b, "Scenario `%s` (`%s`), seed %d, horizon %s, runsim %s.\n\n", p.Scenario, p.File, p.Seed, p.Horizon, p.Version)
+	if p.Run != nil {
+		fmt.Fprintf(&b, "## Summary\n\nOver %d replication(s); the interval is the 95%% confidence interval of the mean.\n\n| metric | value | 95%% CI |\n|---|---|---|\n", p.Replications())
+		for _, r := range p.Rows() {
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", r[0], r[1], r[2])
+		}
+	}
+	if p.Sweep != nil {
+		b.WriteString("## Sweep\n\nMean [95% confidence interval] at each point.\n\n|")
+		for _, h := range append(append([]string{}, p.Sweep.Params...), KeyMetrics...) {
+			fmt.Fprintf(&b, " %s |", h)
+		}
+		b.WriteString("\n|" + strings.Repeat("---|", len(p.Sweep.Params)+len(KeyMetrics)) + "\n")
+		for _, row := range p.SweepRows() {
+			fmt.Fprintf(&b, "| %s |\n", strings.Join(row, " | "))
+		}
+	}
+	b.WriteString("\n## Charts\n\n")
+	for _, c := range p.Charts {
+		fmt.Fprintf(&b, "### %s\n\n![%s](%s)\n\nData: [%s](%s)\n\n", c.Title, c.Title, c.PNG, c.CSV, c.CSV)
+	}
+	b.WriteString("## Assumptions\n\n| setting | in force |\n|---|---|\n")
+	for _, a := range p.Assumptions {
+		fmt.Fprintf(&b, "| %s | %s |\n", a.Key, strings.ReplaceAll(a.Value, "|", "\\|"))
+	}
+	fmt.Fprintf(&b, "\n## Scenario\n\n```yaml\n%s\n```\n", strings.TrimRight(p.Source, "\n"))
+	return b.String()
+}
+
+var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"svg": func(c Chart) template.HTML { return template.HTML(c.InlineSVG()) }, // our own SVG from gonum/plot
+}).Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<style>
+  body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; margin: 0; background: #f6f7f9; }
+  header { background: #1f3a5f; color: #fff; padding: 24px 40px; }
+  header h1 { margin: 0 0 4px; font-size: 26px; }
+  header p { margin: 2px 0; opacity: .9; }
+  main { max-width: 1100px; margin: 0 auto; padding: 8px 40px 40px; }
+  section { background: #fff; border-radius: 8px; box-shadow: 0 1px 3px rgba(0,0,0,.08); padding: 16px 24px; margin: 20px 0; }
+  h2 { font-size: 19px; margin: 4px 0 12px; color: #1f3a5f; }
+  h3 { font-size: 15px; margin: 20px 0 6px; }
+  table { border-collapse: collapse; width: 100%; font-size: 14px; }
+  th, td { text-align: left; padding: 5px 10px; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
+  th { background: #f0f3f7; }
+  td.num { font-variant-numeric: tabular-nums; }
+  .chart svg { width: 100%; height: auto; }
+  .note { color: #555; font-size: 13px; }
+  pre { background: #f6f8fa; padding: 12px; border-radius: 6px; overflow-x: auto; font-size: 13px; }
+  footer { color: #666; font-size: 12px; text-align: center; padding: 16px; }
+</style>
+</head>
+<body>
+<header>
+  <h1>{{.Title}}</h1>
+  {{if .Description}}<p>{{.Description}}</p>{{end}}
+  <p>scenario <b>{{.Scenario}}</b> ({{.File}}) · seed {{.Seed}} · horizon {{.Horizon}} · runsim {{.Version}}</p>
+</header>
+<main>
+{{if .Run}}
+<section id="summary">
+  <h2>Summary</h2>
+  <p class="note">Over {{.Replications}} replication(s){{if gt .Replications 1}}: each value is the mean, with its 95% confidence interval (Student t){{else}} (seed {{.Seed}}){{end}}. Durations are in hours and minutes; freshness is the time since the last successful run finished, weighted by time.</p>
+  <table>
+    <tr><th>metric</th><th>value</th>{{if gt .Replications 1}}<th>95% confidence interval</th>{{end}}</tr>
+    {{range .Rows}}<tr><td>{{index . 0}}</td><td class="num">{{index . 1}}</td>{{if index . 2}}<td class="num">{{index . 2}}</td>{{end}}</tr>
+    {{end}}
+  </table>
+</section>
+{{end}}
+{{if .Sweep}}
+<section id="sweep">
+  <h2>Sweep</h2>
+  <p class="note">Mean [95% confidence interval] at each point; every point uses the same seeds.</p>
+  <table>
+    <tr>{{range .Sweep.Params}}<th>{{.}}</th>{{end}}{{range .KeyMetrics}}<th>{{.}}</th>{{end}}</tr>
+    {{range .SweepRows}}<tr>{{range .}}<td class="num">{{.}}</td>{{end}}</tr>
+    {{end}}
+  </table>
+</section>
+{{end}}
+<section id="charts">
+  <h2>Charts</h2>
+  {{range .Charts}}<div class="chart" id="chart-{{.Name}}">
+    <h3>{{.Title}}</h3>
+    {{svg .}}
+    <p class="note">Data: <a href="{{.CSV}}">{{.CSV}}</a> · <a href="{{.PNG}}">PNG</a> · <a href="{{.SVG}}">SVG</a></p>
+  </div>
+  {{end}}
+</section>
+<section id="assumptions">
+  <h2>Assumptions</h2>
+  <p class="note">The policy settings in force: where the documents are silent these are readings, not facts.</p>
+  <table>
+    {{range .Assumptions}}<tr><th>{{.Key}}</th><td>{{.Value}}</td></tr>
+    {{end}}
+  </table>
+</section>
+<section id="scenario">
+  <h2>Scenario</h2>
+  <pre>{{.Source}}</pre>
+</section>
+</main>
+<footer>runsim {{.Version}} · seed {{.Seed}}</footer>
+</body>
+</html>
+`))

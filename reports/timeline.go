@@ -1,0 +1,119 @@
+package reports
+
+import (
+	"time"
+
+	"runsim/policy"
+	"runsim/sim"
+)
+
+// Timeline is an Observer that keeps, for one replication, what the charts
+// of a report draw: runs as spans, refused requests and skipped scheduled
+// runs as marks, the freshness sawtooth, the throttle window occupancy and
+// cumulative counts. It keeps a point per run and per refusal, so it is
+// meant for the replication a report shows, not for long sweeps.
+type Timeline struct {
+	Start, End time.Time
+	Limit      int // the throttle limit, drawn against occupancy
+
+	Runs       []RunSpan
+	Marks      []Mark
+	Successes  []time.Time // when successful runs finished
+	Occupancy  []Step      // every change of the count
+	Cumulative map[string][]Step
+
+	open map[uint64]int // run → index in Runs
+	occ  occupancy
+}
+
+// A RunSpan is one run from its start to its end (End is the horizon while
+// it runs on).
+type RunSpan struct {
+	Run        uint64
+	Start, End time.Time
+	Trigger    policy.Trigger
+	Status     sim.RunStatus
+	Finished   bool
+}
+
+// A Mark is a refused request or a skipped scheduled run.
+type Mark struct {
+	At     time.Time
+	Kind   string // throttled, conflict, skipped
+	Detail string
+}
+
+// A Step is a value from an instant on.
+type Step struct {
+	At    time.Time
+	Value int
+}
+
+// cumulativeKinds are the events counted over time.
+var cumulativeKinds = map[sim.Kind]string{
+	sim.RequestArrived: "requests", sim.Accepted: "accepted", sim.Throttled: "throttled",
+	sim.Conflict: "conflicts", sim.RunFinished: "runs finished", sim.ScheduledSkipped: "scheduled skipped",
+}
+
+// NewTimeline returns a recorder for a replication over [start, end) with a
+// throttle of limit per window.
+func NewTimeline(start, end time.Time, limit int, window time.Duration) *Timeline {
+	t := &Timeline{Start: start, End: end, Limit: limit, open: map[uint64]int{}, Cumulative: map[string][]Step{}}
+	t.occ = newOccupancy(start, window)
+	t.occ.onStep = func(ms int64, count int) {
+		t.Occupancy = append(t.Occupancy, Step{At: time.UnixMilli(ms).UTC(), Value: count})
+	}
+	return t
+}
+
+// Observe implements sim.Observer.
+func (t *Timeline) Observe(e *sim.Event) {
+	t.occ.observe(e)
+	if name, ok := cumulativeKinds[e.Kind]; ok {
+		n := len(t.Cumulative[name])
+		t.Cumulative[name] = append(t.Cumulative[name], Step{At: e.At, Value: n + 1})
+	}
+	switch e.Kind {
+	case sim.RunStarted:
+		t.open[e.Run] = len(t.Runs)
+		t.Runs = append(t.Runs, RunSpan{Run: e.Run, Start: e.At, End: t.End, Trigger: e.Trigger, Status: sim.Running})
+	case sim.RunFinished:
+		if i, ok := t.open[e.Run]; ok {
+			t.Runs[i].End, t.Runs[i].Status, t.Runs[i].Finished = e.At, e.RunStatus, true
+			delete(t.open, e.Run)
+		}
+		if e.RunStatus.Succeeded() {
+			t.Successes = append(t.Successes, e.At)
+		}
+	case sim.Throttled:
+		t.Marks = append(t.Marks, Mark{At: e.At, Kind: "throttled", Detail: e.Client})
+	case sim.Conflict:
+		t.Marks = append(t.Marks, Mark{At: e.At, Kind: "conflict", Detail: e.Client})
+	case sim.ScheduledSkipped:
+		t.Marks = append(t.Marks, Mark{At: e.At, Kind: "skipped", Detail: e.Reason.String()})
+	}
+}
+
+// Finish closes the occupancy series at the end of the run.
+func (t *Timeline) Finish() {
+	t.occ.advance(t.End.UnixMilli())
+	t.occ.onStep = nil
+}
+
+// Freshness returns the sawtooth of data age as (instant, age) points: age
+// rises from 0 at the start and drops to 0 at each success.
+func (t *Timeline) Freshness() []AgePoint {
+	out := []AgePoint{{At: t.Start, Age: 0}}
+	last := t.Start
+	for _, s := range t.Successes {
+		out = append(out, AgePoint{At: s, Age: s.Sub(last)}, AgePoint{At: s, Age: 0})
+		last = s
+	}
+	return append(out, AgePoint{At: t.End, Age: t.End.Sub(last)})
+}
+
+// An AgePoint is the age of the data at an instant.
+type AgePoint struct {
+	At  time.Time
+	Age time.Duration
+}
