@@ -265,7 +265,7 @@ func TestBadExpectations(t *testing.T) {
 		{"two kinds", "{name: x, count: accepted, none: accepted, eq: 1}", "{name: x, count", "expect.0: give exactly one of count, request, scheduled, none, invariant or metric"},
 		{"no name", "{count: accepted, eq: 1}", "{count", "expect.0.name: every expectation needs a readable name"},
 		{"unknown invariant", "{name: x, invariant: always-fine}", "always-fine", `expect.0.invariant: unknown invariant "always-fine" (known: one-operation, operations-in-order, skip-lookahead, throttle-window)`},
-		{"unknown metric", "{name: x, metric: happiness, max: 1}", "happiness", `expect.0.metric: unknown metric "happiness" (known: freshness_mean, freshness_p95, freshness_max, throttled_fraction, conflict_fraction, accepted_fraction, requests, accepted, throttled, conflicts, retries, gave_up, runs_started, runs_succeeded, runs_failed, scheduled_run, scheduled_skipped, lateness_mean, lateness_max, polls)`},
+		{"unknown metric", "{name: x, metric: happiness, max: 1}", "happiness", `expect.0.metric: unknown metric "happiness" (known: ` + strings.Join(Metrics, ", ") + `)`},
 		{"count without bound", "{name: x, count: accepted}", "{name: x, count", "expect.0: a count needs eq, min or max"},
 		{"bad bound", "{name: x, metric: freshness_p95, max: soon}", "soon", `expect.0.max: bad bound "soon": want a number, a duration (13h) or a percentage (5%)`},
 		{"min above max", "{name: x, count: accepted, min: 3, max: 2}", "3,", "expect.0.min: min (3) is above max (2)"},
