@@ -1,0 +1,223 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/html"
+)
+
+func TestSweepIsTheSameWithOneOrTwoWorkers(t *testing.T) {
+	args := []string{"sweep", documented, "--param", "clients.admin.arrivals.poisson.rate=1/d:13/d:4/d",
+		"--param", "service.throttle.kind=sliding,token-bucket", "--replications", "12", "--quiet"}
+	code1, out1, err1 := runsim(append(args, "--workers", "1")...)
+	code2, out2, err2 := runsim(append(args, "--workers", "2")...)
+	require.Equal(t, 0, code1, err1)
+	require.Equal(t, 0, code2, err2)
+	assert.Equal(t, out1, out2, "byte-identical whatever the workers")
+	lines := strings.Split(strings.TrimSpace(out1), "\n")
+	assert.Equal(t, "clients.admin.arrivals.poisson.rate,service.throttle.kind,metric,mean,ci95_low,ci95_high,n", lines[0])
+	assert.Len(t, lines, 1+4*2*26, "a row per point and metric")
+	assert.Contains(t, out1, "\n13/d,token-bucket,throttled_fraction,")
+
+	codej, outj, errj := runsim(append(args, "--workers", "2", "--format", "json")...)
+	require.Equal(t, 0, codej, errj)
+	var pts []struct {
+		Params  map[string]string
+		Metrics map[string]map[string]float64
+	}
+	require.NoError(t, json.Unmarshal([]byte(outj), &pts))
+	require.Len(t, pts, 8)
+	assert.Equal(t, "1/d", pts[0].Params["clients.admin.arrivals.poisson.rate"])
+	assert.Equal(t, 12.0, pts[0].Metrics["requests"]["n"])
+}
+
+func TestBadSweeps(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown path", []string{"--param", "service.throttle.limt=1,2"}, `unknown field "limt" in service.throttle`},
+		{"empty range", []string{"--param", "service.throttle.limit=9:3:1"}, "an empty range: from 9 is above to 3"},
+		{"step of zero", []string{"--param", "service.throttle.limit=1:3:0"}, "a step of zero"},
+		{"a value of the wrong type", []string{"--param", "service.throttle.limit=1,two"}, `service.throttle.limit: expected an integer, got "two"`},
+		{"a fraction for an integer", []string{"--param", "service.throttle.limit=1:2:0.5"}, `service.throttle.limit: expected an integer, got "1.5"`},
+		{"no param", nil, "no --param given"},
+		{"bad format", []string{"--param", "service.throttle.limit=1,2", "--format", "xml"}, `--format must be csv or json, got "xml"`},
+		{"bad workers", []string{"--param", "service.throttle.limit=1,2", "--workers", "0"}, "--workers >= 1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runsim(append([]string{"sweep", documented, "--quiet"}, tc.args...)...)
+			assert.Equal(t, 2, code)
+			assert.Contains(t, errOut, tc.want)
+			assert.Empty(t, out)
+		})
+	}
+}
+
+func TestCapacityCLI(t *testing.T) {
+	dir := t.TempDir()
+	scn := filepath.Join(dir, "hourly.yaml")
+	require.NoError(t, os.WriteFile(scn, []byte(`name: hourly
+start: 2025-01-06T00:00:00Z
+horizon: 12h
+service: {schedule: {kind: none}, run: {duration: {dist: constant, value: 10m}, outcomes: {completed: 1}}}
+clients:
+  - {name: tool, arrivals: {at: [0s, 1h, 2h, 3h, 4h, 5h, 6h, 7h, 8h, 9h, 10h, 11h]}}
+`), 0o644))
+	code, out, errOut := runsim("capacity", scn, "--param", "service.throttle.limit", "--range", "1:20", "--target", "accepted>=8", "--smallest", "--replications", "2")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "smallest service.throttle.limit = 8 keeps accepted>=8 with 95% confidence (2 replications a value)")
+	assert.Contains(t, out, "evidence, in the order tried:")
+	code, _, errOut = runsim("capacity", scn, "--param", "service.throttle.limit", "--range", "20:1", "--target", "accepted>=8")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "an empty range 20:1")
+	code, _, errOut = runsim("capacity", scn, "--param", "service.throttle.limit", "--range", "1:20", "--target", "happiness>=8")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `unknown metric "happiness"`)
+}
+
+func TestRunReplicationsJSON(t *testing.T) {
+	code, out, errOut := runsim("run", documented, "--format", "json", "--replications", "8")
+	require.Equal(t, 0, code, errOut)
+	var got struct {
+		Requests  float64
+		Aggregate map[string]struct {
+			Mean     float64 `json:"mean"`
+			CI95Low  float64 `json:"ci95_low"`
+			CI95High float64 `json:"ci95_high"`
+			N        int     `json:"n"`
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	r := got.Aggregate["requests"]
+	assert.Equal(t, 8, r.N)
+	assert.Less(t, r.CI95Low, r.Mean)
+	assert.Less(t, r.Mean, r.CI95High)
+	assert.Contains(t, got.Aggregate, "freshness_p95")
+	_, single, _ := runsim("run", documented, "--format", "json")
+	assert.NotContains(t, single, `"aggregate"`, "one replication, no aggregate")
+}
+
+// htmlIDs parses an HTML document and returns the ids of its elements.
+func htmlIDs(t *testing.T, doc []byte) map[string]bool {
+	t.Helper()
+	root, err := html.Parse(bytes.NewReader(doc))
+	require.NoError(t, err)
+	ids := map[string]bool{}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for _, a := range n.Attr {
+			if a.Key == "id" {
+				ids[a.Val] = true
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(root)
+	return ids
+}
+
+func TestRunReport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "report")
+	code, _, errOut := runsim("run", documented, "--replications", "5", "--report", dir)
+	require.Equal(t, 0, code, errOut)
+	for _, f := range []string{"report.html", "report.md", "summary.json", "timeline.png", "timeline.svg", "timeline.csv",
+		"freshness.png", "freshness.csv", "occupancy.png", "occupancy.csv", "cumulative.png", "cumulative.csv"} {
+		assert.FileExists(t, filepath.Join(dir, f))
+	}
+	doc, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	require.NoError(t, err)
+	ids := htmlIDs(t, doc)
+	for _, id := range []string{"summary", "charts", "assumptions", "scenario", "chart-timeline", "chart-freshness", "chart-occupancy", "chart-cumulative"} {
+		assert.True(t, ids[id], "report.html has no #%s", id)
+	}
+	assert.Equal(t, 4, bytes.Count(doc, []byte("<svg")), "charts are inline SVG")
+	assert.NotContains(t, string(doc), `src="`, "self-contained: nothing loaded from elsewhere")
+	for _, want := range []string{"seed 1", "runsim devel", "Over 5 replication(s)", "95% confidence interval", "sliding log: at most 5 in any 12h", "name: documented"} {
+		assert.Contains(t, string(doc), want)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "![Runs and refusals](timeline.png)")
+	var js map[string]any
+	js1, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
+	require.NoError(t, json.Unmarshal(js1, &js))
+	assert.Contains(t, js, "aggregate")
+
+	// The same input gives the same report, byte for byte.
+	dir2 := filepath.Join(t.TempDir(), "report")
+	runsim("run", documented, "--replications", "5", "--report", dir2, "--workers", "1")
+	doc2, _ := os.ReadFile(filepath.Join(dir2, "report.html"))
+	assert.Equal(t, string(doc), string(doc2))
+}
+
+func TestSweepReport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sweep")
+	code, _, errOut := runsim("sweep", documented, "--param", "service.throttle.limit=2:5:1", "--replications", "4", "--quiet",
+		"--report", dir, "--out", filepath.Join(dir+".csv"))
+	require.Equal(t, 0, code, errOut)
+	doc, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	require.NoError(t, err)
+	ids := htmlIDs(t, doc)
+	for _, id := range []string{"sweep", "charts", "assumptions", "scenario", "chart-sweep-throttled_fraction", "chart-sweep-freshness_p95"} {
+		assert.True(t, ids[id], "report.html has no #%s", id)
+	}
+	rows := readLines(t, filepath.Join(dir, "sweep-throttled_fraction.csv"))
+	assert.Len(t, rows, 1+4, "a row per point")
+}
+
+func readLines(t *testing.T, path string) []string {
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return strings.Split(strings.TrimSpace(string(data)), "\n")
+}
+
+// TestReportScreenshot renders report.html in headless Chromium, as a
+// person would see it. .ci/run installs Chromium from Debian's packages.
+func TestReportScreenshot(t *testing.T) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed (apt-get install chromium); the report screenshot is not taken")
+	}
+	dir := t.TempDir()
+	code, _, errOut := runsim("run", documented, "--report", dir)
+	require.Equal(t, 0, code, errOut)
+	shot := filepath.Join(dir, "screenshot.png")
+	cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+		"--user-data-dir="+filepath.Join(dir, "profile"), "--window-size=1100,1600", "--screenshot="+shot,
+		"file://"+filepath.Join(dir, "report.html"))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Run() }()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(90 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("chromium did not finish in 90s")
+	}
+	f, err := os.Open(shot)
+	require.NoError(t, err)
+	defer f.Close()
+	img, err := png.Decode(f)
+	require.NoError(t, err)
+	assert.Equal(t, 1100, img.Bounds().Dx())
+	// Not a blank page: the header band is dark blue, the page light.
+	r, g, b, _ := img.At(20, 20).RGBA()
+	assert.Less(t, r, g, "the header is blue")
+	assert.Less(t, g, b, "the header is blue")
+}

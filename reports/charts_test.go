@@ -1,0 +1,121 @@
+package reports
+
+import (
+	"encoding/csv"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"runsim/sim"
+)
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	return rows
+}
+
+// TestChartsMatchTheMetrics: the data behind each chart agrees with the
+// summary of the same run, and each PNG decodes at the stated size.
+func TestChartsMatchTheMetrics(t *testing.T) {
+	cfg := config(3*24*time.Hour, sim.Scripted{
+		{Duration: time.Hour, Status: sim.Completed}, {Duration: 2 * time.Hour, Status: sim.Failed},
+		{Duration: 90 * time.Minute, Status: sim.Completed}})
+	cfg.Clients = []sim.Client{{Name: "admin", Arrivals: sim.Periodic{First: t0.Add(30 * time.Minute), Every: 3 * time.Hour},
+		OnConflict: sim.Retry{Kind: sim.AfterDelay, Delay: 20 * time.Minute, MaxAttempts: 2}}}
+	c := NewCollector(cfg.Start, cfg.End)
+	tl := NewTimeline(cfg.Start, cfg.End, 5, 12*time.Hour)
+	_, err := sim.Run(cfg, c, tl)
+	require.NoError(t, err)
+	tl.Finish()
+	s := c.Summary()
+	dir := t.TempDir()
+	charts, err := tl.Charts(dir)
+	require.NoError(t, err)
+	require.Len(t, charts, 4)
+
+	for _, ch := range charts {
+		f, err := os.Open(filepath.Join(dir, ch.PNG))
+		require.NoError(t, err)
+		cfg, err := png.DecodeConfig(f)
+		f.Close()
+		require.NoError(t, err, ch.PNG)
+		assert.Equal(t, ChartPixelsWide, cfg.Width, ch.PNG)
+		assert.Equal(t, ChartPixelsHigh, cfg.Height, ch.PNG)
+		assert.Contains(t, ch.InlineSVG()[:5], "<svg")
+	}
+
+	// Freshness: the sawtooth's peaks are the gaps; the highest is the max.
+	var peak float64
+	for _, r := range readCSV(t, filepath.Join(dir, "freshness.csv"))[1:] {
+		v, err := strconv.ParseFloat(r[1], 64)
+		require.NoError(t, err)
+		peak = max(peak, v)
+	}
+	assert.Equal(t, s.Freshness.Max.Seconds(), peak)
+
+	// Occupancy: the highest step is the max.
+	top := 0
+	for _, r := range readCSV(t, filepath.Join(dir, "occupancy.csv"))[1:] {
+		n, err := strconv.Atoi(r[1])
+		require.NoError(t, err)
+		top = max(top, n)
+	}
+	assert.Equal(t, s.OccupancyMax, top)
+	assert.Positive(t, top)
+
+	// Timeline: one row per run, and the marks.
+	kinds := map[string]int{}
+	for _, r := range readCSV(t, filepath.Join(dir, "timeline.csv"))[1:] {
+		kinds[r[0]]++
+	}
+	assert.Equal(t, s.RunsStarted, kinds["run"])
+	assert.Equal(t, s.Conflicts, kinds["conflict"])
+	assert.Equal(t, s.Throttled, kinds["throttled"])
+	skipped := 0
+	for _, n := range s.ScheduledSkipped {
+		skipped += n
+	}
+	assert.Equal(t, skipped, kinds["skipped"])
+
+	// Cumulative: the totals are the counts.
+	totals := map[string]int{}
+	for _, r := range readCSV(t, filepath.Join(dir, "cumulative.csv"))[1:] {
+		n, _ := strconv.Atoi(r[1])
+		totals[r[0]] = n
+	}
+	assert.Equal(t, s.Requests, totals["requests"])
+	assert.Equal(t, s.Accepted, totals["accepted"])
+	assert.Equal(t, s.Conflicts, totals["conflicts"])
+	assert.Equal(t, s.RunsSucceeded+s.RunsFailed, totals["runs finished"])
+}
+
+func TestSweepChartData(t *testing.T) {
+	a, b := NewAccumulator(), NewAccumulator()
+	a.Add(Summary{Requests: 10, Throttled: 1})
+	a.Add(Summary{Requests: 10, Throttled: 3})
+	b.Add(Summary{Requests: 10, Throttled: 5})
+	b.Add(Summary{Requests: 10, Throttled: 5})
+	sw := &SweepReport{Params: []string{"rate"}, Points: []SweepPoint{{Values: []string{"1/h"}, Aggregate: a}, {Values: []string{"2/h"}, Aggregate: b}}}
+	dir := t.TempDir()
+	c, err := SweepChart(dir, "rate", "throttled_fraction", sweepCurves(sw, "throttled_fraction"))
+	require.NoError(t, err)
+	rows := readCSV(t, filepath.Join(dir, c.CSV))
+	require.Len(t, rows, 3)
+	assert.Equal(t, []string{"series", "rate", "mean", "ci95_low", "ci95_high"}, rows[0])
+	assert.Equal(t, "1/h", rows[1][1])
+	assert.Equal(t, "0.2", rows[1][2], "mean of 0.1 and 0.3")
+	assert.Equal(t, []string{"", "2/h", "0.5", "0.5", "0.5"}, rows[2], "no spread, no width")
+	lo, _ := strconv.ParseFloat(rows[1][3], 64)
+	assert.InDelta(t, 0.2-12.7062047362*0.1414213562/1.414213562, lo, 1e-6, "t(0.975, 1) = 12.7062; s = 0.1414; n = 2")
+}
