@@ -1,9 +1,7 @@
 package reports
 
 import (
-	"cmp"
 	"math"
-	"slices"
 	"time"
 )
 
@@ -17,16 +15,15 @@ type Freshness struct {
 // ageStats accumulates the sawtooth of data age. Between two successful run
 // finishes the age rises linearly from 0 to the gap L, so over the run the
 // age is a mixture of uniform distributions on [0, L_i), weighted by L_i.
-// The gaps are kept in logarithmic bins 0.1% wide (count and exact sum per
-// bin), so memory is bounded by the number of bins, not the horizon, and
-// quantiles are exact when the gaps in a bin are equal and within 0.1%
-// otherwise.
+// The gaps are kept in a sketch: exactly for short runs, then in bins 0.1%
+// wide, so memory is bounded whatever the horizon, and quantiles are exact
+// while the gaps are few (or equal) and within 0.1% otherwise.
 type ageStats struct {
 	last      int64 // Unix ms of the last successful finish (or the start)
 	total     float64
 	sumSquare float64 // Σ L², in ms²
 	max       int64
-	bins      map[int32]gapBin
+	gaps      sketch
 }
 
 type gapBin struct {
@@ -37,7 +34,7 @@ type gapBin struct {
 const binBase = 1.001
 
 func newAgeStats(start time.Time) ageStats {
-	return ageStats{last: start.UnixMilli(), bins: map[int32]gapBin{}}
+	return ageStats{last: start.UnixMilli()}
 }
 
 func (a *ageStats) refresh(t time.Time) {
@@ -54,39 +51,28 @@ func (a *ageStats) add(gap int64) {
 	a.total += g
 	a.sumSquare += g * g
 	a.max = max(a.max, gap)
-	k := int32(math.Floor(math.Log(g) / math.Log(binBase)))
-	b := a.bins[k]
-	b.n++
-	b.sum += g
-	a.bins[k] = b
+	a.gaps.add(g)
 }
 
 // result closes the last gap at end and returns the summary; a is not
 // changed, so a run can be summarised at any instant.
 func (a *ageStats) result(end time.Time) Freshness {
-	entries := make([]gapBin, 0, len(a.bins)+1)
-	for _, b := range a.bins {
-		entries = append(entries, b)
-	}
 	total, sumSquare, longest := a.total, a.sumSquare, a.max
-	if open := end.UnixMilli() - a.last; open > 0 {
-		g := float64(open)
-		total += g
-		sumSquare += g * g
-		longest = max(longest, open)
-		entries = append(entries, gapBin{n: 1, sum: g})
+	open := 0.0
+	if gap := end.UnixMilli() - a.last; gap > 0 {
+		open = float64(gap)
+		total += open
+		sumSquare += open * open
+		longest = max(longest, gap)
 	}
 	if total == 0 {
 		return Freshness{}
 	}
-	// A total order, so that sums are added in the same order every time.
-	slices.SortFunc(entries, func(x, y gapBin) int {
-		return cmp.Or(cmp.Compare(x.mean(), y.mean()), cmp.Compare(x.n, y.n), cmp.Compare(x.sum, y.sum))
-	})
+	q := a.gaps.weightedQuantiles(total, open, 0.5, 0.95)
 	return Freshness{
 		Mean: ms(sumSquare / (2 * total)),
-		P50:  ms(quantile(0.5, total, entries)),
-		P95:  ms(quantile(0.95, total, entries)),
+		P50:  ms(q[0]),
+		P95:  ms(q[1]),
 		Max:  time.Duration(longest) * time.Millisecond,
 	}
 }

@@ -40,9 +40,13 @@ func (o *occupancy) set(t int64, count int) {
 
 // advance lets every slot that ends by t expire, at its own instant.
 func (o *occupancy) advance(t int64) {
-	for len(o.queue) > 0 && o.queue[0].start+o.window <= t {
-		o.set(o.queue[0].start+o.window, o.count-1)
-		o.queue = o.queue[1:]
+	k := 0
+	for k < len(o.queue) && o.queue[k].start+o.window <= t {
+		o.set(o.queue[k].start+o.window, o.count-1)
+		k++
+	}
+	if k > 0 {
+		o.queue = o.queue[:copy(o.queue, o.queue[k:])] // compact in place: no new array
 	}
 }
 
@@ -67,11 +71,16 @@ func (o *occupancy) observe(e *sim.Event) {
 	}
 }
 
-// mean returns the time-weighted mean count up to end.
-func (o occupancy) mean(start, end time.Time) float64 {
-	o.onStep = nil
-	o.advance(end.UnixMilli())
-	area := o.area + float64(o.count)*float64(end.UnixMilli()-o.last)
+// mean returns the time-weighted mean count up to end, without changing o.
+func (o *occupancy) mean(start, end time.Time) float64 {
+	area, count, last := o.area, o.count, o.last
+	for _, s := range o.queue {
+		if e := s.start + o.window; e <= end.UnixMilli() {
+			area += float64(count) * float64(e-last)
+			count, last = count-1, e
+		}
+	}
+	area += float64(count) * float64(end.UnixMilli()-last)
 	if d := end.Sub(start).Milliseconds(); d > 0 {
 		return area / float64(d)
 	}

@@ -6,49 +6,145 @@ import (
 	"slices"
 )
 
-// sketch keeps a distribution of positive values in logarithmic bins 0.1%
-// wide (count and exact sum per bin), for quantiles within 0.1% in memory
-// bounded by the number of bins, not the number of values.
+// exactLimit is how many values a sketch keeps exactly before it moves to
+// logarithmic bins.
+const exactLimit = 4096
+
+// sketch keeps a distribution of positive values: exactly while there are
+// few (a short run), then in logarithmic bins 0.1% wide (count and exact
+// sum per bin), so that memory is bounded by the number of bins, not of
+// values, and quantiles stay within 0.1%.
 type sketch struct {
-	n    int64
-	bins map[int32]gapBin
+	n     int64
+	exact []float64
+	bins  map[int32]gapBin
+}
+
+func binOf(v float64) int32 {
+	if v <= 0 {
+		return math.MinInt32
+	}
+	return int32(math.Floor(math.Log(v) / math.Log(binBase)))
 }
 
 func (s *sketch) add(v float64) {
-	if s.bins == nil {
-		s.bins = map[int32]gapBin{}
-	}
 	s.n++
-	k := int32(math.MinInt32)
-	if v > 0 {
-		k = int32(math.Floor(math.Log(v) / math.Log(binBase)))
+	if s.bins == nil {
+		s.exact = append(s.exact, v)
+		if len(s.exact) <= exactLimit {
+			return
+		}
+		s.bins = make(map[int32]gapBin, 2*exactLimit)
+		for _, x := range s.exact {
+			s.addBin(x)
+		}
+		s.exact = nil
+		return
 	}
+	s.addBin(v)
+}
+
+func (s *sketch) addBin(v float64) {
+	k := binOf(v)
 	b := s.bins[k]
 	b.n++
 	b.sum += v
 	s.bins[k] = b
 }
 
-// quantile returns the q-quantile (0 <= q <= 1), each bin's values taken at
-// their mean; NaN when empty.
-func (s *sketch) quantile(q float64) float64 {
+// entries returns the values as (count, sum) entries sorted by mean, in a
+// total order so that sums are always added in the same order.
+func (s *sketch) entries(extra ...float64) []gapBin {
+	out := make([]gapBin, 0, len(s.exact)+len(s.bins)+len(extra))
+	for _, v := range s.exact {
+		out = append(out, gapBin{n: 1, sum: v})
+	}
+	for _, b := range s.bins {
+		out = append(out, b)
+	}
+	for _, v := range extra {
+		out = append(out, gapBin{n: 1, sum: v})
+	}
+	slices.SortFunc(out, func(x, y gapBin) int {
+		return cmp.Or(cmp.Compare(x.mean(), y.mean()), cmp.Compare(x.n, y.n), cmp.Compare(x.sum, y.sum))
+	})
+	return out
+}
+
+// quantiles returns the q-quantiles (0 <= q <= 1) of the values, NaN when
+// there are none. Exact values are sorted in place, once.
+func (s *sketch) quantiles(qs ...float64) []float64 {
+	out := make([]float64, len(qs))
 	if s.n == 0 {
-		return math.NaN()
+		for i := range out {
+			out[i] = math.NaN()
+		}
+		return out
 	}
-	keys := make([]int32, 0, len(s.bins))
-	for k := range s.bins {
-		keys = append(keys, k)
+	rank := func(q float64) int64 { return max(int64(math.Ceil(q*float64(s.n))), 1) }
+	if s.bins == nil {
+		slices.Sort(s.exact)
+		for i, q := range qs {
+			out[i] = s.exact[rank(q)-1]
+		}
+		return out
 	}
-	slices.SortFunc(keys, cmp.Compare)
-	rank := int64(math.Ceil(q * float64(s.n)))
-	rank = max(rank, 1)
-	var seen int64
-	for _, k := range keys {
-		b := s.bins[k]
-		seen += b.n
-		if seen >= rank {
-			return b.mean()
+	es := s.entries()
+	for i, q := range qs {
+		var seen int64
+		out[i] = es[len(es)-1].mean()
+		for _, b := range es {
+			if seen += b.n; seen >= rank(q) {
+				out[i] = b.mean()
+				break
+			}
 		}
 	}
-	return s.bins[keys[len(keys)-1]].mean()
+	return out
+}
+
+// weightedQuantiles solves Σ min(L_i, x) = q·total for x, for each q: the
+// time-weighted quantiles of a sawtooth whose gaps L_i are the values, with
+// one more gap (open, zero for none).
+func (s *sketch) weightedQuantiles(total, open float64, qs ...float64) []float64 {
+	out := make([]float64, len(qs))
+	if s.bins != nil {
+		var extra []float64
+		if open > 0 {
+			extra = append(extra, open)
+		}
+		es := s.entries(extra...)
+		for i, q := range qs {
+			out[i] = quantile(q, total, es)
+		}
+		return out
+	}
+	slices.Sort(s.exact)
+	n := len(s.exact)
+	if open > 0 {
+		n++
+	}
+	for i, q := range qs {
+		target := q * total
+		below, above := 0.0, n // Σ of gaps passed, and how many remain
+		j, usedOpen := 0, open <= 0
+		out[i] = 0
+		for above > 0 {
+			var g float64
+			if !usedOpen && (j == len(s.exact) || open < s.exact[j]) {
+				g, usedOpen = open, true
+			} else {
+				g = s.exact[j]
+				j++
+			}
+			if below+g*float64(above) >= target {
+				out[i] = (target - below) / float64(above)
+				break
+			}
+			below += g
+			above--
+			out[i] = g
+		}
+	}
+	return out
 }

@@ -61,14 +61,9 @@ type Collector struct {
 	lateness time.Duration // sum over scheduled runs started
 	occ      occupancy
 
-	firstAttempt map[requestKey]time.Time      // requests still waiting for a run
+	firstAttempt map[uint64]time.Time          // requests still waiting for a run, by request id (unique across clients)
 	accepted     map[sim.OperationID]time.Time // first attempt of each accepted request, until its run ends
 	latency      sketch
-}
-
-type requestKey struct {
-	client  string
-	request uint64
 }
 
 // NewCollector returns a collector for a run over [start, end), measuring
@@ -78,7 +73,7 @@ func NewCollector(start, end time.Time) *Collector {
 		s:            Summary{Start: start, End: end, ScheduledSkipped: map[string]int{}},
 		age:          newAgeStats(start),
 		occ:          newOccupancy(start, 12*time.Hour),
-		firstAttempt: map[requestKey]time.Time{},
+		firstAttempt: map[uint64]time.Time{},
 		accepted:     map[sim.OperationID]time.Time{},
 	}
 }
@@ -100,20 +95,19 @@ func (c *Collector) Observe(e *sim.Event) {
 		if e.Attempt > 1 {
 			s.Retries++
 		} else {
-			c.firstAttempt[requestKey{e.Client, e.Request}] = e.At
+			c.firstAttempt[e.Request] = e.At // request ids are unique across clients
 		}
 	case sim.Accepted:
 		s.Accepted++
-		k := requestKey{e.Client, e.Request}
-		c.accepted[e.Operation] = c.firstAttempt[k]
-		delete(c.firstAttempt, k)
+		c.accepted[e.Operation] = c.firstAttempt[e.Request]
+		delete(c.firstAttempt, e.Request)
 	case sim.Throttled:
 		s.Throttled++
 	case sim.Conflict:
 		s.Conflicts++
 	case sim.GaveUp:
 		s.GaveUp++
-		delete(c.firstAttempt, requestKey{e.Client, e.Request})
+		delete(c.firstAttempt, e.Request)
 	case sim.RunStarted:
 		s.RunsStarted++
 		if e.Trigger == policy.Scheduled {
@@ -155,7 +149,8 @@ func (c *Collector) Summary() Summary {
 		s.LatenessMean = (c.lateness / time.Duration(s.ScheduledRun)).Round(time.Millisecond)
 	}
 	if c.latency.n > 0 {
-		s.Latency = Latency{P50: ms(c.latency.quantile(0.5)), P95: ms(c.latency.quantile(0.95)), N: int(c.latency.n)}
+		q := c.latency.quantiles(0.5, 0.95)
+		s.Latency = Latency{P50: ms(q[0]), P95: ms(q[1]), N: int(c.latency.n)}
 	}
 	if days := s.End.Sub(s.Start).Hours() / 24; days > 0 {
 		s.RunsPerDay = float64(s.RunsSucceeded) / days

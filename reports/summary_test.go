@@ -3,6 +3,8 @@ package reports
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -151,4 +153,31 @@ func TestLatenessAndPolls(t *testing.T) {
 	assert.Equal(t, longest, s.LatenessMax)
 	assert.Positive(t, s.LatenessMax)
 	assert.Equal(t, 3, s.Polls, "a 1h run polled every 25m: at 25m, 50m, 75m")
+}
+
+// TestSketchBinsAgreeWithExactValues: past exactLimit values the sketch
+// moves to bins; its quantiles stay within 0.1% of the exact ones, plain
+// and time-weighted.
+func TestSketchBinsAgreeWithExactValues(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var s sketch
+	var vals []float64
+	total := 0.0
+	for range 3 * exactLimit {
+		v := 1000 + rng.ExpFloat64()*3_600_000
+		s.add(v)
+		vals = append(vals, v)
+		total += v
+	}
+	require.NotNil(t, s.bins, "moved to bins")
+	slices.Sort(vals)
+	q := s.quantiles(0.5, 0.95)
+	assert.InEpsilon(t, vals[len(vals)/2-1], q[0], 0.001)
+	assert.InEpsilon(t, vals[int(0.95*float64(len(vals)))-1], q[1], 0.001)
+
+	exact := sketch{exact: slices.Clone(vals), n: int64(len(vals))}
+	want := exact.weightedQuantiles(total, 0, 0.5, 0.95)
+	got := s.weightedQuantiles(total, 0, 0.5, 0.95)
+	assert.InEpsilon(t, want[0], got[0], 0.001)
+	assert.InEpsilon(t, want[1], got[1], 0.001)
 }
