@@ -387,3 +387,34 @@ func isDuration(m string) bool {
 }
 
 func isFraction(m string) bool { return len(m) > 9 && m[len(m)-9:] == "_fraction" }
+
+// ComparisonChart draws one metric for each variant of a comparison as
+// bars, the first (the baseline) in grey.
+func ComparisonChart(dir, metric string, names []string, values []float64) (Chart, error) {
+	title := metric + " by variant"
+	yLabel, scale := metric, 1.0
+	if isDuration(metric) {
+		yLabel, scale = metric+" (hours)", 1.0/3600
+	} else if isFraction(metric) {
+		yLabel, scale = metric+" (%)", 100
+	}
+	p := newPlot(title, "", yLabel)
+	var rows [][]string
+	for i, n := range names {
+		bars, err := plotter.NewBarChart(plotter.Values{values[i] * scale}, vg.Points(28))
+		if err != nil {
+			return Chart{}, err
+		}
+		bars.XMin = float64(i)
+		bars.Color = blue
+		if i == 0 {
+			bars.Color = grey
+		}
+		bars.LineStyle.Width = 0
+		p.Add(bars)
+		rows = append(rows, []string{n, fmtF(values[i])})
+	}
+	p.NominalX(names...)
+	p.Y.Min = 0
+	return save(dir, "compare-"+metric, title, p, []string{"variant", metric}, rows)
+}

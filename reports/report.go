@@ -23,8 +23,9 @@ type Page struct {
 	Horizon     string
 	Assumptions []Assumption
 
-	Run   *RunReport   // for runsim run
-	Sweep *SweepReport // for runsim sweep
+	Run        *RunReport        // for runsim run
+	Sweep      *SweepReport      // for runsim sweep
+	Comparison *ComparisonReport // for runsim compare
 
 	Charts []Chart
 }
@@ -39,6 +40,58 @@ type SweepReport struct {
 type SweepPoint struct {
 	Values    []string
 	Aggregate *Accumulator
+}
+
+// ComparisonReport is a scenario and its variants side by side.
+type ComparisonReport struct {
+	Names   []string             // the baseline first
+	Metrics []string             // the rows
+	Values  map[string][]float64 // metric → one value per variant
+	Changed [][]Assumption       // per variant, the assumptions that differ from the baseline
+}
+
+// WriteComparison writes the report of a comparison into dir: report.html,
+// report.md and a bar chart per key metric with its CSV.
+func WriteComparison(dir string, page Page) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	cmp := page.Comparison
+	for _, m := range KeyMetrics {
+		c, err := ComparisonChart(dir, m, cmp.Names, cmp.Values[m])
+		if err != nil {
+			return err
+		}
+		page.Charts = append(page.Charts, c)
+	}
+	return page.write(dir)
+}
+
+// ComparisonRows returns the comparison table: a row per metric, a cell per
+// variant with its difference from the baseline.
+func (p Page) ComparisonRows() [][]string {
+	c := p.Comparison
+	var out [][]string
+	for _, m := range c.Metrics {
+		row := []string{m}
+		for i, v := range c.Values[m] {
+			cell := FormatMetric(m, v)
+			if i > 0 {
+				d := v - c.Values[m][0]
+				switch {
+				case d == 0:
+					cell += " (=)"
+				case d > 0:
+					cell += " (+" + FormatMetric(m, d) + ")"
+				default:
+					cell += " (-" + FormatMetric(m, -d) + ")"
+				}
+			}
+			row = append(row, cell)
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
 // KeyMetrics are the metrics a sweep report charts and tabulates.
@@ -210,6 +263,22 @@ func (p Page) markdown() string {
 			fmt.Fprintf(&b, "| %s | %s | %s |\n", r[0], r[1], r[2])
 		}
 	}
+	if p.Comparison != nil {
+		b.WriteString("## Comparison\n\nEvery variant on the same random numbers; differences from the first column in brackets.\n\n| metric |")
+		for _, n := range p.Comparison.Names {
+			fmt.Fprintf(&b, " %s |", n)
+		}
+		b.WriteString("\n|" + strings.Repeat("---|", len(p.Comparison.Names)+1) + "\n")
+		for _, row := range p.ComparisonRows() {
+			fmt.Fprintf(&b, "| %s |\n", strings.Join(row, " | "))
+		}
+		for i, changed := range p.Comparison.Changed {
+			fmt.Fprintf(&b, "\n**%s** differs from %s in:\n\n", p.Comparison.Names[i+1], p.Comparison.Names[0])
+			for _, a := range changed {
+				fmt.Fprintf(&b, "- %s: %s\n", a.Key, a.Value)
+			}
+		}
+	}
 	if p.Sweep != nil {
 		b.WriteString("## Sweep\n\nMean [95% confidence interval] at each point.\n\n|")
 		for _, h := range append(append([]string{}, p.Sweep.Params...), KeyMetrics...) {
@@ -234,6 +303,7 @@ func (p Page) markdown() string {
 
 var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"svg": func(c Chart) template.HTML { return template.HTML(c.InlineSVG()) }, // our own SVG from gonum/plot
+	"inc": func(i int) int { return i + 1 },
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -275,6 +345,20 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
     {{range .Rows}}<tr><td>{{index . 0}}</td><td class="num">{{index . 1}}</td>{{if index . 2}}<td class="num">{{index . 2}}</td>{{end}}</tr>
     {{end}}
   </table>
+</section>
+{{end}}
+{{if .Comparison}}
+<section id="comparison">
+  <h2>Comparison</h2>
+  <p class="note">Every variant runs on the same random numbers: the same requests at the same instants. Differences from the first column in brackets.</p>
+  <table>
+    <tr><th>metric</th>{{range .Comparison.Names}}<th>{{.}}</th>{{end}}</tr>
+    {{range .ComparisonRows}}<tr>{{range .}}<td class="num">{{.}}</td>{{end}}</tr>
+    {{end}}
+  </table>
+  {{range $i, $changed := .Comparison.Changed}}<h3>{{index $.Comparison.Names (inc $i)}}: what differs from {{index $.Comparison.Names 0}}</h3>
+  <table>{{range $changed}}<tr><th>{{.Key}}</th><td>{{.Value}}</td></tr>{{end}}</table>
+  {{end}}
 </section>
 {{end}}
 {{if .Sweep}}

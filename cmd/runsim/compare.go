@@ -7,9 +7,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-	"time"
 
-	"runsim/policy"
 	"runsim/reports"
 	"runsim/scenarios"
 	"runsim/sim"
@@ -34,6 +32,7 @@ Values with commas (YAML flow mappings) belong in the variants: section.
 flags:
   --variant NAME=PATH=VALUE[,PATH=VALUE]   a variant (repeatable)
   --format text|json   output format (default text)
+  --report DIR         also write report.html and report.md with a bar chart per key metric
   --seed N             use seed N instead of the scenario's seed
   --set path=value     override a field in the scenario and every variant (repeatable)
 `
@@ -41,8 +40,9 @@ flags:
 // compareMetrics are the rows of a comparison, in order.
 var compareMetrics = []string{
 	"requests", "accepted", "throttled", "conflicts", "gave_up", "retries",
-	"runs_started", "runs_succeeded", "runs_failed", "scheduled_run", "scheduled_skipped",
-	"throttled_fraction", "conflict_fraction", "freshness_mean", "freshness_p95", "freshness_max", "lateness_mean",
+	"runs_started", "runs_succeeded", "runs_failed", "runs_per_day", "scheduled_run", "scheduled_skipped",
+	"throttled_fraction", "conflict_fraction", "freshness_mean", "freshness_p95", "freshness_max",
+	"latency_p50", "latency_p95", "occupancy_mean", "lateness_mean",
 }
 
 type compared struct {
@@ -58,6 +58,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	format := fs.String("format", "text", "")
 	seed := fs.String("seed", "", "")
+	reportDir := fs.String("report", "", "")
 	var sets, variantFlags multi
 	fs.Var(&sets, "set", "")
 	fs.Var(&variantFlags, "variant", "")
@@ -138,6 +139,34 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		results = append(results, r)
 	}
+	if *reportDir != "" {
+		page := newPage(base, files[0], "Comparison: "+base.File.Name)
+		rep := &reports.ComparisonReport{Metrics: compareMetrics, Values: map[string][]float64{}}
+		for i, r := range results {
+			rep.Names = append(rep.Names, r.Name)
+			for _, m := range compareMetrics {
+				rep.Values[m] = append(rep.Values[m], r.Metrics[m])
+			}
+			if i > 0 {
+				var changed []reports.Assumption
+				for _, a := range r.assumptions {
+					if v, ok := r.Assumptions[a.Key]; ok {
+						changed = append(changed, reports.Assumption{Key: a.Key, Value: v})
+					}
+				}
+				rep.Changed = append(rep.Changed, changed)
+			}
+		}
+		for _, m := range reports.KeyMetrics {
+			if _, ok := rep.Values[m]; !ok {
+				return fail("--report: metric %s is not compared", m)
+			}
+		}
+		page.Comparison = rep
+		if err := reports.WriteComparison(*reportDir, page); err != nil {
+			return fail("--report: %v", err)
+		}
+	}
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -194,15 +223,7 @@ func writeComparison(w io.Writer, base *scenarios.Scenario, results []*compared)
 	}
 }
 
-func formatMetric(m string, v float64) string {
-	switch {
-	case strings.HasPrefix(m, "freshness_") || strings.HasPrefix(m, "lateness_"):
-		return reportsDuration(v)
-	case strings.HasSuffix(m, "_fraction"):
-		return fmt.Sprintf("%.1f%%", 100*v)
-	}
-	return fmt.Sprintf("%g", v)
-}
+func formatMetric(m string, v float64) string { return reports.FormatMetric(m, v) }
 
 func formatDelta(m string, d float64) string {
 	sign := "+"
@@ -213,13 +234,4 @@ func formatDelta(m string, d float64) string {
 		return "="
 	}
 	return sign + formatMetric(m, d)
-}
-
-// reportsDuration rounds to the minute from an hour up, else to the second.
-func reportsDuration(seconds float64) string {
-	d := time.Duration(seconds * float64(time.Second))
-	if d >= time.Hour {
-		return policy.FormatDuration(d.Round(time.Minute))
-	}
-	return policy.FormatDuration(d.Round(time.Second))
 }

@@ -221,3 +221,20 @@ func TestReportScreenshot(t *testing.T) {
 	assert.Less(t, r, g, "the header is blue")
 	assert.Less(t, g, b, "the header is blue")
 }
+
+func TestCompareReport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cmp")
+	code, _, errOut := runsim("compare", "../../scenarios/compare-readings.yaml", "--set", "horizon=3d", "--report", dir)
+	require.Equal(t, 0, code, errOut)
+	doc, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	require.NoError(t, err)
+	ids := htmlIDs(t, doc)
+	for _, id := range []string{"comparison", "charts", "assumptions", "scenario", "chart-compare-throttled_fraction"} {
+		assert.True(t, ids[id], "report.html has no #%s", id)
+	}
+	rows := readLines(t, filepath.Join(dir, "compare-throttled_fraction.csv"))
+	assert.Equal(t, "variant,throttled_fraction", rows[0])
+	assert.Len(t, rows, 1+9, "the baseline and eight variants")
+	assert.True(t, strings.HasPrefix(rows[1], "baseline,"))
+	assert.Contains(t, string(doc), "token-bucket: what differs from baseline")
+}
