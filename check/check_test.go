@@ -282,3 +282,29 @@ func TestEveryMetricIsMeasured(t *testing.T) {
 		assert.True(t, ok, "metric %q is accepted by scenarios but unknown to reports", m)
 	}
 }
+
+// TestOccupancyUsesTheScenarioWindow: starts at 00:00, 00:30 and 02:00
+// against a 1h window never put more than 2 in the window (a 12h window
+// would count 3).
+func TestOccupancyUsesTheScenarioWindow(t *testing.T) {
+	res := runYAML(t, `name: w
+start: 2025-01-06T00:00:00Z
+horizon: 4h
+service:
+  schedule: {kind: none}
+  throttle: {window: 1h}
+  run: {duration: {dist: constant, value: 10m}, outcomes: {completed: 1}}
+clients:
+  - {name: a, arrivals: {at: [0s, 30m, 2h]}}
+expect:
+  - {name: two at most in an hour, metric: occupancy_max, max: 2}
+  - {name: and two at some point, metric: occupancy_max, min: 2}
+`)
+	assert.True(t, res.Passed(), "%v", res.Failures())
+}
+
+// TestMetricListsAgree: the metrics expectations accept are exactly the
+// ones summaries report.
+func TestMetricListsAgree(t *testing.T) {
+	assert.ElementsMatch(t, reports.MetricNames, scenarios.Metrics)
+}

@@ -120,12 +120,11 @@ func count(v float64) string { return fmt.Sprintf("%g", v) }
 
 // countEval: how many events of a kind.
 type countEval struct {
-	x      *scenarios.Expectation
-	kind   sim.Kind
-	fail   func(string) *Failure
-	n      int
-	over   *Failure // set at the first event past the maximum
-	lastAt *Failure // context of the last matching event
+	x    *scenarios.Expectation
+	kind sim.Kind
+	fail func(string) *Failure
+	n    int
+	over *Failure // set at the first event past the maximum
 }
 
 func (c *countEval) max() (float64, bool) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"runsim/experiment"
 	"runsim/reports"
 	"runsim/scenarios"
 	"runsim/sim"
@@ -81,24 +82,18 @@ func Run(s *scenarios.Scenario, opts Options) (*Result, error) {
 	}
 
 	failures := make([]*Failure, len(s.File.Expect))
-	metricValues := make([][]float64, len(s.File.Expect))
+	metrics := reports.NewAccumulator()
 	var goldenFailure *Failure
 	for rep := range s.File.Replications {
 		seed := sim.ReplicationSeed(s.File.Seed, rep)
 		res.Seeds = append(res.Seeds, seed)
-		cfg, err := s.Config()
-		if err != nil {
-			return nil, err
-		}
-		cfg.Seed = seed
 		st := newSetup(s, seed)
 		evals := make([]evaluator, len(s.File.Expect))
 		for i, x := range s.File.Expect {
 			evals[i] = newEvaluator(x, st)
 		}
 		ring := &recent{}
-		collector := reports.NewCollector(cfg.Start, cfg.End)
-		observers := []sim.Observer{collector, sim.ObserverFunc(func(e *sim.Event) {
+		observers := []sim.Observer{sim.ObserverFunc(func(e *sim.Event) {
 			for _, ev := range evals {
 				if ev != nil {
 					ev.observe(e, ring)
@@ -122,7 +117,8 @@ func Run(s *scenarios.Scenario, opts Options) (*Result, error) {
 				observers = append(observers, g)
 			}
 		}
-		if _, err := sim.Run(cfg, observers...); err != nil {
+		sum, err := experiment.RunOnce(s, seed, observers...)
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.Path, err)
 		}
 		for i, ev := range evals {
@@ -133,13 +129,7 @@ func Run(s *scenarios.Scenario, opts Options) (*Result, error) {
 				failures[i] = f
 			}
 		}
-		sum := collector.Summary()
-		for i, x := range s.File.Expect {
-			if x.Kind() == "metric" {
-				v, _ := sum.Metric(x.Metric)
-				metricValues[i] = append(metricValues[i], v)
-			}
-		}
+		metrics.Add(sum)
 		if g != nil {
 			goldenFailure = g.finish()
 		}
@@ -154,7 +144,7 @@ func Run(s *scenarios.Scenario, opts Options) (*Result, error) {
 	}
 	for i, x := range s.File.Expect {
 		if x.Kind() == "metric" {
-			failures[i] = checkMetric(x, metricValues[i])
+			failures[i] = checkMetric(x, metrics.Interval(x.Metric))
 		}
 		res.Checks = append(res.Checks, Check{Name: x.Name, Failure: failures[i]})
 	}
@@ -167,8 +157,7 @@ func Run(s *scenarios.Scenario, opts Options) (*Result, error) {
 
 // checkMetric holds a metric bound: with one replication the value must be
 // within; with several, the whole 95% confidence interval of the mean.
-func checkMetric(x *scenarios.Expectation, values []float64) *Failure {
-	ci := reports.MeanCI95(values)
+func checkMetric(x *scenarios.Expectation, ci reports.Interval) *Failure {
 	format := count
 	if strings.HasPrefix(x.Metric, "freshness_") {
 		format = func(v float64) string { return seconds(v) }

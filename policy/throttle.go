@@ -232,18 +232,6 @@ func (s *SlidingLog) Release(_ time.Time, id uint64, giveBack bool) {
 	}
 }
 
-// Taken returns how many slots taken in (now-Window, now] are still held.
-func (s *SlidingLog) Taken(now time.Time) int {
-	t, w := now.UnixMilli(), s.Window.Milliseconds()
-	n := 0
-	for _, e := range s.log {
-		if e.at+w > t {
-			n++
-		}
-	}
-	return n
-}
-
 func (s *SlidingLog) String() string {
 	return fmt.Sprintf("sliding log: at most %d in any %s", s.Limit, FormatDuration(s.Window))
 }

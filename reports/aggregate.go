@@ -6,6 +6,14 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
+// Interval is a mean with its 95% confidence interval over n independent
+// replications (Student t). With one replication the interval is the
+// value itself.
+type Interval struct {
+	Mean, Low, High float64
+	N               int
+}
+
 // MetricNames are the figures every summary reports (see Summary.Metric),
 // in the order reports list them.
 var MetricNames = []string{
