@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"runsim/experiment"
+	"runsim/internal/atomicfile"
 	"runsim/reports"
 	"runsim/scenarios"
 	"runsim/sim"
@@ -137,7 +137,7 @@ func Run(s *scenarios.Scenario, opts Options) (*Result, error) {
 			if err := tw.Flush(); err != nil {
 				return nil, err
 			}
-			if err := writeFileAtomic(goldenPath, update.Bytes()); err != nil {
+			if err := atomicfile.Write(goldenPath, update.Bytes()); err != nil {
 				return nil, err
 			}
 		}
@@ -178,21 +178,4 @@ func checkMetric(x *scenarios.Expectation, ci reports.Interval) *Failure {
 
 func seconds(v float64) string {
 	return (time.Duration(v * float64(time.Second))).Round(time.Second).String()
-}
-
-// writeFileAtomic replaces path with data, never leaving it half written.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

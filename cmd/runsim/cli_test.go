@@ -210,34 +210,6 @@ func TestValidateShipped(t *testing.T) {
 	assert.Equal(t, len(files), strings.Count(out, ": ok\n"))
 }
 
-func TestAtomicFile(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "trace.csv")
-	require.NoError(t, os.WriteFile(path, []byte("older\n"), 0o644))
-
-	a, err := createAtomic(path)
-	require.NoError(t, err)
-	_, err = a.WriteString("half a trace")
-	require.NoError(t, err)
-	a.abort()
-	data, _ := os.ReadFile(path)
-	assert.Equal(t, "older\n", string(data), "an aborted write leaves the older file alone")
-
-	a, err = createAtomic(path)
-	require.NoError(t, err)
-	_, err = a.WriteString("whole trace\n")
-	require.NoError(t, err)
-	partial, _ := os.ReadFile(path)
-	assert.Equal(t, "older\n", string(partial), "nothing shows at the destination before commit")
-	require.NoError(t, a.commit())
-	a.abort() // after commit: a no-op
-	data, _ = os.ReadFile(path)
-	assert.Equal(t, "whole trace\n", string(data))
-
-	entries, _ := os.ReadDir(dir)
-	assert.Len(t, entries, 1, "no temporary files left behind")
-}
-
 // TestREADMEDocumentsEveryVariant keeps the README's policy reference and
 // the registries together.
 func TestREADMEDocumentsEveryVariant(t *testing.T) {

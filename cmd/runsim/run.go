@@ -4,11 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"runsim/experiment"
+	"runsim/internal/atomicfile"
 	"runsim/reports"
 	"runsim/scenarios"
 	"runsim/sim"
@@ -99,13 +98,13 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		return fail("%v", err)
 	}
 	var observers []sim.Observer
-	var trace *atomicFile
+	var trace *atomicfile.File
 	var traceWriter *sim.TraceWriter
 	if *tracePath != "" {
-		if trace, err = createAtomic(*tracePath); err != nil {
+		if trace, err = atomicfile.Create(*tracePath); err != nil {
 			return fail("--trace: %v", err)
 		}
-		defer trace.abort() // a no-op once committed
+		defer trace.Abort() // a no-op once committed
 		traceWriter = sim.NewTraceWriter(trace, traceFormat)
 		observers = append(observers, traceWriter)
 	}
@@ -122,7 +121,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		if err := traceWriter.Flush(); err != nil {
 			return fail("--trace: %v", err)
 		}
-		if err := trace.commit(); err != nil {
+		if err := trace.Commit(); err != nil {
 			return fail("--trace: %v", err)
 		}
 	}
@@ -147,40 +146,4 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		return fail("writing the summary: %v", err)
 	}
 	return exitOK
-}
-
-// atomicFile is written beside its destination and renamed over it only
-// when complete, so a failed run never leaves a partial file or spoils an
-// older one.
-type atomicFile struct {
-	*os.File
-	dest string
-	done bool
-}
-
-func createAtomic(dest string) (*atomicFile, error) {
-	f, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*.tmp")
-	if err != nil {
-		return nil, err
-	}
-	return &atomicFile{File: f, dest: dest}, nil
-}
-
-func (a *atomicFile) commit() error {
-	if err := a.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(a.Name(), a.dest); err != nil {
-		os.Remove(a.Name())
-		return err
-	}
-	a.done = true
-	return nil
-}
-
-func (a *atomicFile) abort() {
-	if !a.done {
-		a.Close()
-		os.Remove(a.Name())
-	}
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"runsim/experiment"
+	"runsim/internal/atomicfile"
 	"runsim/reports"
 	"runsim/scenarios"
 )
@@ -104,7 +105,7 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 		return fail("%v", err)
 	}
 	if *out != "" {
-		if err := writeFile(*out, buf.Bytes()); err != nil {
+		if err := atomicfile.Write(*out, buf.Bytes()); err != nil {
 			return fail("--out: %v", err)
 		}
 	} else if _, err := stdout.Write(buf.Bytes()); err != nil {
@@ -158,17 +159,4 @@ func writeSweepJSON(w io.Writer, params []experiment.Param, points []experiment.
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
-}
-
-// writeFile replaces path with data, never leaving it half written.
-func writeFile(path string, data []byte) error {
-	a, err := createAtomic(path)
-	if err != nil {
-		return err
-	}
-	defer a.abort()
-	if _, err := a.Write(data); err != nil {
-		return err
-	}
-	return a.commit()
 }
