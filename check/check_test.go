@@ -13,6 +13,7 @@ import (
 
 	"runsim/reports"
 	"runsim/scenarios"
+	"runsim/sim"
 )
 
 // base: five hourly starts accepted, the sixth at 5h throttled for 7h and
@@ -274,15 +275,6 @@ func TestRulesSuiteIsSensitive(t *testing.T) {
 	}
 }
 
-// TestEveryMetricIsMeasured: each metric an expectation may name is one a
-// summary reports.
-func TestEveryMetricIsMeasured(t *testing.T) {
-	for _, m := range scenarios.Metrics {
-		_, ok := reports.Summary{}.Metric(m)
-		assert.True(t, ok, "metric %q is accepted by scenarios but unknown to reports", m)
-	}
-}
-
 // TestOccupancyUsesTheScenarioWindow: starts at 00:00, 00:30 and 02:00
 // against a 1h window never put more than 2 in the window (a 12h window
 // would count 3).
@@ -304,9 +296,13 @@ expect:
 }
 
 // TestMetricListsAgree: the metrics expectations accept are exactly the
-// ones summaries report.
+// ones summaries report, and each is measured.
 func TestMetricListsAgree(t *testing.T) {
 	assert.ElementsMatch(t, reports.MetricNames, scenarios.Metrics)
+	for _, m := range scenarios.Metrics {
+		_, ok := reports.Summary{}.Metric(m)
+		assert.True(t, ok, "metric %q is listed but not measured", m)
+	}
 }
 
 // TestOneOperationWithABufferedStartAtTheEnd: a start accepted into the
@@ -327,4 +323,28 @@ expect:
   - {name: all accepted, count: accepted, eq: 3}
 `)
 	assert.True(t, res.Passed(), "%v", res.Failures())
+}
+
+func TestEvents(t *testing.T) {
+	s, err := scenarios.Parse("e.yaml", []byte(`name: e
+start: 2025-01-06T00:00:00Z
+horizon: 4h
+service:
+  schedule: {kind: none}
+  throttle: {window: 1h}
+  run: {duration: {dist: constant, value: 10m}, outcomes: {completed: 1}}
+clients:
+  - {name: a, arrivals: {at: [0s, 30m, 2h]}}
+`))
+	require.NoError(t, err)
+	events, sum := Events(t, s)
+	arrived := 0
+	for _, e := range events {
+		if e.Kind == sim.RequestArrived {
+			arrived++
+		}
+	}
+	assert.Equal(t, 3, arrived)
+	assert.Equal(t, sum.Requests, arrived)
+	assert.Equal(t, 2, sum.OccupancyMax, "measured in the scenario's 1h window")
 }

@@ -3,6 +3,7 @@ package check
 import (
 	"testing"
 
+	"runsim/experiment"
 	"runsim/reports"
 	"runsim/scenarios"
 	"runsim/sim"
@@ -39,14 +40,10 @@ func RequireScenario(t testing.TB, s *scenarios.Scenario) *Result {
 // trace: keep the horizon modest.
 func Events(t testing.TB, s *scenarios.Scenario) ([]sim.Event, reports.Summary) {
 	t.Helper()
-	cfg, err := s.Config()
+	var events []sim.Event
+	sum, err := experiment.RunOnce(s, s.File.Seed, sim.ObserverFunc(func(e *sim.Event) { events = append(events, *e) }))
 	if err != nil {
 		t.Fatalf("runsim: %v", err)
 	}
-	c := reports.NewCollector(cfg.Start, cfg.End)
-	var events []sim.Event
-	if _, err := sim.Run(cfg, c, sim.ObserverFunc(func(e *sim.Event) { events = append(events, *e) })); err != nil {
-		t.Fatalf("runsim: %v", err)
-	}
-	return events, c.Summary()
+	return events, sum
 }
