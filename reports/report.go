@@ -77,15 +77,7 @@ func (p Page) ComparisonRows() [][]string {
 		for i, v := range c.Values[m] {
 			cell := FormatMetric(m, v)
 			if i > 0 {
-				d := v - c.Values[m][0]
-				switch {
-				case d == 0:
-					cell += " (=)"
-				case d > 0:
-					cell += " (+" + FormatMetric(m, d) + ")"
-				default:
-					cell += " (-" + FormatMetric(m, -d) + ")"
-				}
+				cell += " (" + FormatDelta(m, v-c.Values[m][0]) + ")"
 			}
 			row = append(row, cell)
 		}

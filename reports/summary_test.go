@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -180,4 +181,24 @@ func TestSketchBinsAgreeWithExactValues(t *testing.T) {
 	got := s.weightedQuantiles(total, 0, 0.5, 0.95)
 	assert.InEpsilon(t, want[0], got[0], 0.001)
 	assert.InEpsilon(t, want[1], got[1], 0.001)
+}
+
+func TestFormatMetricAndDelta(t *testing.T) {
+	for _, tc := range []struct {
+		metric     string
+		v          float64
+		value, dlt string
+	}{
+		{"freshness_p95", 3*3600 + 25*60, "3h25m", "+3h25m"},
+		{"latency_p50", 90, "1m30s", "+1m30s"},
+		{"throttled_fraction", 0.125, "12.5%", "+12.5%"},
+		{"requests", 42, "42", "+42"},
+		{"runs_per_day", 2.5, "2.50", "+2.50"},
+	} {
+		assert.Equal(t, tc.value, FormatMetric(tc.metric, tc.v), tc.metric)
+		assert.Equal(t, tc.dlt, FormatDelta(tc.metric, tc.v), tc.metric)
+		assert.Equal(t, "-"+tc.value, FormatDelta(tc.metric, -tc.v), tc.metric)
+	}
+	assert.Equal(t, "=", FormatDelta("requests", 0))
+	assert.Equal(t, "n/a", FormatMetric("latency_p50", math.NaN()))
 }

@@ -195,6 +195,18 @@ func FormatMetric(metric string, v float64) string {
 	return fmt.Sprintf("%.2f", v)
 }
 
+// FormatDelta writes a difference of a metric with its sign, or "=" for
+// none, as FormatMetric writes values.
+func FormatDelta(metric string, d float64) string {
+	switch {
+	case d == 0:
+		return "="
+	case d < 0:
+		return "-" + FormatMetric(metric, -d)
+	}
+	return "+" + FormatMetric(metric, d)
+}
+
 func share(n, of int) string {
 	if of == 0 {
 		return ""

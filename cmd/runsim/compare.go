@@ -204,9 +204,9 @@ func writeComparison(w io.Writer, base *scenarios.Scenario, results []*compared)
 	for _, m := range compareMetrics {
 		fmt.Fprintf(tw, "%s\t", m)
 		for i, r := range results {
-			cell := formatMetric(m, r.Metrics[m])
+			cell := reports.FormatMetric(m, r.Metrics[m])
 			if i > 0 {
-				cell += " (" + formatDelta(m, r.Difference[m]) + ")"
+				cell += " (" + reports.FormatDelta(m, r.Difference[m]) + ")"
 			}
 			fmt.Fprintf(tw, "%s\t", cell)
 		}
@@ -221,17 +221,4 @@ func writeComparison(w io.Writer, base *scenarios.Scenario, results []*compared)
 			}
 		}
 	}
-}
-
-func formatMetric(m string, v float64) string { return reports.FormatMetric(m, v) }
-
-func formatDelta(m string, d float64) string {
-	sign := "+"
-	if d < 0 {
-		sign, d = "-", -d
-	}
-	if d == 0 {
-		return "="
-	}
-	return sign + formatMetric(m, d)
 }
