@@ -28,17 +28,30 @@ const (
 	numKinds
 )
 
-var kindNames = [numKinds]string{
+var kindNames = []string{
 	"request-arrived", "accepted", "throttled", "conflict", "run-started", "run-finished",
 	"scheduled-due", "scheduled-skipped", "operation-changed", "retry-scheduled", "gave-up",
 }
 
-func (k Kind) String() string {
-	if k < numKinds {
-		return kindNames[k]
+// enumName and parseEnum read and write the small enums of this file
+// through their name tables.
+func enumName[T ~uint8](names []string, v T, typ string) string {
+	if int(v) < len(names) {
+		return names[v]
 	}
-	return fmt.Sprintf("Kind(%d)", uint8(k))
+	return fmt.Sprintf("%s(%d)", typ, uint8(v))
 }
+
+func parseEnum[T ~uint8](names []string, s string) (T, bool) {
+	for i, n := range names {
+		if n == s {
+			return T(i), true
+		}
+	}
+	return 0, false
+}
+
+func (k Kind) String() string { return enumName(kindNames, k, "Kind") }
 
 // Kinds returns every event kind, in trace order of the vocabulary.
 func Kinds() []Kind {
@@ -50,14 +63,7 @@ func Kinds() []Kind {
 }
 
 // ParseKind returns the kind named s, as printed by Kind.String.
-func ParseKind(s string) (Kind, bool) {
-	for i, n := range kindNames {
-		if n == s {
-			return Kind(i), true
-		}
-	}
-	return 0, false
-}
+func ParseKind(s string) (Kind, bool) { return parseEnum[Kind](kindNames, s) }
 
 // RunStatus is the status of an industryDataRun.
 type RunStatus uint8
@@ -69,17 +75,11 @@ const (
 	CompletedWithErrors
 	CompletedWithWarnings
 	Failed
-	numRunStatuses
 )
 
-var runStatusNames = [numRunStatuses]string{"running", "completed", "completedWithErrors", "completedWithWarnings", "failed"}
+var runStatusNames = []string{"running", "completed", "completedWithErrors", "completedWithWarnings", "failed"}
 
-func (s RunStatus) String() string {
-	if s < numRunStatuses {
-		return runStatusNames[s]
-	}
-	return fmt.Sprintf("RunStatus(%d)", uint8(s))
-}
+func (s RunStatus) String() string { return enumName(runStatusNames, s, "RunStatus") }
 
 // Succeeded reports whether s is one of the completed statuses, the runs
 // the documented throttle counts as successful.
@@ -88,14 +88,7 @@ func (s RunStatus) Succeeded() bool {
 }
 
 // ParseRunStatus returns the status named s (as in the Graph API).
-func ParseRunStatus(s string) (RunStatus, bool) {
-	for i, n := range runStatusNames {
-		if n == s {
-			return RunStatus(i), true
-		}
-	}
-	return 0, false
-}
+func ParseRunStatus(s string) (RunStatus, bool) { return parseEnum[RunStatus](runStatusNames, s) }
 
 // OpStatus is the status of a longRunningOperation.
 type OpStatus uint8
@@ -108,19 +101,9 @@ const (
 	OpFailed
 )
 
-func (s OpStatus) String() string {
-	switch s {
-	case OpNotStarted:
-		return "notStarted"
-	case OpRunning:
-		return "running"
-	case OpSucceeded:
-		return "succeeded"
-	case OpFailed:
-		return "failed"
-	}
-	return fmt.Sprintf("OpStatus(%d)", uint8(s))
-}
+var opStatusNames = []string{"notStarted", "running", "succeeded", "failed"}
+
+func (s OpStatus) String() string { return enumName(opStatusNames, s, "OpStatus") }
 
 // SkipReason says why a due scheduled run did not start.
 type SkipReason uint8
@@ -133,19 +116,9 @@ const (
 	SkipThrottled                // the throttle window was full
 )
 
-func (r SkipReason) String() string {
-	switch r {
-	case NotSkipped:
-		return ""
-	case SkipOnDemand:
-		return "on-demand"
-	case SkipRunInProgress:
-		return "run-in-progress"
-	case SkipThrottled:
-		return "throttled"
-	}
-	return fmt.Sprintf("SkipReason(%d)", uint8(r))
-}
+var skipReasonNames = []string{"", "on-demand", "run-in-progress", "throttled"}
+
+func (r SkipReason) String() string { return enumName(skipReasonNames, r, "SkipReason") }
 
 // OperationID is the id of a longRunningOperation, a GUID derived from the
 // scenario seed and the operation's sequence number.

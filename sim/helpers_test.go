@@ -89,3 +89,23 @@ func run(t *testing.T, cfg Config) *recorder {
 	require.NoError(t, err)
 	return rec
 }
+
+func TestEnumNames(t *testing.T) {
+	for _, k := range Kinds() {
+		got, ok := ParseKind(k.String())
+		require.True(t, ok, k.String())
+		require.Equal(t, k, got)
+	}
+	_, ok := ParseKind("no-such-kind")
+	require.False(t, ok)
+	for s := Running; s <= Failed; s++ {
+		got, ok := ParseRunStatus(s.String())
+		require.True(t, ok)
+		require.Equal(t, s, got)
+	}
+	require.Equal(t, "Kind(200)", Kind(200).String())
+	require.Equal(t, "succeeded", OpSucceeded.String())
+	require.Equal(t, "run-in-progress", SkipRunInProgress.String())
+	require.Equal(t, "", NotSkipped.String())
+	require.Equal(t, "SkipReason(9)", SkipReason(9).String())
+}
