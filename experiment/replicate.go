@@ -23,12 +23,29 @@ type Options struct {
 // RunOnce runs one replication of a scenario with its seed and returns its
 // summary, the throttle window taken from the scenario.
 func RunOnce(s *scenarios.Scenario, seed uint64, observers ...sim.Observer) (reports.Summary, error) {
-	cfg, err := s.Config()
+	p, err := prepare(s)
 	if err != nil {
 		return reports.Summary{}, err
 	}
+	return p.run(seed, observers...)
+}
+
+// prepared is a scenario's engine configuration, built once for all its
+// replications (a sim.Config may be run any number of times).
+type prepared struct {
+	cfg    sim.Config
+	window time.Duration
+}
+
+func prepare(s *scenarios.Scenario) (prepared, error) {
+	cfg, err := s.Config()
+	return prepared{cfg: cfg, window: Window(s)}, err
+}
+
+func (p prepared) run(seed uint64, observers ...sim.Observer) (reports.Summary, error) {
+	cfg := p.cfg
 	cfg.Seed = seed
-	c := reports.NewCollector(cfg.Start, cfg.End).WithWindow(Window(s))
+	c := reports.NewCollector(cfg.Start, cfg.End).WithWindow(p.window)
 	if _, err := sim.Run(cfg, append([]sim.Observer{c}, observers...)...); err != nil {
 		return reports.Summary{}, err
 	}
@@ -47,14 +64,18 @@ func Replicate(s *scenarios.Scenario, opts Options) (reports.Summary, *reports.A
 	if n == 0 {
 		n = s.File.Replications
 	}
+	p, err := prepare(s)
+	if err != nil {
+		return reports.Summary{}, nil, err
+	}
 	acc := reports.NewAccumulator()
 	var first reports.Summary
-	err := ordered(n, opts.Workers,
+	err = ordered(n, opts.Workers,
 		func(i int) (reports.Summary, error) {
 			if i == 0 {
-				return RunOnce(s, s.File.Seed, opts.First...)
+				return p.run(s.File.Seed, opts.First...)
 			}
-			return RunOnce(s, sim.ReplicationSeed(s.File.Seed, i))
+			return p.run(sim.ReplicationSeed(s.File.Seed, i))
 		},
 		func(i int, sum reports.Summary) error {
 			if i == 0 {

@@ -122,7 +122,8 @@ func Sweep(base *scenarios.Scenario, params []Param, opts Options, emit func(Poi
 		}
 		points = next
 	}
-	scens := make([]*scenarios.Scenario, len(points))
+	preps := make([]prepared, len(points))
+	seeds := make([]uint64, len(points))
 	for i, pt := range points {
 		overrides := make([]string, len(params))
 		for j, p := range params {
@@ -132,7 +133,10 @@ func Sweep(base *scenarios.Scenario, params []Param, opts Options, emit func(Poi
 		if err != nil {
 			return err
 		}
-		scens[i] = s
+		if preps[i], err = prepare(s); err != nil {
+			return err
+		}
+		seeds[i] = s.File.Seed
 	}
 	reps := opts.Replications
 	if reps == 0 {
@@ -142,8 +146,7 @@ func Sweep(base *scenarios.Scenario, params []Param, opts Options, emit func(Poi
 	acc := reports.NewAccumulator()
 	return ordered(total, opts.Workers,
 		func(k int) (reports.Summary, error) {
-			s := scens[k/reps]
-			return RunOnce(s, sim.ReplicationSeed(s.File.Seed, k%reps))
+			return preps[k/reps].run(sim.ReplicationSeed(seeds[k/reps], k%reps))
 		},
 		func(k int, sum reports.Summary) error {
 			acc.Add(sum)
