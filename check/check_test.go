@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"runsim/reports"
-	"runsim/scenarios"
+	"runsim/scenario"
 	"runsim/sim"
 )
 
@@ -50,7 +50,7 @@ expect:
 
 func runYAML(t *testing.T, yaml string) *Result {
 	t.Helper()
-	s, err := scenarios.Parse("t.yaml", []byte(yaml))
+	s, err := scenario.Parse("t.yaml", []byte(yaml))
 	require.NoError(t, err)
 	res, err := Run(s, Options{})
 	require.NoError(t, err)
@@ -298,8 +298,8 @@ expect:
 // TestMetricListsAgree: the metrics expectations accept are exactly the
 // ones summaries report, and each is measured.
 func TestMetricListsAgree(t *testing.T) {
-	assert.ElementsMatch(t, reports.MetricNames, scenarios.Metrics)
-	for _, m := range scenarios.Metrics {
+	assert.ElementsMatch(t, reports.MetricNames, scenario.Metrics)
+	for _, m := range scenario.Metrics {
 		_, ok := reports.Summary{}.Metric(m)
 		assert.True(t, ok, "metric %q is listed but not measured", m)
 	}
@@ -326,7 +326,7 @@ expect:
 }
 
 func TestEvents(t *testing.T) {
-	s, err := scenarios.Parse("e.yaml", []byte(`name: e
+	s, err := scenario.Parse("e.yaml", []byte(`name: e
 start: 2025-01-06T00:00:00Z
 horizon: 4h
 service:

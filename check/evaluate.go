@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"runsim/policy"
-	"runsim/scenarios"
+	"runsim/scenario"
 	"runsim/sim"
 )
 
@@ -30,7 +30,7 @@ type setup struct {
 	lookahead time.Duration
 }
 
-func newSetup(s *scenarios.Scenario, seed uint64) setup {
+func newSetup(s *scenario.Scenario, seed uint64) setup {
 	svc := s.File.Service
 	return setup{
 		start: s.File.Start.Time, seed: seed,
@@ -41,7 +41,7 @@ func newSetup(s *scenarios.Scenario, seed uint64) setup {
 	}
 }
 
-func newEvaluator(x *scenarios.Expectation, s setup) evaluator {
+func newEvaluator(x *scenario.Expectation, s setup) evaluator {
 	f := func(expected string) *Failure { return &Failure{Expectation: x.Name, Expected: expected, Seed: s.seed} }
 	switch x.Kind() {
 	case "count":
@@ -61,7 +61,7 @@ func newEvaluator(x *scenarios.Expectation, s setup) evaluator {
 }
 
 // matches applies the optional filters of an expectation to an event.
-func matches(x *scenarios.Expectation, e *sim.Event) bool {
+func matches(x *scenario.Expectation, e *sim.Event) bool {
 	if x.Client != "" && e.Client != x.Client {
 		return false
 	}
@@ -88,7 +88,7 @@ func matches(x *scenarios.Expectation, e *sim.Event) bool {
 
 // describe says which events an expectation counts, e.g.
 // "throttled events of client admin".
-func describe(kind string, x *scenarios.Expectation) string {
+func describe(kind string, x *scenario.Expectation) string {
 	var f []string
 	for _, kv := range [][2]string{{"client", x.Client}, {"reason", x.Reason}, {"status", x.Status}, {"trigger", x.Trigger}} {
 		if kv[1] != "" {
@@ -104,7 +104,7 @@ func describe(kind string, x *scenarios.Expectation) string {
 	return kind + " events with " + strings.Join(f, ", ")
 }
 
-func bounds(x *scenarios.Expectation, format func(float64) string) string {
+func bounds(x *scenario.Expectation, format func(float64) string) string {
 	switch {
 	case x.Eq != nil:
 		return "exactly " + format(float64(*x.Eq))
@@ -120,7 +120,7 @@ func count(v float64) string { return fmt.Sprintf("%g", v) }
 
 // countEval: how many events of a kind.
 type countEval struct {
-	x    *scenarios.Expectation
+	x    *scenario.Expectation
 	kind sim.Kind
 	fail func(string) *Failure
 	n    int
@@ -178,7 +178,7 @@ func (c *countEval) finish(*recent) *Failure {
 
 // requestEval: the answer to the request that arrived at an instant.
 type requestEval struct {
-	x       *scenarios.Expectation
+	x       *scenario.Expectation
 	at      time.Time
 	fail    func(string) *Failure
 	waiting bool
@@ -253,7 +253,7 @@ func instant(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // scheduledEval: what became of the scheduled run due at an instant.
 type scheduledEval struct {
-	x       *scenarios.Expectation
+	x       *scenario.Expectation
 	at      time.Time
 	start   time.Time
 	fail    func(string) *Failure
@@ -327,7 +327,7 @@ func (s *scheduledEval) finish(r *recent) *Failure {
 
 // noneEval: no event of a kind in [from, to).
 type noneEval struct {
-	x        *scenarios.Expectation
+	x        *scenario.Expectation
 	kind     sim.Kind
 	from, to time.Time
 	fail     func(string) *Failure

@@ -4,13 +4,13 @@ import (
 	"fmt"
 
 	"runsim/check"
-	"runsim/scenarios"
+	"runsim/scenario"
 )
 
 // Check a scenario written in Go, as a user's test would with
 // check.RequireScenario(t, s).
 func ExampleRun() {
-	s, err := scenarios.Parse("example.yaml", []byte(`
+	s, err := scenario.Parse("example.yaml", []byte(`
 name: example
 start: 2025-01-06T00:00:00Z
 horizon: 1d

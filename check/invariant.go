@@ -7,12 +7,12 @@ import (
 	"time"
 
 	"runsim/policy"
-	"runsim/scenarios"
+	"runsim/scenario"
 	"runsim/sim"
 )
 
-func newInvariant(x *scenarios.Expectation, s setup, fail func(string) *Failure) evaluator {
-	expected := scenarios.Invariants[x.Invariant]
+func newInvariant(x *scenario.Expectation, s setup, fail func(string) *Failure) evaluator {
+	expected := scenario.Invariants[x.Invariant]
 	switch x.Invariant {
 	case "throttle-window":
 		return &windowInvariant{s: s, fail: func() *Failure { return fail(expected) }, started: map[uint64]startedRun{}}

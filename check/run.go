@@ -12,7 +12,7 @@ import (
 	"runsim/experiment"
 	"runsim/internal/atomicfile"
 	"runsim/reports"
-	"runsim/scenarios"
+	"runsim/scenario"
 	"runsim/sim"
 )
 
@@ -60,7 +60,7 @@ func (r *Result) Failures() []*Failure {
 // error is for bad input (the scenario) or I/O (the golden trace);
 // expectations that fail are in the Result.
 func File(path string, opts Options, overrides ...string) (*Result, error) {
-	s, err := scenarios.Load(path, overrides...)
+	s, err := scenario.Load(path, overrides...)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func File(path string, opts Options, overrides ...string) (*Result, error) {
 // Run checks a loaded scenario: it runs every replication, evaluates each
 // expectation as events stream by, and compares or rewrites the golden
 // trace of the first replication.
-func Run(s *scenarios.Scenario, opts Options) (*Result, error) {
+func Run(s *scenario.Scenario, opts Options) (*Result, error) {
 	began := time.Now()
 	res := &Result{Scenario: s.File.Name, Path: s.Path}
 	goldenPath := opts.Golden
@@ -157,7 +157,7 @@ func Run(s *scenarios.Scenario, opts Options) (*Result, error) {
 
 // checkMetric holds a metric bound: with one replication the value must be
 // within; with several, the whole 95% confidence interval of the mean.
-func checkMetric(x *scenarios.Expectation, ci reports.Interval) *Failure {
+func checkMetric(x *scenario.Expectation, ci reports.Interval) *Failure {
 	format := count
 	if strings.HasPrefix(x.Metric, "freshness_") {
 		format = func(v float64) string { return seconds(v) }

@@ -5,7 +5,7 @@ import (
 
 	"runsim/experiment"
 	"runsim/reports"
-	"runsim/scenarios"
+	"runsim/scenario"
 	"runsim/sim"
 )
 
@@ -14,7 +14,7 @@ import (
 // it with the same message runsim check prints.
 func Require(t testing.TB, path string, overrides ...string) *Result {
 	t.Helper()
-	s, err := scenarios.Load(path, overrides...)
+	s, err := scenario.Load(path, overrides...)
 	if err != nil {
 		t.Fatalf("runsim: %v", err)
 	}
@@ -22,8 +22,8 @@ func Require(t testing.TB, path string, overrides ...string) *Result {
 }
 
 // RequireScenario is Require for a scenario already loaded, or built in Go
-// with scenarios.Build.
-func RequireScenario(t testing.TB, s *scenarios.Scenario) *Result {
+// with scenario.Build.
+func RequireScenario(t testing.TB, s *scenario.Scenario) *Result {
 	t.Helper()
 	res, err := Run(s, Options{})
 	if err != nil {
@@ -38,7 +38,7 @@ func RequireScenario(t testing.TB, s *scenarios.Scenario) *Result {
 // Events runs the first replication of a scenario and returns every event
 // and the summary, for assertions of a test's own. It stores the whole
 // trace: keep the horizon modest.
-func Events(t testing.TB, s *scenarios.Scenario) ([]sim.Event, reports.Summary) {
+func Events(t testing.TB, s *scenario.Scenario) ([]sim.Event, reports.Summary) {
 	t.Helper()
 	var events []sim.Event
 	sum, err := experiment.RunOnce(s, s.File.Seed, sim.ObserverFunc(func(e *sim.Event) { events = append(events, *e) }))

@@ -3,13 +3,13 @@ package experiment
 import (
 	"testing"
 
-	"runsim/scenarios"
+	"runsim/scenario"
 )
 
 // BenchmarkSweep is the sweep of the capacity-report issue: 50 points ×
 // 200 replications of documented.yaml, with 1 and 2 workers.
 func BenchmarkSweep(b *testing.B) {
-	s, err := scenarios.Load("../scenarios/documented.yaml")
+	s, err := scenario.Load("../scenarios/documented.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"runsim/reports"
-	"runsim/scenarios"
+	"runsim/scenario"
 )
 
 // A Target is a bound on a metric: metric<=value or metric>=value. The
@@ -50,7 +50,7 @@ func parseValue(s string) (float64, error) {
 	if v, err := strconv.ParseFloat(s, 64); err == nil {
 		return v, nil
 	}
-	if d, err := scenarios.ParseDuration(s); err == nil {
+	if d, err := scenario.ParseDuration(s); err == nil {
 		return d.Seconds(), nil
 	}
 	return 0, fmt.Errorf("bad value %q: want a number, a percentage or a duration", s)
@@ -95,7 +95,7 @@ type Capacity struct {
 // for their whole 95% confidence interval. It assumes the metric moves one
 // way with the param, and stops when the bracket is within tolerance (a
 // thousandth of the range when zero; 1 for integers).
-func SearchCapacity(base *scenarios.Scenario, param, lo, hi string, target Target, smallest bool, tolerance float64, opts Options) (Capacity, error) {
+func SearchCapacity(base *scenario.Scenario, param, lo, hi string, target Target, smallest bool, tolerance float64, opts Options) (Capacity, error) {
 	a, unit, err := splitNumber(lo)
 	if err != nil {
 		return Capacity{}, err

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"runsim/reports"
-	"runsim/scenarios"
+	"runsim/scenario"
 )
 
 // poisson is a model with a known answer: requests at 1/h for 14 days,
@@ -23,9 +23,9 @@ clients:
   - {name: a, arrivals: {poisson: {rate: 1/h}}}
 `
 
-func load(t *testing.T, text string) *scenarios.Scenario {
+func load(t *testing.T, text string) *scenario.Scenario {
 	t.Helper()
-	s, err := scenarios.Parse("t.yaml", []byte(text))
+	s, err := scenario.Parse("t.yaml", []byte(text))
 	require.NoError(t, err)
 	return s
 }
@@ -61,7 +61,7 @@ func TestReplicateIsIndependentOfWorkers(t *testing.T) {
 }
 
 func TestSweepIsIndependentOfWorkers(t *testing.T) {
-	s, err := scenarios.Load("../scenarios/documented.yaml")
+	s, err := scenario.Load("../scenarios/documented.yaml")
 	require.NoError(t, err)
 	p, err := ParseParam("clients.admin.arrivals.poisson.rate=2/d:12/d:5/d")
 	require.NoError(t, err)

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"runsim/reports"
-	"runsim/scenarios"
+	"runsim/scenario"
 	"runsim/sim"
 )
 
@@ -22,7 +22,7 @@ type Options struct {
 
 // RunOnce runs one replication of a scenario with its seed and returns its
 // summary, the throttle window taken from the scenario.
-func RunOnce(s *scenarios.Scenario, seed uint64, observers ...sim.Observer) (reports.Summary, error) {
+func RunOnce(s *scenario.Scenario, seed uint64, observers ...sim.Observer) (reports.Summary, error) {
 	p, err := prepare(s)
 	if err != nil {
 		return reports.Summary{}, err
@@ -37,7 +37,7 @@ type prepared struct {
 	window time.Duration
 }
 
-func prepare(s *scenarios.Scenario) (prepared, error) {
+func prepare(s *scenario.Scenario) (prepared, error) {
 	cfg, err := s.Config()
 	return prepared{cfg: cfg, window: Window(s)}, err
 }
@@ -53,13 +53,13 @@ func (p prepared) run(seed uint64, observers ...sim.Observer) (reports.Summary, 
 }
 
 // Window is the throttle window of a scenario, for occupancy.
-func Window(s *scenarios.Scenario) time.Duration {
+func Window(s *scenario.Scenario) time.Duration {
 	return time.Duration(s.File.Service.Throttle.Window)
 }
 
 // Replicate runs n replications of a scenario (seeds derived from its seed)
 // and returns the first replication's summary and the accumulated metrics.
-func Replicate(s *scenarios.Scenario, opts Options) (reports.Summary, *reports.Accumulator, error) {
+func Replicate(s *scenario.Scenario, opts Options) (reports.Summary, *reports.Accumulator, error) {
 	n := opts.Replications
 	if n == 0 {
 		n = s.File.Replications

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"runsim/reports"
-	"runsim/scenarios"
+	"runsim/scenario"
 	"runsim/sim"
 )
 
@@ -108,7 +108,7 @@ type Point struct {
 // varying slowest), each with opts.Replications replications, and hands
 // each point to emit in order as soon as it is complete. Every point is
 // loaded first, so a bad value is refused before anything runs.
-func Sweep(base *scenarios.Scenario, params []Param, opts Options, emit func(Point) error) error {
+func Sweep(base *scenario.Scenario, params []Param, opts Options, emit func(Point) error) error {
 	if len(params) == 0 {
 		return errors.New("no --param given")
 	}

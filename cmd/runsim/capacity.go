@@ -12,7 +12,7 @@ import (
 
 	"runsim/experiment"
 	"runsim/reports"
-	"runsim/scenarios"
+	"runsim/scenario"
 )
 
 const capacityUsage = `usage: runsim capacity FILE --param PATH --range LO:HI --target METRIC<=VALUE [flags]
@@ -91,7 +91,7 @@ func capacityCmd(args []string, stdout, stderr io.Writer) int {
 	if *seed != "" {
 		sets = append(sets, "seed="+*seed)
 	}
-	base, err := scenarios.Load(files[0], sets...)
+	base, err := scenario.Load(files[0], sets...)
 	if err != nil {
 		return fail("%v", err)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"runsim/scenarios"
+	"runsim/scenario"
 )
 
 const documented = "../../scenarios/documented.yaml"
@@ -216,7 +216,7 @@ func TestREADMEDocumentsEveryVariant(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	require.NoError(t, err)
 	has := func(s string) bool { return strings.Contains(string(readme), s) }
-	for _, f := range scenarios.Families {
+	for _, f := range scenario.Families {
 		for _, v := range f.Variants {
 			assert.True(t, has("| `"+v.Name+"` | "+strings.ReplaceAll(v.Meaning, "|", `\|`)), "README lacks the row of %s %s", f.Name, v.Name)
 			assert.True(t, has("`"+v.Example+"`"), "README lacks the example of %s %s", f.Name, v.Name)

@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 
 	"runsim/reports"
-	"runsim/scenarios"
+	"runsim/scenario"
 	"runsim/sim"
 )
 
@@ -51,7 +51,7 @@ type compared struct {
 	Metrics     map[string]float64 `json:"metrics"`
 	Difference  map[string]float64 `json:"difference,omitempty"`
 	Assumptions map[string]string  `json:"assumptions_changed,omitempty"`
-	assumptions []scenarios.Assumption
+	assumptions []scenario.Assumption
 }
 
 func compareCmd(args []string, stdout, stderr io.Writer) int {
@@ -79,7 +79,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	if *seed != "" {
 		sets = append(sets, "seed="+*seed)
 	}
-	base, err := scenarios.Load(files[0], sets...)
+	base, err := scenario.Load(files[0], sets...)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -87,7 +87,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	type variant struct {
 		name      string
 		overrides []string
-		s         *scenarios.Scenario
+		s         *scenario.Scenario
 	}
 	variants := []variant{{name: "baseline", s: base}}
 	for _, v := range variantFlags {
@@ -179,7 +179,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func changedAssumptions(base, other []scenarios.Assumption) map[string]string {
+func changedAssumptions(base, other []scenario.Assumption) map[string]string {
 	was := map[string]string{}
 	for _, a := range base {
 		was[a.Key] = a.Value
@@ -193,7 +193,7 @@ func changedAssumptions(base, other []scenarios.Assumption) map[string]string {
 	return out
 }
 
-func writeComparison(w io.Writer, base *scenarios.Scenario, results []*compared) {
+func writeComparison(w io.Writer, base *scenario.Scenario, results []*compared) {
 	fmt.Fprintf(w, "scenario %s (%s), seed %d; every column on the same random numbers\n\n", base.File.Name, base.Path, base.File.Seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "\t")

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"runsim/scenarios"
+	"runsim/scenario"
 )
 
 const policiesUsage = `usage: runsim policies [FAMILY]
@@ -25,19 +25,19 @@ func policiesCmd(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	families := scenarios.Families
+	families := scenario.Families
 	if len(names) > 0 {
 		families = nil
 		for _, n := range names {
 			found := false
-			for _, f := range scenarios.Families {
+			for _, f := range scenario.Families {
 				if f.Name == n || strings.ReplaceAll(f.Name, " ", "-") == n {
 					families, found = append(families, f), true
 				}
 			}
 			if !found {
 				var known []string
-				for _, f := range scenarios.Families {
+				for _, f := range scenario.Families {
 					known = append(known, strings.ReplaceAll(f.Name, " ", "-"))
 				}
 				fmt.Fprintf(stderr, "runsim policies: unknown family %q (known: %s)\n", n, strings.Join(known, ", "))

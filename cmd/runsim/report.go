@@ -6,7 +6,7 @@ import (
 
 	"runsim/experiment"
 	"runsim/reports"
-	"runsim/scenarios"
+	"runsim/scenario"
 )
 
 // version is runsim's version: set with -ldflags "-X main.version=v1.2.3",
@@ -24,7 +24,7 @@ func runsimVersion() string {
 }
 
 // newPage fills what every report page shows of a scenario.
-func newPage(s *scenarios.Scenario, file, title string) reports.Page {
+func newPage(s *scenario.Scenario, file, title string) reports.Page {
 	src, _ := os.ReadFile(file)
 	p := reports.Page{
 		Title: title, Scenario: s.File.Name, Description: s.File.Description, File: file, Source: string(src),
@@ -36,7 +36,7 @@ func newPage(s *scenarios.Scenario, file, title string) reports.Page {
 	return p
 }
 
-func writeSweepReport(dir string, base *scenarios.Scenario, file string, params []experiment.Param, points []experiment.Point) error {
+func writeSweepReport(dir string, base *scenario.Scenario, file string, params []experiment.Param, points []experiment.Point) error {
 	page := newPage(base, file, "Sweep report: "+base.File.Name)
 	sw := &reports.SweepReport{}
 	for _, p := range params {

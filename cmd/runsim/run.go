@@ -9,7 +9,7 @@ import (
 	"runsim/experiment"
 	"runsim/internal/atomicfile"
 	"runsim/reports"
-	"runsim/scenarios"
+	"runsim/scenario"
 	"runsim/sim"
 )
 
@@ -82,7 +82,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		traceFormat = f
 	}
-	s, err := scenarios.Load(files[0], sets...)
+	s, err := scenario.Load(files[0], sets...)
 	if err != nil {
 		return fail("%v", err)
 	}

@@ -12,7 +12,7 @@ import (
 	"runsim/experiment"
 	"runsim/internal/atomicfile"
 	"runsim/reports"
-	"runsim/scenarios"
+	"runsim/scenario"
 )
 
 const sweepUsage = `usage: runsim sweep FILE --param PATH=VALUES [--param ...] [flags]
@@ -75,7 +75,7 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	if *seed != "" {
 		sets = append(sets, "seed="+*seed)
 	}
-	base, err := scenarios.Load(files[0], sets...)
+	base, err := scenario.Load(files[0], sets...)
 	if err != nil {
 		return fail("%v", err)
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"runsim/scenarios"
+	"runsim/scenario"
 )
 
 const validateUsage = `usage: runsim validate FILE... [--set path=value]...
@@ -32,7 +32,7 @@ func validateCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	code = exitOK
 	for _, f := range files {
-		if _, err := scenarios.Load(f, sets...); err != nil {
+		if _, err := scenario.Load(f, sets...); err != nil {
 			fmt.Fprintf(stderr, "%v\n", err)
 			code = exitBadInput
 			continue

@@ -1,4 +1,4 @@
-package scenarios
+package scenario
 
 import (
 	"fmt"
@@ -149,7 +149,7 @@ func TestEmpiricalSamples(t *testing.T) {
 // and backoff draws differ.
 func TestCommonRandomNumbers(t *testing.T) {
 	firstAttempts := func(overrides ...string) (times []time.Time, answers []sim.Kind) {
-		s, err := Load("documented.yaml", append([]string{"clients.admin.arrivals={poisson: {rate: 2/h}}",
+		s, err := Load("../scenarios/documented.yaml", append([]string{"clients.admin.arrivals={poisson: {rate: 2/h}}",
 			"clients.admin.on_conflict={retry: backoff, delay: 5m, cap: 1h, max_attempts: 4}"}, overrides...)...)
 		require.NoError(t, err)
 		_, err = sim.Run(config(t, s), sim.ObserverFunc(func(e *sim.Event) {

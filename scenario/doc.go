@@ -1,4 +1,4 @@
-// Package scenarios reads scenario files: YAML documents that name the
+// Package scenario reads scenario files: YAML documents that name the
 // policies of the simulated service and the clients that call it, and
 // builds the engine configuration from them.
 //
@@ -12,4 +12,4 @@
 //
 // The directory also holds the library of scenario files shipped with
 // runsim (*.yaml).
-package scenarios
+package scenario

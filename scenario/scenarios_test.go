@@ -1,4 +1,4 @@
-package scenarios
+package scenario
 
 import (
 	"bytes"
@@ -27,7 +27,7 @@ func config(t *testing.T, s *Scenario) sim.Config {
 }
 
 func shipped(t *testing.T) []string {
-	files, err := filepath.Glob("*.yaml")
+	files, err := filepath.Glob("../scenarios/*.yaml")
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(files), 5)
 	return files
@@ -55,22 +55,22 @@ func TestShippedScenariosLoadAndRun(t *testing.T) {
 }
 
 // TestGoldenTrace pins the trace of documented.yaml; rewrite it with
-// go test ./scenarios -update after a deliberate change.
+// go test ./scenario -update after a deliberate change.
 func TestGoldenTrace(t *testing.T) {
-	s, err := Load("documented.yaml")
+	s, err := Load("../scenarios/documented.yaml")
 	require.NoError(t, err)
 	got := trace(t, s)
-	golden := filepath.Join("testdata", "documented.trace")
+	golden := filepath.Join("..", "scenarios", "testdata", "documented.trace")
 	if *update {
 		require.NoError(t, os.WriteFile(golden, got, 0o644))
 	}
 	want, err := os.ReadFile(golden)
-	require.NoError(t, err, "run go test ./scenarios -update to create it")
-	assert.Equal(t, string(want), string(got), "the trace of documented.yaml changed; if deliberate, run go test ./scenarios -update")
+	require.NoError(t, err, "run go test ./scenario -update to create it")
+	assert.Equal(t, string(want), string(got), "the trace of documented.yaml changed; if deliberate, run go test ./scenario -update")
 }
 
 func TestDocumentedScenarioMeansTheDocumentedRules(t *testing.T) {
-	s, err := Load("documented.yaml")
+	s, err := Load("../scenarios/documented.yaml")
 	require.NoError(t, err)
 	d, err := Parse("defaults.yaml", []byte("start: 2025-01-06T00:00:00Z\nhorizon: 14d\nservice: {schedule: {anchor: 2025-01-06T02:00:00Z}}\nclients: [{name: admin, arrivals: {poisson: {rate: 3/d}}, on_throttle: {retry: after-retry-after}, on_conflict: {retry: after-delay, delay: 30m}}]\n"))
 	require.NoError(t, err)
@@ -88,7 +88,7 @@ func TestDocumentedScenarioMeansTheDocumentedRules(t *testing.T) {
 }
 
 func TestOverrides(t *testing.T) {
-	s, err := Load("documented.yaml",
+	s, err := Load("../scenarios/documented.yaml",
 		"service.throttle.limit=6", "seed=42", "clients.admin.arrivals={poisson: {rate: 2/h}}", "clients.0.on_conflict.delay=45m",
 		"service.skip={kind: none}")
 	require.NoError(t, err)
@@ -98,7 +98,7 @@ func TestOverrides(t *testing.T) {
 	assert.Equal(t, Duration(45*time.Minute), s.File.Clients[0].OnConflict.Delay)
 	assert.Nil(t, config(t, s).Skip)
 
-	s, err = Load("burst.yaml", "service.throttle.window=6h") // creates the missing throttle mapping
+	s, err = Load("../scenarios/burst.yaml", "service.throttle.window=6h") // creates the missing throttle mapping
 	require.NoError(t, err)
 	assert.Equal(t, Duration(6*time.Hour), s.File.Service.Throttle.Window)
 	assert.Equal(t, 5, s.File.Service.Throttle.Limit, "the other throttle fields keep their defaults")
@@ -106,16 +106,16 @@ func TestOverrides(t *testing.T) {
 
 func TestBadOverrides(t *testing.T) {
 	tests := []struct{ set, want string }{
-		{"service.throttle.limit=0", "documented.yaml: --set service.throttle.limit=0: service.throttle.limit: must be at least 1, got 0"},
-		{"service.throttle.limt=6", `documented.yaml: --set service.throttle.limt=6: unknown field "limt" in service.throttle (known: kind, limit, window, burst, anchor, counts, reserve, scheduled, retry_after)`},
-		{"service.throttle.limit=six", `documented.yaml: --set service.throttle.limit=six: service.throttle.limit: expected an integer, got "six"`},
-		{"clients.bob.name=x", `documented.yaml: --set clients.bob.name=x: clients: no item "bob" in the list (give an index from 0 to 0, or a name)`},
-		{"seed.x=1", `documented.yaml: --set seed.x=1: seed is a single value, it has no field "x"`},
-		{"nothing", "documented.yaml: --set nothing: want path=value, e.g. service.throttle.limit=6"},
+		{"service.throttle.limit=0", "../scenarios/documented.yaml: --set service.throttle.limit=0: service.throttle.limit: must be at least 1, got 0"},
+		{"service.throttle.limt=6", `../scenarios/documented.yaml: --set service.throttle.limt=6: unknown field "limt" in service.throttle (known: kind, limit, window, burst, anchor, counts, reserve, scheduled, retry_after)`},
+		{"service.throttle.limit=six", `../scenarios/documented.yaml: --set service.throttle.limit=six: service.throttle.limit: expected an integer, got "six"`},
+		{"clients.bob.name=x", `../scenarios/documented.yaml: --set clients.bob.name=x: clients: no item "bob" in the list (give an index from 0 to 0, or a name)`},
+		{"seed.x=1", `../scenarios/documented.yaml: --set seed.x=1: seed is a single value, it has no field "x"`},
+		{"nothing", "../scenarios/documented.yaml: --set nothing: want path=value, e.g. service.throttle.limit=6"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.set, func(t *testing.T) {
-			_, err := Load("documented.yaml", tc.set)
+			_, err := Load("../scenarios/documented.yaml", tc.set)
 			assert.EqualError(t, err, tc.want)
 		})
 	}

@@ -1,4 +1,4 @@
-package scenarios
+package scenario
 
 import (
 	"fmt"
@@ -62,14 +62,14 @@ func errAt(field, format string, args ...any) error {
 // decoder maps YAML nodes onto Go values strictly: unknown or duplicate
 // keys, wrong kinds and bad scalars are errors at their line and column.
 type decoder struct {
-	file string
-	dir  string // where files named by the scenario are, relative to
+	file  string
+	files fileSource // where files named by the scenario are read from
 }
 
 // A loader reads the files a field names, relative to the scenario file,
 // once the field is decoded and valid.
 type loader interface {
-	load(dir string) error
+	load(src fileSource) error
 }
 
 func (d *decoder) errorf(n *node, path, format string, args ...any) error {
@@ -264,7 +264,7 @@ func (d *decoder) decodeStruct(n *node, v reflect.Value, path string) error {
 		}
 	}
 	if l, ok := v.Addr().Interface().(loader); ok {
-		if err := l.load(d.dir); err != nil {
+		if err := l.load(d.files); err != nil {
 			return d.placed(n, path, err)
 		}
 	}

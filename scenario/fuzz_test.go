@@ -1,4 +1,4 @@
-package scenarios
+package scenario
 
 import (
 	"os"
@@ -11,9 +11,9 @@ import (
 // FuzzParse checks that no input makes the loader panic, that every refusal
 // is an *Error with a place, and that every accepted scenario builds a
 // configuration the engine takes. The seed corpus is under
-// testdata/fuzz/FuzzParse; go test -fuzz FuzzParse ./scenarios explores.
+// testdata/fuzz/FuzzParse; go test -fuzz FuzzParse ./scenario explores.
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob("*.yaml")
+	files, _ := filepath.Glob("../scenarios/*.yaml")
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		if err != nil {

@@ -1,8 +1,10 @@
-package scenarios
+package scenario
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -14,7 +16,8 @@ type Scenario struct {
 	Path string // the file it came from
 	File File
 
-	root *node // the document with its overrides, for deriving variants
+	root  *node      // the document with its overrides, for deriving variants
+	files fileSource // where the files it names are read from
 }
 
 // Load reads and validates the scenario file at path, with overrides
@@ -30,8 +33,23 @@ func Load(path string, overrides ...string) (*Scenario, error) {
 	return Parse(path, data, overrides...)
 }
 
-// Parse validates a scenario given as bytes; name is used in errors.
+// LoadFS is Load for a file of fsys, such as an embedded library: the
+// files the scenario names are read from fsys too.
+func LoadFS(fsys fs.FS, name string, overrides ...string) (*Scenario, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	return parse(name, data, fileSource{fsys: fsys, dir: path.Dir(name)}, overrides)
+}
+
+// Parse validates a scenario given as bytes; name is used in errors, and
+// files the scenario names are read relative to name's folder.
 func Parse(name string, data []byte, overrides ...string) (*Scenario, error) {
+	return parse(name, data, fileSource{dir: filepath.Dir(name)}, overrides)
+}
+
+func parse(name string, data []byte, files fileSource, overrides []string) (*Scenario, error) {
 	root, err := parseYAML(data)
 	if se, ok := err.(*syntaxError); ok {
 		return nil, &Error{File: name, Line: se.line, Col: se.col, Msg: se.msg}
@@ -39,7 +57,7 @@ func Parse(name string, data []byte, overrides ...string) (*Scenario, error) {
 	if root == nil {
 		return nil, &Error{File: name, Line: 1, Col: 1, Msg: "the file is empty"}
 	}
-	d := &decoder{file: name, dir: filepath.Dir(name)}
+	d := &decoder{file: name, files: files}
 	if root.kind != mappingNode {
 		return nil, d.errorf(root, "", "a scenario must be a mapping of fields (name, start, horizon, service, clients, ...)")
 	}
@@ -66,7 +84,7 @@ func (d *decoder) scenario(name string, root *node) (*Scenario, error) {
 	if f.Name == "" {
 		f.Name = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
 	}
-	return &Scenario{Path: name, File: f, root: root}, nil
+	return &Scenario{Path: name, File: f, root: root, files: d.files}, nil
 }
 
 // checkVariants loads each variant of a freshly parsed scenario, so that a
@@ -110,7 +128,7 @@ func (s *Scenario) With(overrides ...string) (*Scenario, error) {
 	if s.root == nil {
 		return nil, fmt.Errorf("scenarios: %s was not loaded from YAML", s.Path)
 	}
-	d := &decoder{file: s.Path, dir: filepath.Dir(s.Path)}
+	d := &decoder{file: s.Path, files: s.files}
 	root := clone(s.root)
 	for _, o := range overrides {
 		if err := d.override(root, o); err != nil {
@@ -126,7 +144,7 @@ func (s *Scenario) WithVariant(name string) (*Scenario, error) {
 		if v.Name != name {
 			continue
 		}
-		d := &decoder{file: s.Path, dir: filepath.Dir(s.Path)}
+		d := &decoder{file: s.Path, files: s.files}
 		root := clone(s.root)
 		for _, path := range v.Set.paths {
 			if err := d.setNode(root, path, clone(v.Set.values[path]), "variant "+name+": "+path); err != nil {

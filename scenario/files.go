@@ -1,4 +1,4 @@
-package scenarios
+package scenario
 
 import (
 	"bufio"
@@ -6,13 +6,33 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
+
+// fileSource opens the files a scenario names (replay logs, samples),
+// relative to the scenario file: on disk, or in a file system such as the
+// embedded library.
+type fileSource struct {
+	fsys fs.FS  // nil: the operating system's files
+	dir  string // the scenario file's folder
+}
+
+func (f fileSource) open(name string) (io.ReadCloser, error) {
+	if f.fsys != nil {
+		return f.fsys.Open(path.Join(f.dir, name))
+	}
+	if !filepath.IsAbs(name) {
+		name = filepath.Join(f.dir, name)
+	}
+	return os.Open(name)
+}
 
 type replayRow struct {
 	at     time.Time
@@ -21,12 +41,8 @@ type replayRow struct {
 
 // load reads the whole request log and refuses it at the first bad row,
 // so that nothing partial is ever simulated.
-func (r *Replay) load(dir string) error {
-	path := r.File
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(dir, path)
-	}
-	f, err := os.Open(path)
+func (r *Replay) load(src fileSource) error {
+	f, err := src.open(r.File)
 	if err != nil {
 		return errAt("file", "%v", err)
 	}
@@ -96,15 +112,11 @@ func (r *Replay) times(client string) []time.Time {
 
 // load reads the observed durations of an empirical distribution: one
 // duration per line (90m, 1h50m, or seconds as a number), # for comments.
-func (d *Dist) load(dir string) error {
+func (d *Dist) load(src fileSource) error {
 	if d.Dist != "empirical" {
 		return nil
 	}
-	path := d.Samples
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(dir, path)
-	}
-	f, err := os.Open(path)
+	f, err := src.open(d.Samples)
 	if err != nil {
 		return errAt("samples", "%v", err)
 	}

@@ -1,0 +1,41 @@
+package scenarios_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"runsim/scenario"
+	"runsim/scenarios"
+)
+
+// TestLibraryMatchesFolder: the embedded library is exactly the YAML files
+// of this folder, and each one loads the same from the binary as from disk.
+func TestLibraryMatchesFolder(t *testing.T) {
+	var onDisk []string
+	require.NoError(t, filepath.WalkDir(".", func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && filepath.Ext(p) == ".yaml" && !strings.HasPrefix(p, "testdata") {
+			onDisk = append(onDisk, strings.TrimSuffix(filepath.ToSlash(p), ".yaml"))
+		}
+		return err
+	}))
+	assert.Equal(t, onDisk, scenarios.Names())
+	for _, name := range scenarios.Names() {
+		embedded, err := scenarios.Load(name)
+		require.NoError(t, err, name)
+		disk, err := scenario.Load(name + ".yaml")
+		require.NoError(t, err, name)
+		assert.Equal(t, disk.File, embedded.File, name)
+	}
+}
+
+func TestUnknownName(t *testing.T) {
+	_, err := scenarios.Load("documnted")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `no scenario "documnted" in the library`)
+	assert.Contains(t, err.Error(), "documented")
+}
