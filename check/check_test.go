@@ -5,13 +5,13 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"runsim/metrics"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"runsim/reports"
 	"runsim/scenario"
 	"runsim/sim"
 )
@@ -298,9 +298,9 @@ expect:
 // TestMetricListsAgree: the metrics expectations accept are exactly the
 // ones summaries report, and each is measured.
 func TestMetricListsAgree(t *testing.T) {
-	assert.ElementsMatch(t, reports.MetricNames, scenario.Metrics)
+	assert.ElementsMatch(t, metrics.MetricNames, scenario.Metrics)
 	for _, m := range scenario.Metrics {
-		_, ok := reports.Summary{}.Metric(m)
+		_, ok := metrics.Summary{}.Metric(m)
 		assert.True(t, ok, "metric %q is listed but not measured", m)
 	}
 }

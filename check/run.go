@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runsim/metrics"
 	"strings"
 	"time"
 
 	"runsim/experiment"
 	"runsim/internal/atomicfile"
-	"runsim/reports"
 	"runsim/scenario"
 	"runsim/sim"
 )
@@ -82,7 +82,7 @@ func Run(s *scenario.Scenario, opts Options) (*Result, error) {
 	}
 
 	failures := make([]*Failure, len(s.File.Expect))
-	metrics := reports.NewAccumulator()
+	metrics := metrics.NewAccumulator()
 	var goldenFailure *Failure
 	for rep := range s.File.Replications {
 		seed := sim.ReplicationSeed(s.File.Seed, rep)
@@ -157,7 +157,7 @@ func Run(s *scenario.Scenario, opts Options) (*Result, error) {
 
 // checkMetric holds a metric bound: with one replication the value must be
 // within; with several, the whole 95% confidence interval of the mean.
-func checkMetric(x *scenario.Expectation, ci reports.Interval) *Failure {
+func checkMetric(x *scenario.Expectation, ci metrics.Interval) *Failure {
 	format := count
 	if strings.HasPrefix(x.Metric, "freshness_") {
 		format = func(v float64) string { return seconds(v) }

@@ -1,10 +1,10 @@
 package check
 
 import (
+	"runsim/metrics"
 	"testing"
 
 	"runsim/experiment"
-	"runsim/reports"
 	"runsim/scenario"
 	"runsim/sim"
 )
@@ -38,7 +38,7 @@ func RequireScenario(t testing.TB, s *scenario.Scenario) *Result {
 // Events runs the first replication of a scenario and returns every event
 // and the summary, for assertions of a test's own. It stores the whole
 // trace: keep the horizon modest.
-func Events(t testing.TB, s *scenario.Scenario) ([]sim.Event, reports.Summary) {
+func Events(t testing.TB, s *scenario.Scenario) ([]sim.Event, metrics.Summary) {
 	t.Helper()
 	var events []sim.Event
 	sum, err := experiment.RunOnce(s, s.File.Seed, sim.ObserverFunc(func(e *sim.Event) { events = append(events, *e) }))

@@ -3,6 +3,7 @@ package experiment
 import (
 	"fmt"
 	"math"
+	"runsim/metrics"
 	"strconv"
 	"strings"
 
@@ -30,8 +31,8 @@ func ParseTarget(s string) (Target, error) {
 		return Target{}, fmt.Errorf("--target %q: want metric<=value or metric>=value, e.g. throttled_fraction<=5%%", s)
 	}
 	t := Target{Metric: strings.TrimSpace(s[:i]), Max: op == "<="}
-	if _, ok := (reports.Summary{}).Metric(t.Metric); !ok {
-		return Target{}, fmt.Errorf("--target: unknown metric %q (known: %s)", t.Metric, strings.Join(reports.MetricNames, ", "))
+	if _, ok := (metrics.Summary{}).Metric(t.Metric); !ok {
+		return Target{}, fmt.Errorf("--target: unknown metric %q (known: %s)", t.Metric, strings.Join(metrics.MetricNames, ", "))
 	}
 	v, err := parseValue(strings.TrimSpace(s[i+2:]))
 	if err != nil {
@@ -57,7 +58,7 @@ func parseValue(s string) (float64, error) {
 }
 
 // held reports whether the whole 95% interval meets the target.
-func (t Target) held(iv reports.Interval) bool {
+func (t Target) held(iv metrics.Interval) bool {
 	if t.Max {
 		return iv.High <= t.Value
 	}
@@ -75,7 +76,7 @@ func (t Target) String() string {
 // A Step is one value tried by a capacity search and what it gave.
 type Step struct {
 	Value    string
-	Interval reports.Interval
+	Interval metrics.Interval
 	Held     bool
 }
 

@@ -3,12 +3,12 @@ package experiment
 import (
 	"fmt"
 	"math"
+	"runsim/metrics"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"runsim/reports"
 	"runsim/scenario"
 )
 
@@ -188,5 +188,5 @@ func TestTargets(t *testing.T) {
 	assert.ErrorContains(t, err, "want metric<=value or metric>=value")
 	_, err = ParseTarget("throttled_fraction<=lots")
 	assert.ErrorContains(t, err, `bad value "lots"`)
-	assert.True(t, math.IsNaN(reports.NewAccumulator().Interval("requests").Mean))
+	assert.True(t, math.IsNaN(metrics.NewAccumulator().Interval("requests").Mean))
 }

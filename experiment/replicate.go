@@ -1,9 +1,9 @@
 package experiment
 
 import (
+	"runsim/metrics"
 	"time"
 
-	"runsim/reports"
 	"runsim/scenario"
 	"runsim/sim"
 )
@@ -22,10 +22,10 @@ type Options struct {
 
 // RunOnce runs one replication of a scenario with its seed and returns its
 // summary, the throttle window taken from the scenario.
-func RunOnce(s *scenario.Scenario, seed uint64, observers ...sim.Observer) (reports.Summary, error) {
+func RunOnce(s *scenario.Scenario, seed uint64, observers ...sim.Observer) (metrics.Summary, error) {
 	p, err := prepare(s)
 	if err != nil {
-		return reports.Summary{}, err
+		return metrics.Summary{}, err
 	}
 	return p.run(seed, observers...)
 }
@@ -42,12 +42,12 @@ func prepare(s *scenario.Scenario) (prepared, error) {
 	return prepared{cfg: cfg, window: Window(s)}, err
 }
 
-func (p prepared) run(seed uint64, observers ...sim.Observer) (reports.Summary, error) {
+func (p prepared) run(seed uint64, observers ...sim.Observer) (metrics.Summary, error) {
 	cfg := p.cfg
 	cfg.Seed = seed
-	c := reports.NewCollector(cfg.Start, cfg.End).WithWindow(p.window)
+	c := metrics.NewCollector(cfg.Start, cfg.End).WithWindow(p.window)
 	if _, err := sim.Run(cfg, append([]sim.Observer{c}, observers...)...); err != nil {
-		return reports.Summary{}, err
+		return metrics.Summary{}, err
 	}
 	return c.Summary(), nil
 }
@@ -59,25 +59,25 @@ func Window(s *scenario.Scenario) time.Duration {
 
 // Replicate runs n replications of a scenario (seeds derived from its seed)
 // and returns the first replication's summary and the accumulated metrics.
-func Replicate(s *scenario.Scenario, opts Options) (reports.Summary, *reports.Accumulator, error) {
+func Replicate(s *scenario.Scenario, opts Options) (metrics.Summary, *metrics.Accumulator, error) {
 	n := opts.Replications
 	if n == 0 {
 		n = s.File.Replications
 	}
 	p, err := prepare(s)
 	if err != nil {
-		return reports.Summary{}, nil, err
+		return metrics.Summary{}, nil, err
 	}
-	acc := reports.NewAccumulator()
-	var first reports.Summary
+	acc := metrics.NewAccumulator()
+	var first metrics.Summary
 	err = ordered(n, opts.Workers,
-		func(i int) (reports.Summary, error) {
+		func(i int) (metrics.Summary, error) {
 			if i == 0 {
 				return p.run(s.File.Seed, opts.First...)
 			}
 			return p.run(sim.ReplicationSeed(s.File.Seed, i))
 		},
-		func(i int, sum reports.Summary) error {
+		func(i int, sum metrics.Summary) error {
 			if i == 0 {
 				first = sum
 			}

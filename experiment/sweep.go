@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runsim/metrics"
 	"strconv"
 	"strings"
 
-	"runsim/reports"
 	"runsim/scenario"
 	"runsim/sim"
 )
@@ -101,7 +101,7 @@ func round(x float64) float64 { return math.Round(x*1e9) / 1e9 }
 // A Point is one combination of the swept values and its results.
 type Point struct {
 	Values    []string // one per Param
-	Aggregate *reports.Accumulator
+	Aggregate *metrics.Accumulator
 }
 
 // Sweep runs every combination of the params' values (the first param
@@ -143,12 +143,12 @@ func Sweep(base *scenario.Scenario, params []Param, opts Options, emit func(Poin
 		reps = base.File.Replications
 	}
 	total := len(points) * reps
-	acc := reports.NewAccumulator()
+	acc := metrics.NewAccumulator()
 	return ordered(total, opts.Workers,
-		func(k int) (reports.Summary, error) {
+		func(k int) (metrics.Summary, error) {
 			return preps[k/reps].run(sim.ReplicationSeed(seeds[k/reps], k%reps))
 		},
-		func(k int, sum reports.Summary) error {
+		func(k int, sum metrics.Summary) error {
 			acc.Add(sum)
 			if opts.Progress != nil {
 				opts.Progress(k+1, total)
@@ -157,7 +157,7 @@ func Sweep(base *scenario.Scenario, params []Param, opts Options, emit func(Poin
 				return nil
 			}
 			done := acc
-			acc = reports.NewAccumulator()
+			acc = metrics.NewAccumulator()
 			return emit(Point{Values: points[k/reps], Aggregate: done})
 		})
 }

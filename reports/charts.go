@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"os"
 	"path/filepath"
+	"runsim/metrics"
 	"slices"
 	"strconv"
 	"time"
@@ -116,10 +117,10 @@ func secs(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f',
 // Charts draws the timeline's charts into dir: the runs and refusals of the
 // first days, the freshness sawtooth, the throttle window occupancy against
 // the limit, and cumulative events by kind.
-func (t *Timeline) Charts(dir string) ([]Chart, error) {
+func Charts(t *metrics.Timeline, dir string) ([]Chart, error) {
 	var out []Chart
-	for _, draw := range []func(string) (Chart, error){t.timelineChart, t.freshnessChart, t.occupancyChart, t.cumulativeChart} {
-		c, err := draw(dir)
+	for _, draw := range []func(*metrics.Timeline, string) (Chart, error){timelineChart, freshnessChart, occupancyChart, cumulativeChart} {
+		c, err := draw(t, dir)
 		if err != nil {
 			return out, err
 		}
@@ -131,7 +132,7 @@ func (t *Timeline) Charts(dir string) ([]Chart, error) {
 // TimelineDays is how much of the horizon the timeline chart shows.
 const TimelineDays = 14
 
-func (t *Timeline) timelineChart(dir string) (Chart, error) {
+func timelineChart(t *metrics.Timeline, dir string) (Chart, error) {
 	end := t.End
 	title := "Runs and refusals"
 	if end.Sub(t.Start) > TimelineDays*24*time.Hour {
@@ -199,7 +200,7 @@ func (t *Timeline) timelineChart(dir string) (Chart, error) {
 	return save(dir, "timeline", title, p, []string{"kind", "at", "end", "trigger", "status", "detail"}, rows)
 }
 
-func (t *Timeline) freshnessChart(dir string) (Chart, error) {
+func freshnessChart(t *metrics.Timeline, dir string) (Chart, error) {
 	ax := newTimeAxis(t.Start, t.End)
 	title := "Freshness: time since the last successful run finished"
 	p := newPlot(title, ax.label, "age of the data (hours)")
@@ -219,7 +220,7 @@ func (t *Timeline) freshnessChart(dir string) (Chart, error) {
 	return save(dir, "freshness", title, p, []string{"at", "age_s"}, rows)
 }
 
-func (t *Timeline) occupancyChart(dir string) (Chart, error) {
+func occupancyChart(t *metrics.Timeline, dir string) (Chart, error) {
 	ax := newTimeAxis(t.Start, t.End)
 	title := "Throttle window occupancy against the limit"
 	p := newPlot(title, ax.label, "counted runs in the window")
@@ -249,7 +250,7 @@ func (t *Timeline) occupancyChart(dir string) (Chart, error) {
 		p.Legend.Add(fmt.Sprintf("limit (%d)", t.Limit), lim)
 	}
 	p.Y.Min = 0
-	p.Y.Max = float64(max(t.Limit, t.occ.max)) + 1
+	p.Y.Max = float64(max(t.Limit, t.OccupancyMax())) + 1
 	var ticks []plot.Tick
 	for v := 0; v <= int(p.Y.Max); v += max(1, int(p.Y.Max)/10) {
 		ticks = append(ticks, plot.Tick{Value: float64(v), Label: strconv.Itoa(v)})
@@ -258,7 +259,7 @@ func (t *Timeline) occupancyChart(dir string) (Chart, error) {
 	return save(dir, "occupancy", title, p, []string{"at", "count"}, rows)
 }
 
-func (t *Timeline) cumulativeChart(dir string) (Chart, error) {
+func cumulativeChart(t *metrics.Timeline, dir string) (Chart, error) {
 	ax := newTimeAxis(t.Start, t.End)
 	title := "Cumulative events by kind"
 	p := newPlot(title, ax.label, "events")

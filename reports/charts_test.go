@@ -5,6 +5,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"runsim/metrics"
 	"strconv"
 	"testing"
 	"time"
@@ -33,14 +34,14 @@ func TestChartsMatchTheMetrics(t *testing.T) {
 		{Duration: 90 * time.Minute, Status: sim.Completed}})
 	cfg.Clients = []sim.Client{{Name: "admin", Arrivals: sim.Periodic{First: t0.Add(30 * time.Minute), Every: 3 * time.Hour},
 		OnConflict: sim.Retry{Kind: sim.AfterDelay, Delay: 20 * time.Minute, MaxAttempts: 2}}}
-	c := NewCollector(cfg.Start, cfg.End)
-	tl := NewTimeline(cfg.Start, cfg.End, 5, 12*time.Hour)
+	c := metrics.NewCollector(cfg.Start, cfg.End)
+	tl := metrics.NewTimeline(cfg.Start, cfg.End, 5, 12*time.Hour)
 	_, err := sim.Run(cfg, c, tl)
 	require.NoError(t, err)
 	tl.Finish()
 	s := c.Summary()
 	dir := t.TempDir()
-	charts, err := tl.Charts(dir)
+	charts, err := Charts(tl, dir)
 	require.NoError(t, err)
 	require.Len(t, charts, 4)
 
@@ -101,11 +102,11 @@ func TestChartsMatchTheMetrics(t *testing.T) {
 }
 
 func TestSweepChartData(t *testing.T) {
-	a, b := NewAccumulator(), NewAccumulator()
-	a.Add(Summary{Requests: 10, Throttled: 1})
-	a.Add(Summary{Requests: 10, Throttled: 3})
-	b.Add(Summary{Requests: 10, Throttled: 5})
-	b.Add(Summary{Requests: 10, Throttled: 5})
+	a, b := metrics.NewAccumulator(), metrics.NewAccumulator()
+	a.Add(metrics.Summary{Requests: 10, Throttled: 1})
+	a.Add(metrics.Summary{Requests: 10, Throttled: 3})
+	b.Add(metrics.Summary{Requests: 10, Throttled: 5})
+	b.Add(metrics.Summary{Requests: 10, Throttled: 5})
 	sw := &SweepReport{Params: []string{"rate"}, Points: []SweepPoint{{Values: []string{"1/h"}, Aggregate: a}, {Values: []string{"2/h"}, Aggregate: b}}}
 	dir := t.TempDir()
 	c, err := SweepChart(dir, "rate", "throttled_fraction", sweepCurves(sw, "throttled_fraction"))

@@ -2,30 +2,18 @@ package reports_test
 
 import (
 	"fmt"
-	"time"
 
-	"runsim/policy"
 	"runsim/reports"
-	"runsim/sim"
 )
 
-// Collect the summary of two days of the documented schedule alone.
-func ExampleCollector() {
-	t0 := time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
-	cfg := sim.Config{
-		Start: t0, End: t0.Add(48 * time.Hour),
-		Schedule: policy.Every{Period: 12 * time.Hour, Anchor: t0.Add(2 * time.Hour)},
-		Runs:     sim.Drawn{Duration: sim.Constant(110 * time.Minute), Outcomes: []sim.Outcome{{Status: sim.Completed, P: 1}}},
-	}
-	c := reports.NewCollector(cfg.Start, cfg.End)
-	if _, err := sim.Run(cfg, c); err != nil {
-		fmt.Println(err)
-		return
-	}
-	s := c.Summary()
-	fmt.Println("runs:", s.RunsStarted, "succeeded:", s.RunsSucceeded)
-	fmt.Println("freshness max:", s.Freshness.Max, "mean:", s.Freshness.Mean.Round(time.Minute))
+// Figures are written in the units people read: durations, percentages,
+// counts.
+func ExampleFormatMetric() {
+	fmt.Println(reports.FormatMetric("freshness_p95", 3*3600+25*60))
+	fmt.Println(reports.FormatMetric("throttled_fraction", 0.125))
+	fmt.Println(reports.FormatDelta("requests", 42))
 	// Output:
-	// runs: 4 succeeded: 4
-	// freshness max: 12h0m0s mean: 5h21m0s
+	// 3h25m
+	// 12.5%
+	// +42
 }

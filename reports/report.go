@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"runsim/metrics"
 	"strconv"
 	"strings"
 )
@@ -39,7 +40,7 @@ type SweepReport struct {
 // A SweepPoint is one combination of values and its metrics.
 type SweepPoint struct {
 	Values    []string
-	Aggregate *Accumulator
+	Aggregate *metrics.Accumulator
 }
 
 // ComparisonReport is a scenario and its variants side by side.
@@ -91,11 +92,11 @@ var KeyMetrics = []string{"throttled_fraction", "conflict_fraction", "freshness_
 
 // WriteRun writes the report of a run into dir: report.html, report.md,
 // summary.json, and the timeline's charts with their CSVs.
-func WriteRun(dir string, page Page, tl *Timeline) error {
+func WriteRun(dir string, page Page, tl *metrics.Timeline) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	charts, err := tl.Charts(dir)
+	charts, err := Charts(tl, dir)
 	if err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func WriteSweep(dir string, page Page) error {
 		for j, p := range sw.Params {
 			fmt.Fprintf(&js, "%q: %q, ", p, pt.Values[j])
 		}
-		for k, m := range MetricNames {
+		for k, m := range metrics.MetricNames {
 			iv := pt.Aggregate.Interval(m)
 			if k > 0 {
 				js.WriteString(", ")
@@ -203,7 +204,7 @@ func (p Page) write(dir string) error {
 func (p Page) Rows() [][3]string {
 	var out [][3]string
 	s := p.Run.Summary
-	for _, m := range MetricNames {
+	for _, m := range metrics.MetricNames {
 		v, _ := s.Metric(m)
 		ci := ""
 		if a := p.Run.Aggregate; a != nil && a.N() > 1 {

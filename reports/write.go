@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runsim/metrics"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -23,11 +24,11 @@ type RunReport struct {
 	Scenario    string
 	File        string
 	Seed        uint64
-	Summary     Summary // the first replication
+	Summary     metrics.Summary // the first replication
 	Assumptions []Assumption
 	// Aggregate, with more than one replication, holds every metric over
 	// all of them.
-	Aggregate *Accumulator
+	Aggregate *metrics.Accumulator
 }
 
 type jsonFreshness struct {
@@ -162,7 +163,7 @@ func (r RunReport) WriteText(w io.Writer) error {
 	if a := r.Aggregate; a != nil && a.N() > 1 {
 		p("\t")
 		p("over %d replications\tmean\t95%% confidence interval", a.N())
-		for _, m := range MetricNames {
+		for _, m := range metrics.MetricNames {
 			iv := a.Interval(m)
 			p("  %s\t%s\t[%s, %s]", m, FormatMetric(m, iv.Mean), FormatMetric(m, iv.Low), FormatMetric(m, iv.High))
 		}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runsim/metrics"
 	"strings"
 	"text/tabwriter"
 
@@ -121,7 +122,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail("%s: %v", v.name, err)
 		}
-		c := reports.NewCollector(cfg.Start, cfg.End)
+		c := metrics.NewCollector(cfg.Start, cfg.End)
 		if _, err := sim.Run(cfg, c); err != nil {
 			return fail("%s: %v", v.name, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runsim/metrics"
 	"strconv"
 
 	"runsim/experiment"
@@ -108,9 +109,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		traceWriter = sim.NewTraceWriter(trace, traceFormat)
 		observers = append(observers, traceWriter)
 	}
-	var timeline *reports.Timeline
+	var timeline *metrics.Timeline
 	if *reportDir != "" {
-		timeline = reports.NewTimeline(cfg.Start, cfg.End, s.File.Service.Throttle.Limit, experiment.Window(s))
+		timeline = metrics.NewTimeline(cfg.Start, cfg.End, s.File.Service.Throttle.Limit, experiment.Window(s))
 		observers = append(observers, timeline)
 	}
 	first, acc, err := experiment.Replicate(s, experiment.Options{Replications: *reps, Workers: *workers, First: observers})

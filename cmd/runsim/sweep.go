@@ -7,11 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runsim/metrics"
 	"strconv"
 
 	"runsim/experiment"
 	"runsim/internal/atomicfile"
-	"runsim/reports"
 	"runsim/scenario"
 )
 
@@ -128,7 +128,7 @@ func writeSweepCSV(w io.Writer, params []experiment.Param, points []experiment.P
 	cw.Write(append(header, "metric", "mean", "ci95_low", "ci95_high", "n"))
 	num := func(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
 	for _, pt := range points {
-		for _, m := range reports.MetricNames {
+		for _, m := range metrics.MetricNames {
 			iv := pt.Aggregate.Interval(m)
 			row := append(append([]string{}, pt.Values...), m, num(iv.Mean), num(iv.Low), num(iv.High), strconv.Itoa(iv.N))
 			cw.Write(row)
@@ -150,7 +150,7 @@ func writeSweepJSON(w io.Writer, params []experiment.Param, points []experiment.
 		for j, p := range params {
 			jp.Params[p.Path] = pt.Values[j]
 		}
-		for _, m := range reports.MetricNames {
+		for _, m := range metrics.MetricNames {
 			iv := pt.Aggregate.Interval(m)
 			jp.Metrics[m] = map[string]float64{"mean": iv.Mean, "ci95_low": iv.Low, "ci95_high": iv.High, "n": float64(iv.N)}
 		}

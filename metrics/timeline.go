@@ -1,4 +1,4 @@
-package reports
+package metrics
 
 import (
 	"time"
@@ -93,6 +93,9 @@ func (t *Timeline) Observe(e *sim.Event) {
 		t.Marks = append(t.Marks, Mark{At: e.At, Kind: "skipped", Detail: e.Reason.String()})
 	}
 }
+
+// OccupancyMax is the most counted runs the window held.
+func (t *Timeline) OccupancyMax() int { return t.occ.max }
 
 // Finish closes the occupancy series at the end of the run.
 func (t *Timeline) Finish() {

@@ -1,9 +1,6 @@
-package reports
+package metrics
 
 import (
-	"bytes"
-	"encoding/json"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -118,24 +115,6 @@ func TestCounts(t *testing.T) {
 	assert.Equal(t, want, s)
 }
 
-func TestWriteJSONFields(t *testing.T) {
-	s := summarise(t, config(26*time.Hour, sim.Scripted{{Duration: time.Hour, Status: sim.Completed}}))
-	var buf bytes.Buffer
-	r := RunReport{Scenario: "x", Seed: 7, Summary: s, Assumptions: []Assumption{{"throttle", "sliding"}}}
-	require.NoError(t, r.WriteJSON(&buf))
-	var got map[string]any
-	require.NoError(t, json.Unmarshal(buf.Bytes(), &got))
-	for _, k := range []string{"scenario", "seed", "start", "end", "requests", "accepted", "throttled", "conflicts",
-		"retries", "gave_up", "runs_started", "runs_succeeded", "runs_failed", "scheduled_due", "scheduled_run",
-		"scheduled_skipped", "freshness", "assumptions"} {
-		assert.Contains(t, got, k)
-	}
-	assert.Equal(t, map[string]any{"mean_s": 18969.231, "p50_s": 18000.0, // 274/52 h, to the millisecond; 5h
-		"p95_s": 10.85 * 3600, "max_s": 12.0 * 3600}, got["freshness"])
-	assert.Equal(t, map[string]any{"throttle": "sliding"}, got["assumptions"])
-	assert.Equal(t, 2.0, got["runs_started"])
-}
-
 func TestLatenessAndPolls(t *testing.T) {
 	cfg := config(30*time.Hour, sim.Scripted{{Duration: time.Hour, Status: sim.Completed}})
 	cfg.Jitter = policy.Jitter{Max: 30 * time.Minute, Seed: 1}
@@ -181,24 +160,4 @@ func TestSketchBinsAgreeWithExactValues(t *testing.T) {
 	got := s.weightedQuantiles(total, 0, 0.5, 0.95)
 	assert.InEpsilon(t, want[0], got[0], 0.001)
 	assert.InEpsilon(t, want[1], got[1], 0.001)
-}
-
-func TestFormatMetricAndDelta(t *testing.T) {
-	for _, tc := range []struct {
-		metric     string
-		v          float64
-		value, dlt string
-	}{
-		{"freshness_p95", 3*3600 + 25*60, "3h25m", "+3h25m"},
-		{"latency_p50", 90, "1m30s", "+1m30s"},
-		{"throttled_fraction", 0.125, "12.5%", "+12.5%"},
-		{"requests", 42, "42", "+42"},
-		{"runs_per_day", 2.5, "2.50", "+2.50"},
-	} {
-		assert.Equal(t, tc.value, FormatMetric(tc.metric, tc.v), tc.metric)
-		assert.Equal(t, tc.dlt, FormatDelta(tc.metric, tc.v), tc.metric)
-		assert.Equal(t, "-"+tc.value, FormatDelta(tc.metric, -tc.v), tc.metric)
-	}
-	assert.Equal(t, "=", FormatDelta("requests", 0))
-	assert.Equal(t, "n/a", FormatMetric("latency_p50", math.NaN()))
 }

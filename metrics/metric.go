@@ -1,4 +1,4 @@
-package reports
+package metrics
 
 // Metric returns the named figure of s: counts as numbers, fractions
 // between 0 and 1, durations in seconds. ok is false for an unknown name.

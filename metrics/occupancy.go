@@ -1,4 +1,4 @@
-package reports
+package metrics
 
 import (
 	"time"
