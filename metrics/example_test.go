@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"runsim/policy"
 	"runsim/metrics"
+	"runsim/policy"
 	"runsim/sim"
 )
 
