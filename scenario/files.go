@@ -16,22 +16,117 @@ import (
 	"time"
 )
 
+// DefaultMaxFileBytes caps the size of every file a scenario reads (the
+// scenario file itself, replay logs, samples) unless LoadOptions raise it:
+// a scenario naming /dev/zero or a huge log is refused before it fills the
+// memory.
+const DefaultMaxFileBytes = 16 << 20
+
 // fileSource opens the files a scenario names (replay logs, samples),
-// relative to the scenario file: on disk, or in a file system such as the
-// embedded library.
+// relative to the scenario file: on disk, inside the scenario's folder (or
+// the wider folder the user allows), or in a file system such as the
+// embedded library. Only regular files are read, up to a size cap.
 type fileSource struct {
-	fsys fs.FS  // nil: the operating system's files
-	dir  string // the scenario file's folder
+	fsys     fs.FS  // nil: the operating system's files
+	dir      string // the scenario file's folder
+	root     string // on disk: the folder named files must lie in; "": dir
+	maxBytes int64
 }
 
 func (f fileSource) open(name string) (io.ReadCloser, error) {
 	if f.fsys != nil {
-		return f.fsys.Open(path.Join(f.dir, name))
+		return openCapped(f.fsys, path.Join(f.dir, name), name, f.maxBytes)
 	}
-	if !filepath.IsAbs(name) {
-		name = filepath.Join(f.dir, name)
+	root := f.root
+	if root == "" {
+		root = f.dir
 	}
-	return os.Open(name)
+	full := name
+	if !filepath.IsAbs(full) {
+		full = filepath.Join(f.dir, name)
+	}
+	rel, err := filepath.Rel(root, full)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil, fmt.Errorf("%s: outside %s, the folder scenario files may read (widen it with --allow-files DIR)", name, rootName(root))
+	}
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	rc, err := openCapped(r.FS(), filepath.ToSlash(rel), name, f.maxBytes)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s: no such file in %s", name, rootName(root))
+	case err != nil && strings.Contains(err.Error(), "escapes from parent"): // os.Root: a link leads out
+		return nil, fmt.Errorf("%s: leads outside %s, the folder scenario files may read (widen it with --allow-files DIR)", name, rootName(root))
+	}
+	return rc, err
+}
+
+func rootName(dir string) string {
+	if dir == "." || dir == "" {
+		return "the current folder"
+	}
+	return dir
+}
+
+// openCapped opens name in fsys if it is a regular file of at most
+// maxBytes (0: DefaultMaxFileBytes); shown is the name errors give.
+func openCapped(fsys fs.FS, name, shown string, maxBytes int64) (io.ReadCloser, error) {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxFileBytes
+	}
+	info, err := fs.Stat(fsys, name) // before opening: a FIFO would block the open
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: %v", shown, pe.Err)
+		}
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%s)", shown, fileKind(info.Mode()))
+	}
+	if info.Size() > maxBytes {
+		return nil, fmt.Errorf("%s: %d bytes, over the limit of %d (raise it with --max-file-size)", shown, info.Size(), maxBytes)
+	}
+	file, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return &cappedReader{r: io.LimitReader(file, maxBytes+1), Closer: file, max: maxBytes, name: shown}, nil
+}
+
+// cappedReader fails, rather than truncates, a file that grew past the cap
+// after it was measured.
+type cappedReader struct {
+	io.Closer
+	r      io.Reader
+	n, max int64
+	name   string
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.n += int64(n); c.n > c.max {
+		return n, fmt.Errorf("%s: grew past the limit of %d bytes while it was read", c.name, c.max)
+	}
+	return n, err
+}
+
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "mode " + m.String()
 }
 
 type replayRow struct {
@@ -63,7 +158,9 @@ func (r *Replay) load(src fileSource) error {
 		}
 	}
 	if timeCol < 0 {
-		return errAt("file", "%s:1: no time column in the header %q", r.File, strings.Join(header, ","))
+		// The header is not quoted: a file without one is not a request
+		// log, and its first line is nobody's business.
+		return errAt("file", "%s:1: no time column in the header (want a column named time or timestamp, and optionally client)", r.File)
 	}
 	r.rows = r.rows[:0]
 	for row := 2; ; row++ {
@@ -132,7 +229,7 @@ func (d *Dist) load(src fileSource) error {
 		if secs, err := strconv.ParseFloat(text, 64); err == nil && secs > 0 {
 			ms = int64(secs * 1000)
 		} else if ms, err = parseMillis(text); err != nil || ms <= 0 || ms > maxDuration {
-			return errAt("samples", "%s:%d: bad duration %q", d.Samples, line, text)
+			return errAt("samples", "%s:%d: not a duration (want one per line: 90m, 1h50m, or seconds)", d.Samples, line)
 		}
 		d.samples = append(d.samples, time.Duration(ms)*time.Millisecond)
 	}

@@ -34,8 +34,8 @@ func TestReplayRefusesMalformedRows(t *testing.T) {
 	tests := []struct{ file, want string }{
 		{"bad-time.csv", `bad-time.csv:4: bad time "yesterday": want RFC 3339, e.g. 2025-01-06T09:15:00Z`},
 		{"bad-quote.csv", `bad-quote.csv:3: extraneous or missing " in quoted-field`},
-		{"no-time.csv", `no-time.csv:1: no time column in the header "client"`},
-		{"missing.csv", `open testdata/replay/missing.csv: no such file or directory`},
+		{"no-time.csv", `no-time.csv:1: no time column in the header (want a column named time or timestamp, and optionally client)`},
+		{"missing.csv", `missing.csv: no such file in testdata/replay`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {

@@ -155,7 +155,7 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown command", []string{"simulate"}, `unknown command "simulate"`},
 		{"no file", []string{"run"}, "want one scenario file, got 0"},
 		{"two files", []string{"run", documented, documented}, "want one scenario file, got 2"},
-		{"missing file", []string{"run", "nope.yaml"}, "open nope.yaml: no such file or directory"},
+		{"missing file", []string{"run", "nope.yaml"}, "nope.yaml: no such file"},
 		{"unknown flag", []string{"run", documented, "--colour"}, "flag provided but not defined: -colour"},
 		{"bad format", []string{"run", documented, "--format", "xml"}, `--format must be text or json, got "xml"`},
 		{"bad seed", []string{"run", documented, "--seed", "-1"}, `--seed must be a whole number >= 0, got "-1"`},
