@@ -47,6 +47,10 @@ func (v *VariantSpec) validate() error {
 	return nil
 }
 
+// MaxSettings bounds the fields one variant sets: each is applied to the
+// document in turn, so the bound also bounds the work of loading.
+const MaxSettings = 1000
+
 // Settings maps field paths to YAML values, kept as written.
 type Settings struct {
 	paths  []string
@@ -56,6 +60,9 @@ type Settings struct {
 func (s *Settings) decodeRaw(n *node) error {
 	if n.kind != mappingNode {
 		return fmt.Errorf("expected a mapping of field paths to values, e.g. {service.throttle.limit: 6}")
+	}
+	if len(n.content)/2 > MaxSettings {
+		return fmt.Errorf("%d fields set; a variant sets at most %d", len(n.content)/2, MaxSettings)
 	}
 	s.values = map[string]*node{}
 	for i := 0; i+1 < len(n.content); i += 2 {

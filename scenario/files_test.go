@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,4 +70,19 @@ func TestFilesAreBounded(t *testing.T) {
 		require.NoError(t, err)
 		assert.Len(t, s.File.Clients, 1)
 	})
+}
+
+// TestManySettingsRefusedQuickly: a variant that sets more fields than the
+// bound is refused at its position, before any of them is applied (200 000
+// keys took minutes: each was applied by a linear search of the document).
+func TestManySettingsRefusedQuickly(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(boundedBase + "variants:\n  - name: v\n    set:\n")
+	for i := range 200_000 {
+		fmt.Fprintf(&b, "      k%d: %d\n", i, i)
+	}
+	_, err := Parse("many.yaml", []byte(b.String()))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "many.yaml:7:")
+	assert.Contains(t, err.Error(), "200000 fields set; a variant sets at most 1000")
 }
