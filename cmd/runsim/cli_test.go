@@ -160,7 +160,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad format", []string{"run", documented, "--format", "xml"}, `--format must be text or json, got "xml"`},
 		{"bad seed", []string{"run", documented, "--seed", "-1"}, `--seed must be a whole number >= 0, got "-1"`},
 		{"bad trace extension", []string{"run", documented, "--trace", filepath.Join(dir, "t.xml")}, `unknown extension ".xml"`},
-		{"trace in a missing folder", []string{"run", documented, "--trace", filepath.Join(dir, "no", "t.csv")}, "no such file or directory"},
+		{"trace in a missing folder", []string{"run", documented, "--trace", filepath.Join(dir, "no", "t.csv")}, "does not exist"},
 		{"bad override", []string{"run", documented, "--set", "service.throttle.limit=0"}, "--set service.throttle.limit=0: service.throttle.limit: must be at least 1, got 0"},
 		{"validate nothing", []string{"validate"}, "no files given"},
 		{"help for an unknown command", []string{"help", "fly"}, `unknown command "fly"`},
