@@ -105,7 +105,7 @@ func TestRunReplicationsJSON(t *testing.T) {
 	assert.Equal(t, 8, r.N)
 	assert.Less(t, r.CI95Low, r.Mean)
 	assert.Less(t, r.Mean, r.CI95High)
-	assert.Contains(t, got.Aggregate, "freshness_p95")
+	assert.Contains(t, got.Aggregate, "freshness_p95_s")
 	_, single, _ := runsim("run", documented, "--format", "json")
 	assert.NotContains(t, single, `"aggregate"`, "one replication, no aggregate")
 }

@@ -37,7 +37,10 @@ func validateCmd(args []string, stdout, stderr io.Writer) int {
 			code = exitBadInput
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: ok\n", f)
+		if _, err := fmt.Fprintf(stdout, "%s: ok\n", f); err != nil {
+			fmt.Fprintf(stderr, "runsim validate: %v\n", err)
+			return exitBadInput
+		}
 	}
 	return code
 }
