@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
@@ -127,4 +129,30 @@ func TestWritersReturnWriteErrors(t *testing.T) {
 			assert.ErrorContains(t, write(failingWriter{}), "disk full")
 		})
 	}
+}
+
+// TestSweepSummaryJSONQuotes: the sweep report's summary.json goes through
+// encoding/json: parameters and values with quotes and control characters
+// come back as they were, and the metrics keep their keys.
+func TestSweepSummaryJSONQuotes(t *testing.T) {
+	acc := metrics.NewAccumulator()
+	acc.Add(metrics.Summary{Requests: 2})
+	acc.Add(metrics.Summary{Requests: 4})
+	odd := "a\x7fb\"c"
+	sw := &SweepReport{Params: []string{"clients." + odd + ".arrivals.poisson.rate"}, Points: []SweepPoint{{Values: []string{odd}, Aggregate: acc}}}
+	dir := t.TempDir()
+	require.NoError(t, WriteSweep(dir, Page{Title: "t", Sweep: sw}))
+	data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	require.NoError(t, err)
+	var got []struct {
+		Params  map[string]string
+		Metrics map[string]map[string]float64
+	}
+	require.NoError(t, json.Unmarshal(data, &got))
+	require.Len(t, got, 1)
+	assert.Equal(t, map[string]string{sw.Params[0]: odd}, got[0].Params)
+	assert.Equal(t, 3.0, got[0].Metrics["requests"]["mean"])
+	assert.Equal(t, 2.0, got[0].Metrics["requests"]["n"])
+	assert.Contains(t, got[0].Metrics, "freshness_p95_s")
+	assert.Len(t, got[0].Metrics, len(metrics.All()))
 }
