@@ -135,11 +135,11 @@ func seconds(d func(Summary) time.Duration) func(Summary) float64 {
 var table = []Metric{
 	{"requests", Count, "requests", "attempts that reached the service, retries included",
 		count(func(s Summary) int { return s.Requests })},
-	{"accepted", Count, "accepted (202)", "requests answered 202 Accepted",
+	{"accepted", Count, "accepted (202)", "attempts answered 202 Accepted",
 		count(func(s Summary) int { return s.Accepted })},
-	{"throttled", Count, "throttled (429)", "requests answered 429 Too Many Requests",
+	{"throttled", Count, "throttled (429)", "attempts answered 429 Too Many Requests",
 		count(func(s Summary) int { return s.Throttled })},
-	{"conflicts", Count, "conflicts (409)", "requests answered 409 Conflict",
+	{"conflicts", Count, "conflicts (409)", "attempts answered 409 Conflict",
 		count(func(s Summary) int { return s.Conflicts })},
 	{"retries", Count, "retries", "attempts after a request's first",
 		count(func(s Summary) int { return s.Retries })},
@@ -169,9 +169,9 @@ var table = []Metric{
 			}
 			return n
 		})},
-	{"lateness_mean", Duration, "mean lateness of scheduled runs", "mean of a scheduled run's start minus its nominal instant",
+	{"lateness_mean", Duration, "mean lateness of scheduled runs", "mean start of a scheduled run minus its nominal instant",
 		seconds(func(s Summary) time.Duration { return s.LatenessMean })},
-	{"lateness_max", Duration, "max lateness of scheduled runs", "largest scheduled run's start minus its nominal instant",
+	{"lateness_max", Duration, "max lateness of scheduled runs", "largest start of a scheduled run minus its nominal instant",
 		seconds(func(s Summary) time.Duration { return s.LatenessMax })},
 	{"freshness_mean", Duration, "mean freshness", "time since the last successful run finished, time-weighted mean",
 		seconds(func(s Summary) time.Duration { return s.Freshness.Mean })},

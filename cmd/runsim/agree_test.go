@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"runsim/metrics"
 )
 
 // slidingTwoHours: a throttle of 5 in a 2h window and a client every 20
@@ -208,5 +211,16 @@ func TestHelpIsTruthful(t *testing.T) {
 			assert.NotContains(t, errOut, "flag provided but not defined", "%s %s", name, f)
 		}
 		assert.Contains(t, out, "SCENARIO is a scenario file, or the name of a scenario of the library")
+	}
+}
+
+// TestREADMEListsEveryMetric keeps the README's metric table and the
+// metric table together.
+func TestREADMEListsEveryMetric(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	for _, m := range metrics.All() {
+		row := fmt.Sprintf("| `%s` | `%s` | %s | %s |\n", m.Name, m.Key(), m.Kind, m.Doc)
+		assert.Contains(t, string(readme), row)
 	}
 }
