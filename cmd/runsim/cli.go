@@ -176,12 +176,12 @@ func (spec sharedSpec) help() string {
 	var b strings.Builder
 	line := func(flag, text string) {
 		words := strings.Fields(text)
-		fmt.Fprintf(&b, "  %-21s", flag)
-		width := 23
+		fmt.Fprintf(&b, "  %-20s", flag)
+		width := 22
 		for _, w := range words {
-			if width+len(w)+1 > 78 && width > 23 {
-				fmt.Fprintf(&b, "\n%23s", "")
-				width = 23
+			if width+len(w)+1 > 78 && width > 22 {
+				fmt.Fprintf(&b, "\n%22s", "")
+				width = 22
 			}
 			fmt.Fprintf(&b, " %s", w)
 			width += len(w) + 1
@@ -190,8 +190,18 @@ func (spec sharedSpec) help() string {
 	}
 	if len(spec.formats) > 0 {
 		text := fmt.Sprintf("output format (default %s).", spec.formats[0])
-		if slices.Contains(spec.formats, "json") || slices.Contains(spec.formats, "csv") {
-			text += " Machine formats (json, csv) give durations in seconds, under keys ending in _s, and fractions from 0 to 1; text gives human units."
+		var machine []string
+		for _, f := range spec.formats {
+			if f == "json" || f == "csv" {
+				machine = append(machine, f)
+			}
+		}
+		if len(machine) > 0 {
+			text += " " + strings.Join(machine, " and ") + " give durations in seconds, under keys ending in _s, and fractions from 0 to 1"
+			if slices.Contains(spec.formats, "text") {
+				text += "; text gives durations as 1h25m and fractions as percentages"
+			}
+			text += "."
 		}
 		line("--format "+strings.Join(spec.formats, "|"), text)
 	}
@@ -203,7 +213,7 @@ func (spec sharedSpec) help() string {
 		line("--report DIR", "also write "+spec.report)
 	}
 	line("--seed N", "use seed N instead of the scenario's seed")
-	line("--set path=value", "override a scenario field, e.g. --set service.throttle.limit=6 or --set clients.admin.arrivals.poisson.rate=2/h (repeatable; list items by index or by name)")
+	line("--set path=value", "override a scenario field (repeatable; list items by index or by name), e.g. service.throttle.limit=6 or clients.admin.arrivals.poisson.rate=2/h")
 	return b.String()
 }
 
