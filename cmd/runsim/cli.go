@@ -197,7 +197,11 @@ func (spec sharedSpec) help() string {
 			}
 		}
 		if len(machine) > 0 {
-			text += " " + strings.Join(machine, " and ") + " give durations in seconds, under keys ending in _s, and fractions from 0 to 1"
+			verb := " gives"
+			if len(machine) > 1 {
+				verb = " give"
+			}
+			text += " " + strings.Join(machine, " and ") + verb + " durations in seconds, under keys ending in _s, and fractions from 0 to 1"
 			if slices.Contains(spec.formats, "text") {
 				text += "; text gives durations as 1h25m and fractions as percentages"
 			}
