@@ -35,7 +35,8 @@ type Page struct {
 }
 
 // WriteComparison writes the report of a comparison into dir: report.html,
-// report.md and a bar chart per key metric with its CSV.
+// report.md, summary.json (as runsim compare --format json prints it) and a
+// bar chart per key metric with its CSV.
 func WriteComparison(dir string, page Page) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -47,6 +48,9 @@ func WriteComparison(dir string, page Page) error {
 			return err
 		}
 		page.Charts = append(page.Charts, c)
+	}
+	if err := writeFile(filepath.Join(dir, "summary.json"), cmp.WriteJSON); err != nil {
+		return err
 	}
 	return page.write(dir)
 }

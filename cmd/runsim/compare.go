@@ -13,7 +13,7 @@ import (
 var compareSpec = sharedSpec{
 	formats:      []string{"text", "json"},
 	replications: "the scenario's replications, 1 unless it says",
-	report:       "report.html and report.md with a bar chart (PNG, SVG, CSV) per key metric",
+	report:       "report.html, report.md, summary.json (the JSON output) and a bar chart (PNG, SVG, CSV) per key metric",
 }
 
 var compareUsage = `usage: runsim compare SCENARIO [--variant NAME=PATH=VALUE[,PATH=VALUE]]... [flags]

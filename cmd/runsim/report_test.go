@@ -237,4 +237,8 @@ func TestCompareReport(t *testing.T) {
 	assert.Len(t, rows, 1+9, "the baseline and eight variants")
 	assert.True(t, strings.HasPrefix(rows[1], "baseline,"))
 	assert.Contains(t, string(doc), "token-bucket: what differs from baseline")
+	js, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	require.NoError(t, err)
+	_, out, _ := runsim("compare", "../../scenarios/compare-readings.yaml", "--set", "horizon=3d", "--format", "json")
+	assert.Equal(t, out, string(js), "summary.json is the JSON output")
 }
