@@ -7,14 +7,13 @@ import (
 	"strconv"
 	"strings"
 
-	"runsim/reports"
 	"runsim/scenario"
 )
 
 // A Target is a bound on a metric: metric<=value or metric>=value. The
 // value may be a duration (13h, for metrics in seconds) or a percentage.
 type Target struct {
-	Metric string
+	Metric metrics.Metric
 	Max    bool // true for <=
 	Value  float64
 }
@@ -30,10 +29,11 @@ func ParseTarget(s string) (Target, error) {
 	if i <= 0 {
 		return Target{}, fmt.Errorf("--target %q: want metric<=value or metric>=value, e.g. throttled_fraction<=5%%", s)
 	}
-	t := Target{Metric: strings.TrimSpace(s[:i]), Max: op == "<="}
-	if _, ok := (metrics.Summary{}).Metric(t.Metric); !ok {
-		return Target{}, fmt.Errorf("--target: unknown metric %q (known: %s)", t.Metric, strings.Join(metrics.MetricNames, ", "))
+	m, err := metrics.Lookup(strings.TrimSpace(s[:i]))
+	if err != nil {
+		return Target{}, fmt.Errorf("--target: %w", err)
 	}
+	t := Target{Metric: m, Max: op == "<="}
 	v, err := parseValue(strings.TrimSpace(s[i+2:]))
 	if err != nil {
 		return Target{}, fmt.Errorf("--target %q: %w", s, err)
@@ -70,7 +70,7 @@ func (t Target) String() string {
 	if t.Max {
 		op = "<="
 	}
-	return t.Metric + op + reports.FormatMetric(t.Metric, t.Value)
+	return t.Metric.Name + op + t.Metric.Format(t.Value)
 }
 
 // A Step is one value tried by a capacity search and what it gave.
@@ -135,7 +135,7 @@ func SearchCapacity(base *scenario.Scenario, param, lo, hi string, target Target
 		if err != nil {
 			return false, err
 		}
-		iv := acc.Interval(target.Metric)
+		iv := acc.Interval(target.Metric.Name)
 		ok := target.held(iv)
 		res.Steps = append(res.Steps, Step{Value: v, Interval: iv, Held: ok})
 		return ok, nil

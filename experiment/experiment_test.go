@@ -171,14 +171,18 @@ func TestCapacityStochastic(t *testing.T) {
 }
 
 func TestTargets(t *testing.T) {
-	for spec, want := range map[string]Target{
+	for spec, want := range map[string]struct {
+		Metric string
+		Max    bool
+		Value  float64
+	}{
 		"throttled_fraction<=5%": {Metric: "throttled_fraction", Max: true, Value: 0.05},
 		"freshness_p95<=6h":      {Metric: "freshness_p95", Max: true, Value: 21600},
 		"runs_per_day>=2.5":      {Metric: "runs_per_day", Value: 2.5},
 	} {
 		got, err := ParseTarget(spec)
 		require.NoError(t, err, spec)
-		assert.Equal(t, want.Metric, got.Metric)
+		assert.Equal(t, want.Metric, got.Metric.Name)
 		assert.Equal(t, want.Max, got.Max)
 		assert.InDelta(t, want.Value, got.Value, 1e-12)
 	}

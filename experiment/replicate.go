@@ -1,9 +1,9 @@
 package experiment
 
 import (
-	"runsim/metrics"
 	"time"
 
+	"runsim/metrics"
 	"runsim/scenario"
 	"runsim/sim"
 )
@@ -16,7 +16,7 @@ type Options struct {
 	// with the number done and the total.
 	Progress func(done, total int)
 	// First are observers of the first replication only (a trace, a
-	// report's timeline).
+	// report's timeline); for Compare, of the baseline's first.
 	First []sim.Observer
 }
 
@@ -31,15 +31,17 @@ func RunOnce(s *scenario.Scenario, seed uint64, observers ...sim.Observer) (metr
 }
 
 // prepared is a scenario's engine configuration, built once for all its
-// replications (a sim.Config may be run any number of times).
+// replications (a sim.Config may be run any number of times). It is the
+// one place that wires a scenario to the engine and the collectors.
 type prepared struct {
 	cfg    sim.Config
 	window time.Duration
+	seed   uint64
 }
 
 func prepare(s *scenario.Scenario) (prepared, error) {
 	cfg, err := s.Config()
-	return prepared{cfg: cfg, window: Window(s)}, err
+	return prepared{cfg: cfg, window: Window(s), seed: s.File.Seed}, err
 }
 
 func (p prepared) run(seed uint64, observers ...sim.Observer) (metrics.Summary, error) {
@@ -57,35 +59,73 @@ func Window(s *scenario.Scenario) time.Duration {
 	return time.Duration(s.File.Service.Throttle.Window)
 }
 
-// Replicate runs n replications of a scenario (seeds derived from its seed)
-// and returns the first replication's summary and the accumulated metrics.
-func Replicate(s *scenario.Scenario, opts Options) (metrics.Summary, *metrics.Accumulator, error) {
-	n := opts.Replications
-	if n == 0 {
-		n = s.File.Replications
-	}
+// NewTimeline returns a recorder of a scenario's first replication for the
+// charts of a report (pass it in Options.First), measuring occupancy as
+// the summaries do.
+func NewTimeline(s *scenario.Scenario) (*metrics.Timeline, error) {
 	p, err := prepare(s)
 	if err != nil {
-		return metrics.Summary{}, nil, err
+		return nil, err
 	}
+	return metrics.NewTimeline(p.cfg.Start, p.cfg.End, s.File.Service.Throttle.Limit, p.window), nil
+}
+
+// replications returns the number of replications opts asks for, else the
+// scenario's.
+func replications(s *scenario.Scenario, opts Options) int {
+	if opts.Replications > 0 {
+		return opts.Replications
+	}
+	return max(s.File.Replications, 1)
+}
+
+// points runs reps replications of every prepared point (replication i
+// with seed sim.ReplicationSeed(the point's seed, i), so points share their
+// random numbers) and hands each point's first summary and accumulated
+// metrics to emit, in order. opts.First observe the first point's first
+// replication.
+func points(preps []prepared, reps int, opts Options, emit func(i int, first metrics.Summary, acc *metrics.Accumulator) error) error {
+	total := len(preps) * reps
 	acc := metrics.NewAccumulator()
 	var first metrics.Summary
-	err = ordered(n, opts.Workers,
-		func(i int) (metrics.Summary, error) {
-			if i == 0 {
-				return p.run(s.File.Seed, opts.First...)
+	return ordered(total, opts.Workers,
+		func(k int) (metrics.Summary, error) {
+			var obs []sim.Observer
+			if k == 0 {
+				obs = opts.First
 			}
-			return p.run(sim.ReplicationSeed(s.File.Seed, i))
+			p := preps[k/reps]
+			return p.run(sim.ReplicationSeed(p.seed, k%reps), obs...)
 		},
-		func(i int, sum metrics.Summary) error {
-			if i == 0 {
+		func(k int, sum metrics.Summary) error {
+			if k%reps == 0 {
 				first = sum
 			}
 			acc.Add(sum)
 			if opts.Progress != nil {
-				opts.Progress(i+1, n)
+				opts.Progress(k+1, total)
 			}
-			return nil
+			if k%reps < reps-1 {
+				return nil
+			}
+			done := acc
+			acc = metrics.NewAccumulator()
+			return emit(k/reps, first, done)
 		})
+}
+
+// Replicate runs n replications of a scenario (seeds derived from its seed)
+// and returns the first replication's summary and the accumulated metrics.
+func Replicate(s *scenario.Scenario, opts Options) (metrics.Summary, *metrics.Accumulator, error) {
+	p, err := prepare(s)
+	if err != nil {
+		return metrics.Summary{}, nil, err
+	}
+	var first metrics.Summary
+	var acc *metrics.Accumulator
+	err = points([]prepared{p}, replications(s, opts), opts, func(_ int, f metrics.Summary, a *metrics.Accumulator) error {
+		first, acc = f, a
+		return nil
+	})
 	return first, acc, err
 }

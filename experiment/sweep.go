@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"runsim/scenario"
-	"runsim/sim"
 )
 
 // A Param is a scenario field and the values a sweep gives it.
@@ -112,19 +111,18 @@ func Sweep(base *scenario.Scenario, params []Param, opts Options, emit func(Poin
 	if len(params) == 0 {
 		return errors.New("no --param given")
 	}
-	points := [][]string{{}}
+	combos := [][]string{{}}
 	for _, p := range params {
 		var next [][]string
-		for _, pt := range points {
+		for _, pt := range combos {
 			for _, v := range p.Values {
 				next = append(next, append(append([]string{}, pt...), v))
 			}
 		}
-		points = next
+		combos = next
 	}
-	preps := make([]prepared, len(points))
-	seeds := make([]uint64, len(points))
-	for i, pt := range points {
+	preps := make([]prepared, len(combos))
+	for i, pt := range combos {
 		overrides := make([]string, len(params))
 		for j, p := range params {
 			overrides[j] = p.Path + "=" + pt[j]
@@ -136,28 +134,8 @@ func Sweep(base *scenario.Scenario, params []Param, opts Options, emit func(Poin
 		if preps[i], err = prepare(s); err != nil {
 			return err
 		}
-		seeds[i] = s.File.Seed
 	}
-	reps := opts.Replications
-	if reps == 0 {
-		reps = base.File.Replications
-	}
-	total := len(points) * reps
-	acc := metrics.NewAccumulator()
-	return ordered(total, opts.Workers,
-		func(k int) (metrics.Summary, error) {
-			return preps[k/reps].run(sim.ReplicationSeed(seeds[k/reps], k%reps))
-		},
-		func(k int, sum metrics.Summary) error {
-			acc.Add(sum)
-			if opts.Progress != nil {
-				opts.Progress(k+1, total)
-			}
-			if k%reps < reps-1 {
-				return nil
-			}
-			done := acc
-			acc = metrics.NewAccumulator()
-			return emit(Point{Values: points[k/reps], Aggregate: done})
-		})
+	return points(preps, replications(base, opts), opts, func(i int, _ metrics.Summary, acc *metrics.Accumulator) error {
+		return emit(Point{Values: combos[i], Aggregate: acc})
+	})
 }

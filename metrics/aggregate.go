@@ -14,17 +14,6 @@ type Interval struct {
 	N               int
 }
 
-// MetricNames are the figures every summary reports (see Summary.Metric),
-// in the order reports list them.
-var MetricNames = []string{
-	"requests", "accepted", "throttled", "conflicts", "retries", "gave_up",
-	"throttled_fraction", "conflict_fraction", "accepted_fraction",
-	"runs_started", "runs_succeeded", "runs_failed", "runs_per_day",
-	"scheduled_run", "scheduled_skipped", "lateness_mean", "lateness_max",
-	"freshness_mean", "freshness_p50", "freshness_p95", "freshness_max",
-	"latency_p50", "latency_p95", "occupancy_mean", "occupancy_max", "polls",
-}
-
 // Accumulator keeps the mean and variance of every metric over
 // replications as they come (Welford's method), in memory that does not
 // grow with their number. Feed it replications in a fixed order for
@@ -34,16 +23,16 @@ type Accumulator struct {
 	mean, m2 []float64
 }
 
-// NewAccumulator returns an empty accumulator over MetricNames.
+// NewAccumulator returns an empty accumulator over every metric.
 func NewAccumulator() *Accumulator {
-	return &Accumulator{mean: make([]float64, len(MetricNames)), m2: make([]float64, len(MetricNames))}
+	return &Accumulator{mean: make([]float64, len(table)), m2: make([]float64, len(table))}
 }
 
 // Add takes one replication's summary.
 func (a *Accumulator) Add(s Summary) {
 	a.n++
-	for i, m := range MetricNames {
-		v, _ := s.Metric(m)
+	for i, m := range table {
+		v := m.Value(s)
 		if math.IsNaN(v) {
 			v = 0
 		}
@@ -56,23 +45,32 @@ func (a *Accumulator) Add(s Summary) {
 // N is the number of replications taken.
 func (a *Accumulator) N() int { return a.n }
 
-// Interval returns the mean of a metric with its 95% confidence interval.
+// Interval returns the mean of a metric with its 95% confidence interval,
+// the bounds clipped to the values the metric can take (no negative
+// bound for a count, none above 1 for a fraction). It is all NaN for an
+// unknown name.
 func (a *Accumulator) Interval(metric string) Interval {
-	for i, m := range MetricNames {
-		if m == metric {
-			return interval(a.mean[i], a.m2[i], a.n)
-		}
+	if i, ok := index[metric]; ok {
+		return a.interval(i)
 	}
 	return Interval{Mean: math.NaN(), Low: math.NaN(), High: math.NaN()}
 }
 
-// Intervals returns every metric's interval.
+// Intervals returns every metric's interval, by name.
 func (a *Accumulator) Intervals() map[string]Interval {
-	out := make(map[string]Interval, len(MetricNames))
-	for i, m := range MetricNames {
-		out[m] = interval(a.mean[i], a.m2[i], a.n)
+	out := make(map[string]Interval, len(table))
+	for i, m := range table {
+		out[m.Name] = a.interval(i)
 	}
 	return out
+}
+
+func (a *Accumulator) interval(i int) Interval {
+	iv := interval(a.mean[i], a.m2[i], a.n)
+	lo, hi := table[i].Bounds()
+	iv.Low = math.Max(iv.Low, lo)
+	iv.High = math.Min(iv.High, hi)
+	return iv
 }
 
 func interval(mean, m2 float64, n int) Interval {

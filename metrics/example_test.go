@@ -29,3 +29,20 @@ func ExampleCollector() {
 	// runs: 4 succeeded: 4
 	// freshness max: 12h0m0s mean: 5h21m0s
 }
+
+// Every figure is declared once; outputs ask the table for its key, its
+// unit and how to write it for people.
+func ExampleLookup() {
+	m, err := metrics.Lookup("freshness_p95")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s := metrics.Summary{Freshness: metrics.Freshness{P95: 3*time.Hour + 25*time.Minute}}
+	fmt.Println(m.Kind, m.Key(), m.Value(s), m.Format(m.Value(s)))
+	_, err = metrics.Lookup("happiness")
+	fmt.Println(err != nil)
+	// Output:
+	// duration freshness_p95_s 12300 3h25m
+	// true
+}

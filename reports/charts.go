@@ -5,9 +5,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"image/color"
-	"os"
+	"io"
 	"path/filepath"
-	"runsim/metrics"
 	"slices"
 	"strconv"
 	"time"
@@ -17,6 +16,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"runsim/internal/atomicfile"
+	"runsim/metrics"
 	"runsim/policy"
 )
 
@@ -85,29 +86,35 @@ func newPlot(title, xLabel, yLabel string) *plot.Plot {
 // save writes the plot as PNG and SVG and the rows as CSV.
 func save(dir, name, title string, p *plot.Plot, header []string, rows [][]string) (Chart, error) {
 	c := Chart{Name: name, Title: title, PNG: name + ".png", SVG: name + ".svg", CSV: name + ".csv"}
-	if err := p.Save(ChartWidth, ChartHeight, filepath.Join(dir, c.PNG)); err != nil {
-		return c, err
+	image := func(format string) func(io.Writer) error {
+		return func(w io.Writer) error {
+			wt, err := p.WriterTo(ChartWidth, ChartHeight, format)
+			if err != nil {
+				return err
+			}
+			_, err = wt.WriteTo(w)
+			return err
+		}
 	}
-	w, err := p.WriterTo(ChartWidth, ChartHeight, "svg")
-	if err != nil {
+	if err := writeFile(filepath.Join(dir, c.PNG), image("png")); err != nil {
 		return c, err
 	}
 	var svg bytes.Buffer
-	if _, err := w.WriteTo(&svg); err != nil {
+	if err := image("svg")(&svg); err != nil {
 		return c, err
 	}
 	c.svg = svg.Bytes()
-	if err := os.WriteFile(filepath.Join(dir, c.SVG), c.svg, 0o644); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, c.SVG), c.svg); err != nil {
 		return c, err
 	}
-	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	cw.Write(header)
-	cw.WriteAll(rows)
-	if err := os.WriteFile(filepath.Join(dir, c.CSV), buf.Bytes(), 0o644); err != nil {
-		return c, err
-	}
-	return c, nil
+	err := writeFile(filepath.Join(dir, c.CSV), func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		if err := cw.Write(header); err != nil {
+			return err
+		}
+		return cw.WriteAll(rows)
+	})
+	return c, err
 }
 
 func rfc(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
@@ -301,19 +308,27 @@ type SweepCurve struct {
 	Mean, Low, High []float64
 }
 
-// SweepChart draws a metric over a parameter, each curve with its 95%
-// confidence band.
-func SweepChart(dir, param, metric string, curves []SweepCurve) (Chart, error) {
-	title := metric + " by " + param + " (mean, 95% confidence band)"
-	yLabel := metric
-	scale := 1.0
-	if isDuration(metric) {
-		yLabel += " (hours)"
-		scale = 1.0 / 3600
-	} else if isFraction(metric) {
-		yLabel += " (%)"
-		scale = 100
+// axis returns a metric's axis title and the scale from its values (in
+// the metric's unit) to the axis': hours for durations, percentages for
+// fractions.
+func axis(m metrics.Metric) (string, float64) {
+	switch m.Kind {
+	case metrics.Duration:
+		return m.Title + " (hours)", 1.0 / 3600
+	case metrics.Fraction:
+		return m.Title + " (%)", 100
+	case metrics.Rate:
+		return m.Title + " (per day)", 1
 	}
+	return m.Title, 1
+}
+
+// SweepChart draws a metric over a parameter, each curve with its 95%
+// confidence band. Its CSV holds the values in machine units (seconds,
+// fractions 0..1).
+func SweepChart(dir, param string, m metrics.Metric, curves []SweepCurve) (Chart, error) {
+	title := m.Title + " by " + param + " (mean, 95% confidence band)"
+	yLabel, scale := axis(m)
 	xLabel := param
 	if u := unitOf(curves); u != "" {
 		xLabel += " (" + u + ")"
@@ -328,7 +343,7 @@ func SweepChart(dir, param, metric string, curves []SweepCurve) (Chart, error) {
 		for i := range c.X {
 			mean = append(mean, plotter.XY{X: c.X[i], Y: c.Mean[i] * scale})
 			band = append(band, plotter.XY{X: c.X[i], Y: c.High[i] * scale})
-			rows = append(rows, []string{c.Label, c.Labels[i], fmtF(c.Mean[i]), fmtF(c.Low[i]), fmtF(c.High[i])})
+			rows = append(rows, []string{c.Label, c.Labels[i], m.Key(), fmtF(c.Mean[i]), fmtF(c.Low[i]), fmtF(c.High[i])})
 		}
 		for i := len(c.X) - 1; i >= 0; i-- {
 			band = append(band, plotter.XY{X: c.X[i], Y: c.Low[i] * scale})
@@ -355,7 +370,7 @@ func SweepChart(dir, param, metric string, curves []SweepCurve) (Chart, error) {
 			p.Legend.Add("95% confidence band", poly)
 		}
 	}
-	return save(dir, "sweep-"+metric, title, p, []string{"series", param, "mean", "ci95_low", "ci95_high"}, rows)
+	return save(dir, "sweep-"+m.Name, title, p, []string{"series", param, "metric", "mean", "ci95_low", "ci95_high"}, rows)
 }
 
 // unitOf returns the unit the swept values share (e.g. "/d"), if any.
@@ -378,27 +393,11 @@ func unitOf(curves []SweepCurve) string {
 
 func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
 
-func isDuration(m string) bool {
-	for _, p := range []string{"freshness_", "lateness_", "latency_"} {
-		if len(m) > len(p) && m[:len(p)] == p {
-			return true
-		}
-	}
-	return false
-}
-
-func isFraction(m string) bool { return len(m) > 9 && m[len(m)-9:] == "_fraction" }
-
 // ComparisonChart draws one metric for each variant of a comparison as
 // bars, the first (the baseline) in grey.
-func ComparisonChart(dir, metric string, names []string, values []float64) (Chart, error) {
-	title := metric + " by variant"
-	yLabel, scale := metric, 1.0
-	if isDuration(metric) {
-		yLabel, scale = metric+" (hours)", 1.0/3600
-	} else if isFraction(metric) {
-		yLabel, scale = metric+" (%)", 100
-	}
+func ComparisonChart(dir string, m metrics.Metric, names []string, values []float64) (Chart, error) {
+	title := m.Title + " by variant"
+	yLabel, scale := axis(m)
 	p := newPlot(title, "", yLabel)
 	var rows [][]string
 	for i, n := range names {
@@ -417,5 +416,5 @@ func ComparisonChart(dir, metric string, names []string, values []float64) (Char
 	}
 	p.NominalX(names...)
 	p.Y.Min = 0
-	return save(dir, "compare-"+metric, title, p, []string{"variant", metric}, rows)
+	return save(dir, "compare-"+m.Name, title, p, []string{"variant", m.Key()}, rows)
 }

@@ -109,14 +109,20 @@ func TestSweepChartData(t *testing.T) {
 	b.Add(metrics.Summary{Requests: 10, Throttled: 5})
 	sw := &SweepReport{Params: []string{"rate"}, Points: []SweepPoint{{Values: []string{"1/h"}, Aggregate: a}, {Values: []string{"2/h"}, Aggregate: b}}}
 	dir := t.TempDir()
-	c, err := SweepChart(dir, "rate", "throttled_fraction", sweepCurves(sw, "throttled_fraction"))
+	m := metrics.MustLookup("throttled_fraction")
+	c, err := SweepChart(dir, "rate", m, sweepCurves(sw, m))
 	require.NoError(t, err)
 	rows := readCSV(t, filepath.Join(dir, c.CSV))
 	require.Len(t, rows, 3)
-	assert.Equal(t, []string{"series", "rate", "mean", "ci95_low", "ci95_high"}, rows[0])
+	assert.Equal(t, []string{"series", "rate", "metric", "mean", "ci95_low", "ci95_high"}, rows[0])
 	assert.Equal(t, "1/h", rows[1][1])
-	assert.Equal(t, "0.2", rows[1][2], "mean of 0.1 and 0.3")
-	assert.Equal(t, []string{"", "2/h", "0.5", "0.5", "0.5"}, rows[2], "no spread, no width")
-	lo, _ := strconv.ParseFloat(rows[1][3], 64)
-	assert.InDelta(t, 0.2-12.7062047362*0.1414213562/1.414213562, lo, 1e-6, "t(0.975, 1) = 12.7062; s = 0.1414; n = 2")
+	assert.Equal(t, "throttled_fraction", rows[1][2])
+	assert.Equal(t, "0.2", rows[1][3], "mean of 0.1 and 0.3")
+	assert.Equal(t, []string{"", "2/h", "throttled_fraction", "0.5", "0.5", "0.5"}, rows[2], "no spread, no width")
+	// t(0.975, 1) = 12.7062; s = 0.1414; n = 2: 0.2 ± 1.27, clipped to the range of a fraction.
+	assert.Equal(t, "0", rows[1][4], "a fraction's interval does not go below 0")
+	assert.Equal(t, "1", rows[1][5], "nor above 1")
+	unclipped := 0.2 + 12.7062047362*0.1414213562/1.414213562
+	assert.Greater(t, unclipped, 1.0)
+	assert.Contains(t, c.InlineSVG(), "throttled share (%)", "the axis title comes from the metric table")
 }

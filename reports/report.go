@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"io"
 	"os"
 	"path/filepath"
-	"runsim/metrics"
 	"strconv"
 	"strings"
+
+	"runsim/internal/atomicfile"
+	"runsim/metrics"
 )
 
 // Page is what a report shows: a scenario, its assumptions and source,
@@ -31,64 +34,37 @@ type Page struct {
 	Charts []Chart
 }
 
-// SweepReport is the table of a sweep: one row per point.
-type SweepReport struct {
-	Params []string
-	Points []SweepPoint
-}
-
-// A SweepPoint is one combination of values and its metrics.
-type SweepPoint struct {
-	Values    []string
-	Aggregate *metrics.Accumulator
-}
-
-// ComparisonReport is a scenario and its variants side by side.
-type ComparisonReport struct {
-	Names   []string             // the baseline first
-	Metrics []string             // the rows
-	Values  map[string][]float64 // metric → one value per variant
-	Changed [][]Assumption       // per variant, the assumptions that differ from the baseline
-}
-
 // WriteComparison writes the report of a comparison into dir: report.html,
-// report.md and a bar chart per key metric with its CSV.
+// report.md, summary.json (as runsim compare --format json prints it) and a
+// bar chart per key metric with its CSV.
 func WriteComparison(dir string, page Page) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	cmp := page.Comparison
 	for _, m := range KeyMetrics {
-		c, err := ComparisonChart(dir, m, cmp.Names, cmp.Values[m])
+		c, err := ComparisonChart(dir, m, cmp.Names, cmp.Values(m))
 		if err != nil {
 			return err
 		}
 		page.Charts = append(page.Charts, c)
+	}
+	if err := writeFile(filepath.Join(dir, "summary.json"), cmp.WriteJSON); err != nil {
+		return err
 	}
 	return page.write(dir)
 }
 
 // ComparisonRows returns the comparison table: a row per metric, a cell per
 // variant with its difference from the baseline.
-func (p Page) ComparisonRows() [][]string {
-	c := p.Comparison
-	var out [][]string
-	for _, m := range c.Metrics {
-		row := []string{m}
-		for i, v := range c.Values[m] {
-			cell := FormatMetric(m, v)
-			if i > 0 {
-				cell += " (" + FormatDelta(m, v-c.Values[m][0]) + ")"
-			}
-			row = append(row, cell)
-		}
-		out = append(out, row)
-	}
-	return out
-}
+func (p Page) ComparisonRows() [][]string { return p.Comparison.Rows() }
 
-// KeyMetrics are the metrics a sweep report charts and tabulates.
-var KeyMetrics = []string{"throttled_fraction", "conflict_fraction", "freshness_p95", "latency_p95", "runs_per_day", "occupancy_mean"}
+// KeyMetrics are the metrics sweep and comparison reports chart and
+// tabulate.
+var KeyMetrics = []metrics.Metric{
+	metrics.MustLookup("throttled_fraction"), metrics.MustLookup("conflict_fraction"), metrics.MustLookup("freshness_p95"),
+	metrics.MustLookup("latency_p95"), metrics.MustLookup("runs_per_day"), metrics.MustLookup("occupancy_mean"),
+}
 
 // WriteRun writes the report of a run into dir: report.html, report.md,
 // summary.json, and the timeline's charts with their CSVs.
@@ -101,11 +77,7 @@ func WriteRun(dir string, page Page, tl *metrics.Timeline) error {
 		return err
 	}
 	page.Charts = charts
-	var js bytes.Buffer
-	if err := page.Run.WriteJSON(&js); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "summary.json"), js.Bytes(), 0o644); err != nil {
+	if err := writeFile(filepath.Join(dir, "summary.json"), page.Run.WriteJSON); err != nil {
 		return err
 	}
 	return page.write(dir)
@@ -125,34 +97,14 @@ func WriteSweep(dir string, page Page) error {
 		}
 		page.Charts = append(page.Charts, c)
 	}
-	var js bytes.Buffer
-	js.WriteString("[\n")
-	for i, pt := range sw.Points {
-		if i > 0 {
-			js.WriteString(",\n")
-		}
-		js.WriteString("  {")
-		for j, p := range sw.Params {
-			fmt.Fprintf(&js, "%q: %q, ", p, pt.Values[j])
-		}
-		for k, m := range metrics.MetricNames {
-			iv := pt.Aggregate.Interval(m)
-			if k > 0 {
-				js.WriteString(", ")
-			}
-			fmt.Fprintf(&js, "%q: {\"mean\": %s, \"ci95_low\": %s, \"ci95_high\": %s, \"n\": %d}", m, fmtF(iv.Mean), fmtF(iv.Low), fmtF(iv.High), iv.N)
-		}
-		js.WriteString("}")
-	}
-	js.WriteString("\n]\n")
-	if err := os.WriteFile(filepath.Join(dir, "summary.json"), js.Bytes(), 0o644); err != nil {
+	if err := writeFile(filepath.Join(dir, "summary.json"), sw.WriteJSON); err != nil {
 		return err
 	}
 	return page.write(dir)
 }
 
 // sweepCurves groups a sweep's points by the second parameter's value.
-func sweepCurves(sw *SweepReport, metric string) []SweepCurve {
+func sweepCurves(sw *SweepReport, m metrics.Metric) []SweepCurve {
 	var curves []SweepCurve
 	index := map[string]int{}
 	for i, pt := range sw.Points {
@@ -171,7 +123,7 @@ func sweepCurves(sw *SweepReport, metric string) []SweepCurve {
 		if !ok {
 			x = float64(i)
 		}
-		iv := pt.Aggregate.Interval(metric)
+		iv := pt.Aggregate.Interval(m.Name)
 		c.X = append(c.X, x)
 		c.Labels = append(c.Labels, pt.Values[0])
 		c.Mean, c.Low, c.High = append(c.Mean, iv.Mean), append(c.Low, iv.Low), append(c.High, iv.High)
@@ -189,14 +141,22 @@ func leadingNumber(s string) (float64, bool) {
 }
 
 func (p Page) write(dir string) error {
-	var html bytes.Buffer
-	if err := pageTemplate.Execute(&html, p); err != nil {
+	if err := writeFile(filepath.Join(dir, "report.html"), func(w io.Writer) error { return pageTemplate.Execute(w, p) }); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "report.html"), html.Bytes(), 0o644); err != nil {
+	return writeFile(filepath.Join(dir, "report.md"), func(w io.Writer) error {
+		_, err := io.WriteString(w, p.markdown())
+		return err
+	})
+}
+
+// writeFile writes a file whole or not at all with what write produces.
+func writeFile(path string, write func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "report.md"), []byte(p.markdown()), 0o644)
+	return atomicfile.Write(path, buf.Bytes())
 }
 
 // Rows returns the summary rows of a run report: metric, value, and the
@@ -204,23 +164,23 @@ func (p Page) write(dir string) error {
 func (p Page) Rows() [][3]string {
 	var out [][3]string
 	s := p.Run.Summary
-	for _, m := range metrics.MetricNames {
-		v, _ := s.Metric(m)
+	for _, m := range metrics.All() {
+		v := m.Value(s)
 		ci := ""
 		if a := p.Run.Aggregate; a != nil && a.N() > 1 {
-			iv := a.Interval(m)
+			iv := a.Interval(m.Name)
 			v = iv.Mean
-			ci = "[" + FormatMetric(m, iv.Low) + ", " + FormatMetric(m, iv.High) + "]"
+			ci = "[" + m.Format(iv.Low) + ", " + m.Format(iv.High) + "]"
 		}
-		out = append(out, [3]string{m, FormatMetric(m, v), ci})
+		out = append(out, [3]string{m.Title, m.Format(v), ci})
 	}
 	return out
 }
 
 // Replications is the number of replications behind a run report.
 func (p Page) Replications() int {
-	if p.Run != nil && p.Run.Aggregate != nil {
-		return max(p.Run.Aggregate.N(), 1)
+	if p.Run != nil {
+		return p.Run.Replications()
 	}
 	return 1
 }
@@ -232,16 +192,22 @@ func (p Page) SweepRows() [][]string {
 	for _, pt := range p.Sweep.Points {
 		row := append([]string{}, pt.Values...)
 		for _, m := range KeyMetrics {
-			iv := pt.Aggregate.Interval(m)
-			row = append(row, fmt.Sprintf("%s [%s, %s]", FormatMetric(m, iv.Mean), FormatMetric(m, iv.Low), FormatMetric(m, iv.High)))
+			iv := pt.Aggregate.Interval(m.Name)
+			row = append(row, fmt.Sprintf("%s [%s, %s]", m.Format(iv.Mean), m.Format(iv.Low), m.Format(iv.High)))
 		}
 		out = append(out, row)
 	}
 	return out
 }
 
-// KeyMetrics is the list of metrics a sweep report tabulates.
-func (p Page) KeyMetrics() []string { return KeyMetrics }
+// KeyMetricTitles are the titles of the metrics a sweep report tabulates.
+func (p Page) KeyMetricTitles() []string {
+	out := make([]string, len(KeyMetrics))
+	for i, m := range KeyMetrics {
+		out[i] = m.Title
+	}
+	return out
+}
 
 func (p Page) markdown() string {
 	var b strings.Builder
@@ -274,7 +240,7 @@ func (p Page) markdown() string {
 	}
 	if p.Sweep != nil {
 		b.WriteString("## Sweep\n\nMean [95% confidence interval] at each point.\n\n|")
-		for _, h := range append(append([]string{}, p.Sweep.Params...), KeyMetrics...) {
+		for _, h := range append(append([]string{}, p.Sweep.Params...), p.KeyMetricTitles()...) {
 			fmt.Fprintf(&b, " %s |", h)
 		}
 		b.WriteString("\n|" + strings.Repeat("---|", len(p.Sweep.Params)+len(KeyMetrics)) + "\n")
@@ -359,7 +325,7 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
   <h2>Sweep</h2>
   <p class="note">Mean [95% confidence interval] at each point; every point uses the same seeds.</p>
   <table>
-    <tr>{{range .Sweep.Params}}<th>{{.}}</th>{{end}}{{range .KeyMetrics}}<th>{{.}}</th>{{end}}</tr>
+    <tr>{{range .Sweep.Params}}<th>{{.}}</th>{{end}}{{range .KeyMetricTitles}}<th>{{.}}</th>{{end}}</tr>
     {{range .SweepRows}}<tr>{{range .}}<td class="num">{{.}}</td>{{end}}</tr>
     {{end}}
   </table>

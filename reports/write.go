@@ -1,15 +1,15 @@
 package reports
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
-	"runsim/metrics"
-	"strings"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
+	"runsim/metrics"
 	"runsim/policy"
 )
 
@@ -31,19 +31,15 @@ type RunReport struct {
 	Aggregate *metrics.Accumulator
 }
 
-type jsonFreshness struct {
-	MeanS float64 `json:"mean_s"`
-	P50S  float64 `json:"p50_s"`
-	P95S  float64 `json:"p95_s"`
-	MaxS  float64 `json:"max_s"`
+// Replications is the number of replications behind the report.
+func (r RunReport) Replications() int {
+	if r.Aggregate != nil {
+		return max(r.Aggregate.N(), 1)
+	}
+	return 1
 }
 
-type jsonLatency struct {
-	P50S float64 `json:"p50_s"`
-	P95S float64 `json:"p95_s"`
-	N    int     `json:"n"`
-}
-
+// jsonInterval is a mean and its 95% confidence interval in JSON.
 type jsonInterval struct {
 	Mean     float64 `json:"mean"`
 	CI95Low  float64 `json:"ci95_low"`
@@ -51,73 +47,63 @@ type jsonInterval struct {
 	N        int     `json:"n"`
 }
 
-type jsonRun struct {
-	Scenario         string                  `json:"scenario"`
-	Seed             uint64                  `json:"seed"`
-	Start            time.Time               `json:"start"`
-	End              time.Time               `json:"end"`
-	Requests         int                     `json:"requests"`
-	Accepted         int                     `json:"accepted"`
-	Throttled        int                     `json:"throttled"`
-	Conflicts        int                     `json:"conflicts"`
-	Retries          int                     `json:"retries"`
-	GaveUp           int                     `json:"gave_up"`
-	RunsStarted      int                     `json:"runs_started"`
-	RunsSucceeded    int                     `json:"runs_succeeded"`
-	RunsFailed       int                     `json:"runs_failed"`
-	RunsInProgress   int                     `json:"runs_in_progress"`
-	ScheduledDue     int                     `json:"scheduled_due"`
-	ScheduledRun     int                     `json:"scheduled_run"`
-	ScheduledSkipped map[string]int          `json:"scheduled_skipped"`
-	LatenessMeanS    float64                 `json:"lateness_mean_s"`
-	LatenessMaxS     float64                 `json:"lateness_max_s"`
-	Polls            int                     `json:"polls"`
-	Freshness        jsonFreshness           `json:"freshness"`
-	Latency          jsonLatency             `json:"latency"`
-	RunsPerDay       float64                 `json:"runs_per_day"`
-	OccupancyMean    float64                 `json:"occupancy_mean"`
-	OccupancyMax     int                     `json:"occupancy_max"`
-	Assumptions      map[string]string       `json:"assumptions"`
-	Aggregate        map[string]jsonInterval `json:"aggregate,omitempty"`
+func toJSON(iv metrics.Interval) jsonInterval {
+	return jsonInterval{Mean: iv.Mean, CI95Low: iv.Low, CI95High: iv.High, N: iv.N}
 }
 
-// WriteJSON writes the report as one JSON object with snake_case fields and
-// durations in seconds.
+// intervalsJSON is every metric's interval by key.
+func intervalsJSON(a *metrics.Accumulator) map[string]jsonInterval {
+	out := map[string]jsonInterval{}
+	for _, m := range metrics.All() {
+		out[m.Key()] = toJSON(a.Interval(m.Name))
+	}
+	return out
+}
+
+// WriteJSON writes the report as one JSON object: scenario, seed, start
+// and end, every metric of the first replication under its key (durations
+// in seconds, keys ending in _s; fractions 0..1), the details the metrics
+// sum up (scheduled_due, scheduled_skipped by reason, runs_in_progress,
+// latency_n), the assumptions, and with more than one replication
+// "aggregate": every metric's mean and 95% interval.
 func (r RunReport) WriteJSON(w io.Writer) error {
 	s := r.Summary
-	out := jsonRun{
-		Scenario: r.Scenario, Seed: r.Seed, Start: s.Start.UTC(), End: s.End.UTC(),
-		Requests: s.Requests, Accepted: s.Accepted, Throttled: s.Throttled, Conflicts: s.Conflicts,
-		Retries: s.Retries, GaveUp: s.GaveUp,
-		RunsStarted: s.RunsStarted, RunsSucceeded: s.RunsSucceeded, RunsFailed: s.RunsFailed, RunsInProgress: s.InProgress(),
-		ScheduledDue: s.ScheduledDue, ScheduledRun: s.ScheduledRun, ScheduledSkipped: s.ScheduledSkipped,
-		LatenessMeanS: s.LatenessMean.Seconds(), LatenessMaxS: s.LatenessMax.Seconds(), Polls: s.Polls,
-		Freshness: jsonFreshness{
-			MeanS: s.Freshness.Mean.Seconds(), P50S: s.Freshness.P50.Seconds(), P95S: s.Freshness.P95.Seconds(), MaxS: s.Freshness.Max.Seconds(),
-		},
-		Latency:    jsonLatency{P50S: s.Latency.P50.Seconds(), P95S: s.Latency.P95.Seconds(), N: s.Latency.N},
-		RunsPerDay: s.RunsPerDay, OccupancyMean: s.OccupancyMean, OccupancyMax: s.OccupancyMax,
-		Assumptions: map[string]string{},
+	out := map[string]any{
+		"scenario": r.Scenario, "seed": r.Seed, "start": s.Start.UTC(), "end": s.End.UTC(),
+		"replications": r.Replications(), "scheduled_due": s.ScheduledDue, "runs_in_progress": s.InProgress(),
+		"latency_n": s.Latency.N,
 	}
-	if out.ScheduledSkipped == nil {
-		out.ScheduledSkipped = map[string]int{}
+	if r.File != "" {
+		out["file"] = r.File
 	}
+	for _, m := range metrics.All() {
+		out[m.Key()] = m.Value(s)
+	}
+	skipped := map[string]int{}
+	for k, v := range s.ScheduledSkipped {
+		skipped[k] = v
+	}
+	out["scheduled_skipped_by_reason"] = skipped
+	assumptions := map[string]string{}
 	for _, a := range r.Assumptions {
-		out.Assumptions[a.Key] = a.Value
+		assumptions[a.Key] = a.Value
 	}
+	out["assumptions"] = assumptions
 	if r.Aggregate != nil && r.Aggregate.N() > 1 {
-		out.Aggregate = map[string]jsonInterval{}
-		for m, iv := range r.Aggregate.Intervals() {
-			out.Aggregate[m] = jsonInterval{Mean: iv.Mean, CI95Low: iv.Low, CI95High: iv.High, N: iv.N}
-		}
+		out["aggregate"] = intervalsJSON(r.Aggregate)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return encodeJSON(w, out)
 }
 
-// WriteText writes the report as a readable table followed by the
-// assumptions in force.
+// encodeJSON writes v indented, with a final newline.
+func encodeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// WriteText writes the report as a readable table, one row per metric in
+// human units, followed by the details and the assumptions in force.
 func (r RunReport) WriteText(w io.Writer) error {
 	s := r.Summary
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -130,44 +116,26 @@ func (r RunReport) WriteText(w io.Writer) error {
 	p("seed\t%d", r.Seed)
 	p("period\t%s to %s (%s)", s.Start.UTC().Format(time.RFC3339), s.End.UTC().Format(time.RFC3339), policy.FormatDuration(s.End.Sub(s.Start)))
 	p("\t")
-	p("requests\t%d\t(%d first attempts, %d retries)", s.Requests, s.Requests-s.Retries, s.Retries)
-	p("  accepted (202)\t%d\t%s", s.Accepted, share(s.Accepted, s.Requests))
-	p("  throttled (429)\t%d\t%s", s.Throttled, share(s.Throttled, s.Requests))
-	p("  conflict (409)\t%d\t%s", s.Conflicts, share(s.Conflicts, s.Requests))
-	p("  gave up\t%d\t(requests abandoned)", s.GaveUp)
-	p("runs started\t%d", s.RunsStarted)
-	p("  succeeded\t%d", s.RunsSucceeded)
-	p("  failed\t%d", s.RunsFailed)
-	p("  in progress at end\t%d", s.InProgress())
-	p("scheduled runs due\t%d", s.ScheduledDue)
-	p("  ran\t%d", s.ScheduledRun)
+	n := r.Replications()
+	if n > 1 {
+		p("\tseed %d\tmean of %d\t95%% confidence interval", r.Seed, n)
+	}
+	for _, m := range metrics.All() {
+		if n > 1 {
+			iv := r.Aggregate.Interval(m.Name)
+			p("%s\t%s\t%s\t[%s, %s]", m.Title, m.Format(m.Value(s)), m.Format(iv.Mean), m.Format(iv.Low), m.Format(iv.High))
+		} else {
+			p("%s\t%s", m.Title, m.Format(m.Value(s)))
+		}
+	}
+	p("\t")
+	p("details\t(seed %d)", r.Seed)
+	p("  runs in progress at end\t%d", s.InProgress())
+	p("  scheduled runs due\t%d", s.ScheduledDue)
 	for _, reason := range []string{"on-demand", "run-in-progress", "throttled"} {
 		p("  skipped: %s\t%d", reason, s.ScheduledSkipped[reason])
 	}
-	if s.LatenessMax > 0 {
-		p("  lateness\tmean %s, max %s\t(start after the nominal instant)", roundDur(s.LatenessMean), roundDur(s.LatenessMax))
-	}
-	if s.Polls > 0 {
-		p("operation polls\t%d", s.Polls)
-	}
-	p("freshness\t\t(time since the last successful run finished, time-weighted)")
-	p("  mean\t%s", roundDur(s.Freshness.Mean))
-	p("  p50\t%s", roundDur(s.Freshness.P50))
-	p("  p95\t%s", roundDur(s.Freshness.P95))
-	p("  max\t%s", roundDur(s.Freshness.Max))
-	if s.Latency.N > 0 {
-		p("latency\tp50 %s, p95 %s\t(first request to the end of its run, %d requests)", roundDur(s.Latency.P50), roundDur(s.Latency.P95), s.Latency.N)
-	}
-	p("successful runs per day\t%.2f", s.RunsPerDay)
-	p("throttle window occupancy\tmean %.2f, max %d", s.OccupancyMean, s.OccupancyMax)
-	if a := r.Aggregate; a != nil && a.N() > 1 {
-		p("\t")
-		p("over %d replications\tmean\t95%% confidence interval", a.N())
-		for _, m := range metrics.MetricNames {
-			iv := a.Interval(m)
-			p("  %s\t%s\t[%s, %s]", m, FormatMetric(m, iv.Mean), FormatMetric(m, iv.Low), FormatMetric(m, iv.High))
-		}
-	}
+	p("  requests with a latency\t%d", s.Latency.N)
 	p("\t")
 	p("assumptions\t")
 	for _, a := range r.Assumptions {
@@ -176,43 +144,193 @@ func (r RunReport) WriteText(w io.Writer) error {
 	return tw.Flush()
 }
 
-// FormatMetric writes a metric's value for people: durations (metrics in
-// seconds) as 1h25m, fractions as percentages, counts as numbers.
-func FormatMetric(metric string, v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "n/a"
-	case strings.HasPrefix(metric, "freshness_") || strings.HasPrefix(metric, "lateness_") || strings.HasPrefix(metric, "latency_"):
-		d := time.Duration(v * float64(time.Second))
-		if d >= time.Hour || d <= -time.Hour {
-			return policy.FormatDuration(d.Round(time.Minute))
+// SweepReport is the table of a sweep: one row per point.
+type SweepReport struct {
+	Params []string
+	Points []SweepPoint
+}
+
+// A SweepPoint is one combination of values and its metrics.
+type SweepPoint struct {
+	Values    []string
+	Aggregate *metrics.Accumulator
+}
+
+type jsonSweepPoint struct {
+	Params  map[string]string       `json:"params"`
+	Metrics map[string]jsonInterval `json:"metrics"`
+}
+
+// WriteJSON writes the sweep as a JSON array, one object per point: the
+// swept values under "params" and every metric's mean and 95% interval
+// under "metrics", by key (durations in seconds).
+func (sw *SweepReport) WriteJSON(w io.Writer) error {
+	out := make([]jsonSweepPoint, len(sw.Points))
+	for i, pt := range sw.Points {
+		jp := jsonSweepPoint{Params: map[string]string{}, Metrics: intervalsJSON(pt.Aggregate)}
+		for j, p := range sw.Params {
+			jp.Params[p] = pt.Values[j]
 		}
-		return policy.FormatDuration(d.Round(time.Second))
-	case strings.HasSuffix(metric, "_fraction"):
-		return fmt.Sprintf("%.1f%%", 100*v)
-	case v == math.Trunc(v) && math.Abs(v) < 1e15:
-		return fmt.Sprintf("%.0f", v)
+		out[i] = jp
 	}
-	return fmt.Sprintf("%.2f", v)
+	return encodeJSON(w, out)
 }
 
-// FormatDelta writes a difference of a metric with its sign, or "=" for
-// none, as FormatMetric writes values.
-func FormatDelta(metric string, d float64) string {
-	switch {
-	case d == 0:
-		return "="
-	case d < 0:
-		return "-" + FormatMetric(metric, -d)
+// WriteCSV writes the sweep as CSV: a column per parameter, then metric
+// (its key), mean, ci95_low, ci95_high and n; a row per point and metric.
+func (sw *SweepReport) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	header := append(append([]string{}, sw.Params...), "metric", "mean", "ci95_low", "ci95_high", "n")
+	if err := cw.Write(header); err != nil {
+		return err
 	}
-	return "+" + FormatMetric(metric, d)
+	for _, pt := range sw.Points {
+		for _, m := range metrics.All() {
+			iv := pt.Aggregate.Interval(m.Name)
+			row := append(append([]string{}, pt.Values...), m.Key(), fmtF(iv.Mean), fmtF(iv.Low), fmtF(iv.High), strconv.Itoa(iv.N))
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
-func share(n, of int) string {
-	if of == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(of))
+// ComparisonReport is a scenario and its variants side by side, each over
+// the same replications (common random numbers).
+type ComparisonReport struct {
+	Scenario   string
+	Seed       uint64
+	Names      []string               // the baseline first
+	Overrides  [][]string             // per variant, the --set overrides that make it (nil for the baseline or a file's variant)
+	Aggregates []*metrics.Accumulator // per variant, every metric over the replications
+	Changed    [][]Assumption         // per variant after the baseline, the assumptions that differ from it
 }
 
-func roundDur(d time.Duration) string { return policy.FormatDuration(d.Round(time.Second)) }
+// Replications is the number of replications behind each column.
+func (c *ComparisonReport) Replications() int {
+	if len(c.Aggregates) == 0 {
+		return 0
+	}
+	return c.Aggregates[0].N()
+}
+
+// Value is the mean of a metric for variant i.
+func (c *ComparisonReport) Value(i int, m metrics.Metric) float64 {
+	return c.Aggregates[i].Interval(m.Name).Mean
+}
+
+// Values is the mean of a metric for each variant.
+func (c *ComparisonReport) Values(m metrics.Metric) []float64 {
+	out := make([]float64, len(c.Names))
+	for i := range c.Names {
+		out[i] = c.Value(i, m)
+	}
+	return out
+}
+
+// Rows returns the comparison table: a row per metric (its title), a cell
+// per variant with its difference from the baseline, and with more than
+// one replication the 95% interval of each mean.
+func (c *ComparisonReport) Rows() [][]string {
+	var out [][]string
+	for _, m := range metrics.All() {
+		row := []string{m.Title}
+		base := c.Value(0, m)
+		for i := range c.Names {
+			iv := c.Aggregates[i].Interval(m.Name)
+			cell := m.Format(iv.Mean)
+			if c.Replications() > 1 {
+				cell += " [" + m.Format(iv.Low) + ", " + m.Format(iv.High) + "]"
+			}
+			if i > 0 {
+				cell += " (" + m.FormatDelta(iv.Mean-base) + ")"
+			}
+			row = append(row, cell)
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// WriteText writes the comparison as a table with, for each variant, what
+// differs from the baseline.
+func (c *ComparisonReport) WriteText(w io.Writer) error {
+	means := ""
+	if c.Replications() > 1 {
+		means = ", means [95% confidence intervals]"
+	}
+	if _, err := fmt.Fprintf(w, "scenario %s, seed %d, %d replication(s)%s; every column on the same random numbers; differences from %s in brackets\n\n",
+		c.Scenario, c.Seed, c.Replications(), means, c.Names[0]); err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "\t")
+	for _, n := range c.Names {
+		fmt.Fprintf(tw, "%s\t", n)
+	}
+	fmt.Fprintln(tw)
+	for _, row := range c.Rows() {
+		for _, cell := range row {
+			fmt.Fprintf(tw, "%s\t", cell)
+		}
+		fmt.Fprintln(tw)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for i, changed := range c.Changed {
+		if _, err := fmt.Fprintf(w, "\n%s differs from %s in:\n", c.Names[i+1], c.Names[0]); err != nil {
+			return err
+		}
+		for _, a := range changed {
+			if _, err := fmt.Fprintf(w, "  %s: %s\n", a.Key, a.Value); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type jsonVariant struct {
+	Name        string                  `json:"name"`
+	Overrides   []string                `json:"overrides,omitempty"`
+	Metrics     map[string]float64      `json:"metrics"`
+	Intervals   map[string]jsonInterval `json:"intervals,omitempty"`
+	Difference  map[string]float64      `json:"difference,omitempty"`
+	Assumptions map[string]string       `json:"assumptions_changed,omitempty"`
+}
+
+// WriteJSON writes the comparison as one JSON object: scenario, seed,
+// replications, and "variants", each with its metrics by key (means over
+// the replications; durations in seconds), with more than one replication
+// their 95% intervals, and after the baseline its differences from it and
+// the assumptions that changed.
+func (c *ComparisonReport) WriteJSON(w io.Writer) error {
+	variants := make([]jsonVariant, len(c.Names))
+	for i, n := range c.Names {
+		v := jsonVariant{Name: n, Metrics: map[string]float64{}}
+		if i < len(c.Overrides) {
+			v.Overrides = c.Overrides[i]
+		}
+		if c.Replications() > 1 {
+			v.Intervals = intervalsJSON(c.Aggregates[i])
+		}
+		if i > 0 {
+			v.Difference = map[string]float64{}
+			v.Assumptions = map[string]string{}
+			for _, a := range c.Changed[i-1] {
+				v.Assumptions[a.Key] = a.Value
+			}
+		}
+		for _, m := range metrics.All() {
+			v.Metrics[m.Key()] = c.Value(i, m)
+			if i > 0 {
+				v.Difference[m.Key()] = c.Value(i, m) - c.Value(0, m)
+			}
+		}
+		variants[i] = v
+	}
+	return encodeJSON(w, map[string]any{"scenario": c.Scenario, "seed": c.Seed, "replications": c.Replications(), "variants": variants})
+}

@@ -3,7 +3,11 @@ package reports
 import (
 	"bytes"
 	"encoding/json"
-	"math"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
@@ -48,33 +52,107 @@ func TestWriteJSONFields(t *testing.T) {
 	require.NoError(t, r.WriteJSON(&buf))
 	var got map[string]any
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &got))
-	for _, k := range []string{"scenario", "seed", "start", "end", "requests", "accepted", "throttled", "conflicts",
-		"retries", "gave_up", "runs_started", "runs_succeeded", "runs_failed", "scheduled_due", "scheduled_run",
-		"scheduled_skipped", "freshness", "assumptions"} {
+	for _, m := range metrics.All() {
+		assert.Contains(t, got, m.Key(), "every metric of the table, under its key")
+	}
+	for _, k := range []string{"scenario", "seed", "start", "end", "replications", "scheduled_due", "scheduled_skipped_by_reason",
+		"runs_in_progress", "latency_n", "assumptions"} {
 		assert.Contains(t, got, k)
 	}
-	assert.Equal(t, map[string]any{"mean_s": 18969.231, "p50_s": 18000.0, // 274/52 h, to the millisecond; 5h
-		"p95_s": 10.85 * 3600, "max_s": 12.0 * 3600}, got["freshness"])
+	assert.NotContains(t, got, "aggregate", "one replication: no intervals")
+	assert.Equal(t, 18969.231, got["freshness_mean_s"], "274/52 h, to the millisecond")
+	assert.Equal(t, 18000.0, got["freshness_p50_s"])
+	assert.Equal(t, 10.85*3600, got["freshness_p95_s"])
+	assert.Equal(t, 12.0*3600, got["freshness_max_s"])
 	assert.Equal(t, map[string]any{"throttle": "sliding"}, got["assumptions"])
 	assert.Equal(t, 2.0, got["runs_started"])
 }
 
-func TestFormatMetricAndDelta(t *testing.T) {
-	for _, tc := range []struct {
-		metric     string
-		v          float64
-		value, dlt string
-	}{
-		{"freshness_p95", 3*3600 + 25*60, "3h25m", "+3h25m"},
-		{"latency_p50", 90, "1m30s", "+1m30s"},
-		{"throttled_fraction", 0.125, "12.5%", "+12.5%"},
-		{"requests", 42, "42", "+42"},
-		{"runs_per_day", 2.5, "2.50", "+2.50"},
-	} {
-		assert.Equal(t, tc.value, FormatMetric(tc.metric, tc.v), tc.metric)
-		assert.Equal(t, tc.dlt, FormatDelta(tc.metric, tc.v), tc.metric)
-		assert.Equal(t, "-"+tc.value, FormatDelta(tc.metric, -tc.v), tc.metric)
+// TestTextAndJSONShowTheSameTable: the text summary has a row per metric
+// with its title, and the value JSON gives in machine units written in
+// human ones.
+func TestTextAndJSONShowTheSameTable(t *testing.T) {
+	s := summaryOf(t, 26*time.Hour, sim.Scripted{{Duration: time.Hour, Status: sim.Completed}})
+	r := RunReport{Scenario: "x", Seed: 7, Summary: s}
+	var text, js bytes.Buffer
+	require.NoError(t, r.WriteText(&text))
+	require.NoError(t, r.WriteJSON(&js))
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(js.Bytes(), &got))
+	for _, m := range metrics.All() {
+		t.Run(m.Name, func(t *testing.T) {
+			assert.Regexp(t, "(?m)^"+regexp.QuoteMeta(m.Title)+" +"+regexp.QuoteMeta(m.Format(got[m.Key()].(float64)))+"$", text.String())
+		})
 	}
-	assert.Equal(t, "=", FormatDelta("requests", 0))
-	assert.Equal(t, "n/a", FormatMetric("latency_p50", math.NaN()))
+}
+
+// TestIntervalsAreNotNegative: the interval of a count whose replications
+// spread widely is clipped at zero in text and JSON alike.
+func TestIntervalsAreNotNegative(t *testing.T) {
+	acc := metrics.NewAccumulator()
+	acc.Add(metrics.Summary{Requests: 0})
+	acc.Add(metrics.Summary{Requests: 10, Throttled: 10})
+	r := RunReport{Scenario: "x", Summary: metrics.Summary{}, Aggregate: acc}
+	var text, js bytes.Buffer
+	require.NoError(t, r.WriteText(&text))
+	require.NoError(t, r.WriteJSON(&js))
+	assert.Regexp(t, `(?m)^requests +0 +5 +\[0, 68\.53\]$`, text.String())
+	assert.Regexp(t, `(?m)^throttled share +0\.0% +50\.0% +\[0\.0%, 100\.0%\]$`, text.String())
+	assert.NotContains(t, text.String(), "[-")
+	var got struct {
+		Aggregate map[string]struct {
+			Low  float64 `json:"ci95_low"`
+			High float64 `json:"ci95_high"`
+		}
+	}
+	require.NoError(t, json.Unmarshal(js.Bytes(), &got))
+	assert.Equal(t, 0.0, got.Aggregate["requests"].Low)
+	assert.Equal(t, 1.0, got.Aggregate["throttled_fraction"].High)
+}
+
+// failingWriter fails every write.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestWritersReturnWriteErrors(t *testing.T) {
+	acc := metrics.NewAccumulator()
+	acc.Add(metrics.Summary{Requests: 3})
+	run := RunReport{Scenario: "x", Aggregate: acc}
+	sweep := &SweepReport{Params: []string{"p"}, Points: []SweepPoint{{Values: []string{"1"}, Aggregate: acc}}}
+	cmp := &ComparisonReport{Scenario: "x", Names: []string{"a", "b"}, Aggregates: []*metrics.Accumulator{acc, acc}, Changed: [][]Assumption{{{"k", "v"}}}}
+	for name, write := range map[string]func(io.Writer) error{
+		"run text": run.WriteText, "run json": run.WriteJSON, "sweep csv": sweep.WriteCSV, "sweep json": sweep.WriteJSON,
+		"comparison text": cmp.WriteText, "comparison json": cmp.WriteJSON,
+	} {
+		t.Run(name, func(t *testing.T) {
+			assert.ErrorContains(t, write(failingWriter{}), "disk full")
+		})
+	}
+}
+
+// TestSweepSummaryJSONQuotes: the sweep report's summary.json goes through
+// encoding/json: parameters and values with quotes and control characters
+// come back as they were, and the metrics keep their keys.
+func TestSweepSummaryJSONQuotes(t *testing.T) {
+	acc := metrics.NewAccumulator()
+	acc.Add(metrics.Summary{Requests: 2})
+	acc.Add(metrics.Summary{Requests: 4})
+	odd := "a\x7fb\"c"
+	sw := &SweepReport{Params: []string{"clients." + odd + ".arrivals.poisson.rate"}, Points: []SweepPoint{{Values: []string{odd}, Aggregate: acc}}}
+	dir := t.TempDir()
+	require.NoError(t, WriteSweep(dir, Page{Title: "t", Sweep: sw}))
+	data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	require.NoError(t, err)
+	var got []struct {
+		Params  map[string]string
+		Metrics map[string]map[string]float64
+	}
+	require.NoError(t, json.Unmarshal(data, &got))
+	require.Len(t, got, 1)
+	assert.Equal(t, map[string]string{sw.Params[0]: odd}, got[0].Params)
+	assert.Equal(t, 3.0, got[0].Metrics["requests"]["mean"])
+	assert.Equal(t, 2.0, got[0].Metrics["requests"]["n"])
+	assert.Contains(t, got[0].Metrics, "freshness_p95_s")
+	assert.Len(t, got[0].Metrics, len(metrics.All()))
 }

@@ -3,6 +3,7 @@ package sim
 import (
 	"bufio"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -126,6 +127,8 @@ type TraceWriter struct {
 	format TraceFormat
 	buf    []byte
 	record []string
+	json   *json.Encoder // JSONL: encoding/json quotes every string
+	line   jsonLine
 	err    error
 }
 
@@ -140,6 +143,10 @@ func NewTraceWriter(w io.Writer, format TraceFormat) *TraceWriter {
 			t.record = append(t.record, f.name)
 		}
 		t.err = t.csv.Write(t.record)
+	}
+	if format == TraceJSONL {
+		t.json = json.NewEncoder(t.w)
+		t.json.SetEscapeHTML(false)
 	}
 	return t
 }
@@ -158,34 +165,64 @@ func (t *TraceWriter) Observe(e *Event) {
 		t.err = t.csv.Write(t.record)
 		return
 	case TraceJSONL:
-		b := append(t.buf[:0], `{"time":"`...)
-		b = e.At.UTC().AppendFormat(b, time.RFC3339Nano)
-		b = append(b, `","kind":"`...)
-		b = append(b, e.Kind.String()...)
-		b = append(b, '"')
-		for _, f := range fields {
-			v := f.get(e)
-			if v == "" {
-				continue
-			}
-			b = append(b, ",\""...)
-			b = append(b, f.name...)
-			b = append(b, "\":"...)
-			if isNumeric(f.name) {
-				b = append(b, v...)
-			} else {
-				b = strconv.AppendQuote(b, v)
-			}
-		}
-		t.buf = append(b, "}\n"...)
+		t.err = t.json.Encode(t.jsonEvent(e))
+		return
 	default:
 		t.buf = append(e.AppendText(t.buf[:0]), '\n')
 	}
 	_, t.err = t.w.Write(t.buf)
 }
 
-func isNumeric(name string) bool {
-	return name == "request" || name == "attempt" || name == "run" || name == "retry_after_s" || name == "polls"
+// jsonLine is one line of a JSONL trace: the columns of the CSV trace, in
+// the same order, with the unset ones left out and numbers as numbers.
+type jsonLine struct {
+	Time        string  `json:"time"`
+	Kind        string  `json:"kind"`
+	Client      string  `json:"client,omitempty"`
+	Request     uint64  `json:"request,omitempty"`
+	Attempt     int     `json:"attempt,omitempty"`
+	Run         uint64  `json:"run,omitempty"`
+	Trigger     string  `json:"trigger,omitempty"`
+	Operation   string  `json:"operation,omitempty"`
+	Status      string  `json:"status,omitempty"`
+	Location    string  `json:"location,omitempty"`
+	Nominal     string  `json:"nominal,omitempty"`
+	Reason      string  `json:"reason,omitempty"`
+	RetryAfterS float64 `json:"retry_after_s,omitempty"`
+	Polls       int     `json:"polls,omitempty"`
+	Cause       string  `json:"cause,omitempty"`
+	Next        string  `json:"next,omitempty"`
+}
+
+// jsonEvent fills the writer's line with e, through the same field table
+// as the text and CSV traces.
+func (t *TraceWriter) jsonEvent(e *Event) *jsonLine {
+	l := &t.line
+	*l = jsonLine{Time: instant(e.At), Kind: e.Kind.String(), Request: e.Request, Attempt: e.Attempt, Run: e.Run,
+		RetryAfterS: e.RetryAfter.Seconds(), Polls: e.Polls}
+	for _, f := range fields {
+		switch f.name {
+		case "client":
+			l.Client = f.get(e)
+		case "trigger":
+			l.Trigger = f.get(e)
+		case "operation":
+			l.Operation = f.get(e)
+		case "status":
+			l.Status = f.get(e)
+		case "location":
+			l.Location = f.get(e)
+		case "nominal":
+			l.Nominal = f.get(e)
+		case "reason":
+			l.Reason = f.get(e)
+		case "cause":
+			l.Cause = f.get(e)
+		case "next":
+			l.Next = f.get(e)
+		}
+	}
+	return l
 }
 
 // Flush writes out what is buffered and returns the first error met.

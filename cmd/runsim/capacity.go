@@ -5,17 +5,19 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"runtime"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"runsim/experiment"
-	"runsim/reports"
-	"runsim/scenario"
 )
 
-const capacityUsage = `usage: runsim capacity FILE --param PATH --range LO:HI --target METRIC<=VALUE [flags]
+var capacitySpec = sharedSpec{
+	formats:      []string{"text", "json"},
+	replications: "the scenario's, at least 20",
+}
+
+var capacityUsage = `usage: runsim capacity SCENARIO --param PATH --range LO:HI --target METRIC<=VALUE [flags]
 
 Finds, by bisection over PATH, the largest value (or with --smallest the
 smallest) that keeps METRIC within the target with 95% confidence: at each
@@ -23,9 +25,12 @@ value tried, the whole confidence interval of the metric's mean over the
 replications must meet the bound. It prints the answer and every value
 tried with its interval. It assumes the metric moves one way with PATH.
 
+` + scenarioArg + `
 LO and HI are numbers that may share a unit (0.5/h:20/h, 5m:6h); when both
-are whole numbers without a unit the search is over integers. The target's
-value may be a number, a percentage (5%) or a duration (6h).
+are whole numbers without a unit the search is over integers. METRIC is a
+metric's name as runsim run's JSON and expectations use it (durations
+without the _s suffix); the target's value may be a number, a percentage
+(5%) or a duration (6h).
 
 examples:
   the highest request rate whose throttled fraction stays under 5%:
@@ -41,27 +46,38 @@ flags:
   --target M<=V|M>=V   the bound to keep
   --smallest           find the smallest value that keeps the bound (default: the largest)
   --tolerance X        stop when the bracket is this narrow (default: range/1000; 1 for integers)
-  --replications N     replications at each value (default: the scenario's, at least 20)
-  --workers N          parallel workers (default: the number of CPUs)
-  --format text|json   output format (default text)
-  --seed N, --set path=value   as for runsim run
-`
+` + capacitySpec.help()
 
-func defaultWorkers() int { return runtime.NumCPU() }
+type jsonStep struct {
+	Value    string  `json:"value"`
+	Mean     float64 `json:"mean"`
+	CI95Low  float64 `json:"ci95_low"`
+	CI95High float64 `json:"ci95_high"`
+	N        int     `json:"n"`
+	Held     bool    `json:"held"`
+}
+
+type jsonCapacity struct {
+	Param        string     `json:"param"`
+	Target       string     `json:"target"`
+	Metric       string     `json:"metric"` // its key: the unit of bound, mean and interval
+	Bound        float64    `json:"bound"`
+	Smallest     bool       `json:"smallest"`
+	Found        string     `json:"found"`
+	Note         string     `json:"note,omitempty"`
+	Replications int        `json:"replications"`
+	Steps        []jsonStep `json:"steps"`
+}
 
 func capacityCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("capacity", flag.ContinueOnError)
+	var sh shared
+	sh.declare(fs, capacitySpec)
 	param := fs.String("param", "", "")
 	rng := fs.String("range", "", "")
 	targetSpec := fs.String("target", "", "")
 	smallest := fs.Bool("smallest", false, "")
 	tolerance := fs.Float64("tolerance", 0, "")
-	reps := fs.Int("replications", 0, "")
-	workers := fs.Int("workers", defaultWorkers(), "")
-	format := fs.String("format", "text", "")
-	seed := fs.String("seed", "", "")
-	var sets multi
-	fs.Var(&sets, "set", "")
 	files, code, ok := parseFlags(fs, capacityUsage, args, stdout, stderr)
 	if !ok {
 		return code
@@ -75,10 +91,9 @@ func capacityCmd(args []string, stdout, stderr io.Writer) int {
 		return fail("want one scenario file, got %d; see runsim help capacity", len(files))
 	case *param == "" || *rng == "" || *targetSpec == "":
 		return fail("--param, --range and --target are all needed; see runsim help capacity")
-	case *format != "text" && *format != "json":
-		return fail("--format must be text or json, got %q", *format)
-	case *reps < 0 || *workers < 1:
-		return fail("--replications must be >= 1 and --workers >= 1")
+	}
+	if err := sh.check(); err != nil {
+		return fail("%v", err)
 	}
 	target, err := experiment.ParseTarget(*targetSpec)
 	if err != nil {
@@ -88,53 +103,59 @@ func capacityCmd(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return fail("--range %q: want LO:HI", *rng)
 	}
-	if *seed != "" {
-		sets = append(sets, "seed="+*seed)
-	}
-	base, err := scenario.Load(files[0], sets...)
+	base, err := sh.load(files[0])
 	if err != nil {
 		return fail("%v", err)
 	}
-	n := *reps
+	n := sh.replications
 	if n == 0 {
 		n = max(base.File.Replications, 20)
 	}
-	res, err := experiment.SearchCapacity(base, *param, lo, hi, target, *smallest, *tolerance, experiment.Options{Replications: n, Workers: *workers})
+	res, err := experiment.SearchCapacity(base.Scenario, *param, lo, hi, target, *smallest, *tolerance, experiment.Options{Replications: n, Workers: sh.workers})
 	if err != nil {
 		return fail("%v", err)
 	}
-	if *format == "json" {
-		steps := make([]map[string]any, len(res.Steps))
-		for i, s := range res.Steps {
-			steps[i] = map[string]any{"value": s.Value, "mean": s.Interval.Mean, "ci95_low": s.Interval.Low, "ci95_high": s.Interval.High, "n": s.Interval.N, "held": s.Held}
+	write := func(w io.Writer) error { return writeCapacityText(w, res, *smallest, *rng, n) }
+	if sh.format == "json" {
+		write = func(w io.Writer) error {
+			out := jsonCapacity{Param: res.Param, Target: res.Target.String(), Metric: target.Metric.Key(), Bound: target.Value,
+				Smallest: *smallest, Found: res.Found, Note: res.Note, Replications: n, Steps: []jsonStep{}}
+			for _, s := range res.Steps {
+				out.Steps = append(out.Steps, jsonStep{Value: s.Value, Mean: s.Interval.Mean, CI95Low: s.Interval.Low, CI95High: s.Interval.High, N: s.Interval.N, Held: s.Held})
+			}
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(out)
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(map[string]any{"param": res.Param, "target": res.Target.String(), "found": res.Found, "note": res.Note, "replications": n, "steps": steps})
-		return exitOK
 	}
+	if err := output(stdout, write); err != nil {
+		return fail("writing the answer: %v", err)
+	}
+	return exitOK
+}
+
+func writeCapacityText(w io.Writer, res experiment.Capacity, smallest bool, rng string, n int) error {
 	what := "largest"
-	if *smallest {
+	if smallest {
 		what = "smallest"
 	}
 	if res.Found != "" {
-		fmt.Fprintf(stdout, "%s %s = %s keeps %s with 95%% confidence (%d replications a value)\n", what, res.Param, res.Found, res.Target, n)
+		fmt.Fprintf(w, "%s %s = %s keeps %s with 95%% confidence (%d replications a value)\n", what, res.Param, res.Found, res.Target, n)
 	} else {
-		fmt.Fprintf(stdout, "no %s %s in %s keeps %s\n", what, res.Param, *rng, res.Target)
+		fmt.Fprintf(w, "no %s %s in %s keeps %s\n", what, res.Param, rng, res.Target)
 	}
 	if res.Note != "" {
-		fmt.Fprintf(stdout, "note: %s\n", res.Note)
+		fmt.Fprintf(w, "note: %s\n", res.Note)
 	}
-	fmt.Fprintf(stdout, "\nevidence, in the order tried:\n")
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  %s\t%s mean\t95%% CI\theld\n", res.Param, target.Metric)
+	fmt.Fprintf(w, "\nevidence, in the order tried:\n")
+	m := res.Target.Metric
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  %s\t%s mean\t95%% CI\theld\n", res.Param, m.Name)
 	for _, s := range res.Steps {
 		iv := s.Interval
-		fmt.Fprintf(tw, "  %s\t%s\t[%s, %s]\t%s\n", s.Value, reports.FormatMetric(target.Metric, iv.Mean),
-			reports.FormatMetric(target.Metric, iv.Low), reports.FormatMetric(target.Metric, iv.High), strconv.FormatBool(s.Held))
+		fmt.Fprintf(tw, "  %s\t%s\t[%s, %s]\t%s\n", s.Value, m.Format(iv.Mean), m.Format(iv.Low), m.Format(iv.High), strconv.FormatBool(s.Held))
 	}
-	tw.Flush()
-	return exitOK
+	return tw.Flush()
 }
 
 // cutRange splits LO:HI.

@@ -1,11 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
 	"strings"
+
+	"runsim/internal/atomicfile"
+	"runsim/scenario"
+	"runsim/scenarios"
 )
 
 // Exit codes.
@@ -121,3 +131,165 @@ type multi []string
 
 func (m *multi) String() string     { return strings.Join(*m, " ") }
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+// shared are the flags several commands take, declared once here: the
+// scenario's seed and overrides, the output format, replications and
+// workers, and a report folder. A command says which it takes with a
+// sharedSpec.
+type shared struct {
+	spec         sharedSpec
+	seed         string
+	sets         multi
+	format       string
+	replications int
+	workers      int
+	report       string
+}
+
+// sharedSpec says which shared flags a command takes, and what they mean
+// for it. Every command takes --seed and --set.
+type sharedSpec struct {
+	formats      []string // --format's values, the default first; none: no --format
+	replications string   // --replications' default, for the help; "": no --replications nor --workers
+	report       string   // what --report DIR writes; "": no --report
+}
+
+// declare adds the flags of spec to fs.
+func (sh *shared) declare(fs *flag.FlagSet, spec sharedSpec) {
+	sh.spec = spec
+	fs.StringVar(&sh.seed, "seed", "", "")
+	fs.Var(&sh.sets, "set", "")
+	if len(spec.formats) > 0 {
+		fs.StringVar(&sh.format, "format", spec.formats[0], "")
+	}
+	if spec.replications != "" {
+		fs.IntVar(&sh.replications, "replications", 0, "")
+		fs.IntVar(&sh.workers, "workers", runtime.NumCPU(), "")
+	}
+	if spec.report != "" {
+		fs.StringVar(&sh.report, "report", "", "")
+	}
+}
+
+// help is the usage text of the shared flags of spec.
+func (spec sharedSpec) help() string {
+	var b strings.Builder
+	line := func(flag, text string) {
+		words := strings.Fields(text)
+		fmt.Fprintf(&b, "  %-20s", flag)
+		width := 22
+		for _, w := range words {
+			if width+len(w)+1 > 78 && width > 22 {
+				fmt.Fprintf(&b, "\n%22s", "")
+				width = 22
+			}
+			fmt.Fprintf(&b, " %s", w)
+			width += len(w) + 1
+		}
+		b.WriteString("\n")
+	}
+	if len(spec.formats) > 0 {
+		text := fmt.Sprintf("output format (default %s).", spec.formats[0])
+		var machine []string
+		for _, f := range spec.formats {
+			if f == "json" || f == "csv" {
+				machine = append(machine, f)
+			}
+		}
+		if len(machine) > 0 {
+			verb := " gives"
+			if len(machine) > 1 {
+				verb = " give"
+			}
+			text += " " + strings.Join(machine, " and ") + verb + " durations in seconds, under keys ending in _s, and fractions from 0 to 1"
+			if slices.Contains(spec.formats, "text") {
+				text += "; text gives durations as 1h25m and fractions as percentages"
+			}
+			text += "."
+		}
+		line("--format "+strings.Join(spec.formats, "|"), text)
+	}
+	if spec.replications != "" {
+		line("--replications N", "independent replications (seeds derived from the scenario's); metrics are then means with their 95% confidence intervals (default: "+spec.replications+")")
+		line("--workers N", "run replications on N goroutines (default: the number of CPUs); the results do not depend on it")
+	}
+	if spec.report != "" {
+		line("--report DIR", "also write "+spec.report)
+	}
+	line("--seed N", "use seed N instead of the scenario's seed")
+	line("--set path=value", "override a scenario field (repeatable; list items by index or by name), e.g. service.throttle.limit=6 or clients.admin.arrivals.poisson.rate=2/h")
+	return b.String()
+}
+
+// scenarioArg explains the scenario argument of a command.
+const scenarioArg = `SCENARIO is a scenario file, or the name of a scenario of the library
+shipped with runsim (documented, burst, policies/throttle-gcra, ...); a
+file that exists wins over a library name.
+`
+
+// check validates the shared flags' values and folds --seed into the
+// overrides.
+func (sh *shared) check() error {
+	if len(sh.spec.formats) > 0 && !slices.Contains(sh.spec.formats, sh.format) {
+		return fmt.Errorf("--format must be %s, got %q", strings.Join(sh.spec.formats, " or "), sh.format)
+	}
+	if sh.spec.replications != "" && (sh.replications < 0 || sh.workers < 1) {
+		return errors.New("--replications must be >= 1 and --workers >= 1")
+	}
+	if sh.seed != "" {
+		if _, err := strconv.ParseUint(sh.seed, 10, 64); err != nil {
+			return fmt.Errorf("--seed must be a whole number >= 0, got %q", sh.seed)
+		}
+		sh.sets = append(sh.sets, "seed="+sh.seed)
+	}
+	return nil
+}
+
+// loaded is a scenario and the text it was loaded from.
+type loaded struct {
+	*scenario.Scenario
+	source []byte // the file as written
+}
+
+// load loads the scenario a command names, with the --set and --seed
+// overrides: a file when it exists, else a scenario of the library.
+func (sh *shared) load(arg string) (loaded, error) {
+	if _, err := os.Stat(arg); err != nil && scenarios.Has(arg) {
+		s, err := scenarios.Load(arg, sh.sets...)
+		if err != nil {
+			return loaded{}, err
+		}
+		src, err := fs.ReadFile(scenarios.FS, arg+".yaml")
+		return loaded{s, src}, err
+	}
+	src, err := os.ReadFile(arg)
+	if errors.Is(err, fs.ErrNotExist) {
+		return loaded{}, fmt.Errorf("%w, and the library has no scenario %q (it has %s)", err, arg, strings.Join(scenarios.Names(), ", "))
+	}
+	if err != nil {
+		return loaded{}, err
+	}
+	s, err := scenario.Parse(arg, src, sh.sets...)
+	return loaded{s, src}, err
+}
+
+// output writes what write produces to w, whole: a write that fails, to a
+// file or to standard output, is an error.
+func output(w io.Writer, write func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// toFile writes what write produces to the file at path, whole or not at
+// all.
+func toFile(path string, write func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	return atomicfile.Write(path, buf.Bytes())
+}

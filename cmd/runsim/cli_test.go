@@ -27,8 +27,8 @@ func runsim(args ...string) (code int, stdout, stderr string) {
 func TestRunText(t *testing.T) {
 	code, out, errOut := runsim("run", documented)
 	require.Equal(t, 0, code, errOut)
-	for _, want := range []string{"scenario", "documented", "requests", "accepted (202)", "throttled (429)", "conflict (409)",
-		"scheduled runs due", "skipped: on-demand", "freshness", "p95", "assumptions", "sliding log: at most 5 in any 12h"} {
+	for _, want := range []string{"scenario", "documented", "requests", "accepted (202)", "throttled (429)", "conflicts (409)",
+		"scheduled runs due", "skipped: on-demand", "p95 freshness", "assumptions", "sliding log: at most 5 in any 12h"} {
 		assert.Contains(t, out, want)
 	}
 	assert.Empty(t, errOut)
@@ -41,7 +41,7 @@ func TestRunJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &got))
 	for _, k := range []string{"scenario", "seed", "start", "end", "requests", "accepted", "throttled", "conflicts",
 		"retries", "gave_up", "runs_started", "runs_succeeded", "runs_failed", "scheduled_due", "scheduled_run",
-		"scheduled_skipped", "freshness", "assumptions"} {
+		"scheduled_skipped", "scheduled_skipped_by_reason", "freshness_mean_s", "freshness_p95_s", "freshness_max_s", "assumptions"} {
 		assert.Contains(t, got, k)
 	}
 	assert.Equal(t, "documented", got["scenario"])
@@ -50,14 +50,14 @@ func TestRunJSON(t *testing.T) {
 	n := func(k string) float64 { return got[k].(float64) }
 	assert.Equal(t, n("requests"), n("accepted")+n("throttled")+n("conflicts"))
 	skipped := 0.0
-	for _, v := range got["scheduled_skipped"].(map[string]any) {
+	for _, v := range got["scheduled_skipped_by_reason"].(map[string]any) {
 		skipped += v.(float64)
 	}
+	assert.Equal(t, n("scheduled_skipped"), skipped)
 	assert.Equal(t, n("scheduled_due"), n("scheduled_run")+skipped)
 	assert.Equal(t, n("accepted")+n("scheduled_run"), n("runs_started"))
-	fr := got["freshness"].(map[string]any)
-	assert.Less(t, fr["mean_s"].(float64), fr["p95_s"].(float64))
-	assert.LessOrEqual(t, fr["p95_s"].(float64), fr["max_s"].(float64))
+	assert.Less(t, n("freshness_mean_s"), n("freshness_p95_s"))
+	assert.LessOrEqual(t, n("freshness_p95_s"), n("freshness_max_s"))
 }
 
 func TestSeedAndSet(t *testing.T) {

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"os"
 	"runtime/debug"
 
-	"runsim/experiment"
 	"runsim/reports"
 	"runsim/scenario"
 )
@@ -23,28 +21,19 @@ func runsimVersion() string {
 	return "devel"
 }
 
-// newPage fills what every report page shows of a scenario.
-func newPage(s *scenario.Scenario, file, title string) reports.Page {
-	src, _ := os.ReadFile(file)
-	p := reports.Page{
-		Title: title, Scenario: s.File.Name, Description: s.File.Description, File: file, Source: string(src),
-		Seed: s.File.Seed, Version: runsimVersion(), Horizon: s.File.Horizon.String(),
-	}
+// assumptions are the policy settings in force in s, for a report.
+func assumptions(s *scenario.Scenario) []reports.Assumption {
+	var out []reports.Assumption
 	for _, a := range s.Assumptions() {
-		p.Assumptions = append(p.Assumptions, reports.Assumption{Key: a.Key, Value: a.Value})
+		out = append(out, reports.Assumption{Key: a.Key, Value: a.Value})
 	}
-	return p
+	return out
 }
 
-func writeSweepReport(dir string, base *scenario.Scenario, file string, params []experiment.Param, points []experiment.Point) error {
-	page := newPage(base, file, "Sweep report: "+base.File.Name)
-	sw := &reports.SweepReport{}
-	for _, p := range params {
-		sw.Params = append(sw.Params, p.Path)
+// newPage fills what every report page shows of a scenario.
+func newPage(s loaded, file, title string) reports.Page {
+	return reports.Page{
+		Title: title, Scenario: s.File.Name, Description: s.File.Description, File: file, Source: string(s.source),
+		Seed: s.File.Seed, Version: runsimVersion(), Horizon: s.File.Horizon.String(), Assumptions: assumptions(s.Scenario),
 	}
-	for _, pt := range points {
-		sw.Points = append(sw.Points, reports.SweepPoint{Values: pt.Values, Aggregate: pt.Aggregate})
-	}
-	page.Sweep = sw
-	return reports.WriteSweep(dir, page)
 }

@@ -105,7 +105,7 @@ func TestRunReplicationsJSON(t *testing.T) {
 	assert.Equal(t, 8, r.N)
 	assert.Less(t, r.CI95Low, r.Mean)
 	assert.Less(t, r.Mean, r.CI95High)
-	assert.Contains(t, got.Aggregate, "freshness_p95")
+	assert.Contains(t, got.Aggregate, "freshness_p95_s")
 	_, single, _ := runsim("run", documented, "--format", "json")
 	assert.NotContains(t, single, `"aggregate"`, "one replication, no aggregate")
 }
@@ -237,4 +237,8 @@ func TestCompareReport(t *testing.T) {
 	assert.Len(t, rows, 1+9, "the baseline and eight variants")
 	assert.True(t, strings.HasPrefix(rows[1], "baseline,"))
 	assert.Contains(t, string(doc), "token-bucket: what differs from baseline")
+	js, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	require.NoError(t, err)
+	_, out, _ := runsim("compare", "../../scenarios/compare-readings.yaml", "--set", "horizon=3d", "--format", "json")
+	assert.Equal(t, out, string(js), "summary.json is the JSON output")
 }

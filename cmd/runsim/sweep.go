@@ -1,21 +1,21 @@
 package main
 
 import (
-	"bytes"
-	"encoding/csv"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"runsim/metrics"
-	"strconv"
 
 	"runsim/experiment"
-	"runsim/internal/atomicfile"
-	"runsim/scenario"
+	"runsim/reports"
 )
 
-const sweepUsage = `usage: runsim sweep FILE --param PATH=VALUES [--param ...] [flags]
+var sweepSpec = sharedSpec{
+	formats:      []string{"csv", "json"},
+	replications: "the scenario's replications",
+	report:       "report.html, report.md, summary.json and a chart (PNG, SVG, CSV) per key metric",
+}
+
+var sweepUsage = `usage: runsim sweep SCENARIO --param PATH=VALUES [--param ...] [flags]
 
 Runs the scenario at every point of a grid of parameter values, each point
 with several replications, and writes one row per point and metric with the
@@ -23,35 +23,28 @@ mean and its 95% confidence interval (Student t). Points run in parallel;
 the results are the same whatever the number of workers, and every point
 uses the same seeds (common random numbers).
 
+` + scenarioArg + `
 VALUES is a list, v1,v2,..., or a range, from:to:step, of numbers that may
 share a unit: 0.5/h:4/h:0.5/h, 1h:6h:1h, 3:8:1. Two --param make a grid.
 
 flags:
   --param PATH=VALUES  a field and its values (repeatable)
-  --replications N     replications per point (default: the scenario's replications)
-  --workers N          parallel workers (default: the number of CPUs)
-  --format csv|json    output format (default csv)
-  --out FILE           write there instead of standard output
-  --report DIR         also write an HTML and Markdown report with charts
+  --out FILE           write there instead of standard output (whole or not
+                       at all)
   --quiet              no progress bar (it is drawn only on a terminal anyway)
-  --seed N, --set path=value   as for runsim run
-
+` + sweepSpec.help() + `
 example:
   runsim sweep scenarios/documented.yaml --param clients.admin.arrivals.poisson.rate=1/d:12/d:1/d --replications 50
 `
 
 func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
-	var paramSpecs, sets multi
+	var sh shared
+	sh.declare(fs, sweepSpec)
+	var paramSpecs multi
 	fs.Var(&paramSpecs, "param", "")
-	fs.Var(&sets, "set", "")
-	reps := fs.Int("replications", 0, "")
-	workers := fs.Int("workers", defaultWorkers(), "")
-	format := fs.String("format", "csv", "")
 	out := fs.String("out", "", "")
-	reportDir := fs.String("report", "", "")
 	quiet := fs.Bool("quiet", false, "")
-	seed := fs.String("seed", "", "")
 	files, code, ok := parseFlags(fs, sweepUsage, args, stdout, stderr)
 	if !ok {
 		return code
@@ -63,100 +56,54 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	if len(files) != 1 {
 		return fail("want one scenario file, got %d; see runsim help sweep", len(files))
 	}
-	if *format != "csv" && *format != "json" {
-		return fail("--format must be csv or json, got %q", *format)
-	}
-	if *reps < 0 || *workers < 1 {
-		return fail("--replications must be >= 1 and --workers >= 1")
+	if err := sh.check(); err != nil {
+		return fail("%v", err)
 	}
 	if len(paramSpecs) == 0 {
 		return fail("no --param given; see runsim help sweep")
 	}
-	if *seed != "" {
-		sets = append(sets, "seed="+*seed)
-	}
-	base, err := scenario.Load(files[0], sets...)
+	base, err := sh.load(files[0])
 	if err != nil {
 		return fail("%v", err)
 	}
 	var params []experiment.Param
+	sw := &reports.SweepReport{}
 	for _, spec := range paramSpecs {
 		p, err := experiment.ParseParam(spec)
 		if err != nil {
 			return fail("%v", err)
 		}
 		params = append(params, p)
+		sw.Params = append(sw.Params, p.Path)
 	}
 	update, finish := progress(stderr, "sweep", *quiet)
-	var points []experiment.Point
-	err = experiment.Sweep(base, params, experiment.Options{Replications: *reps, Workers: *workers, Progress: update},
-		func(p experiment.Point) error { points = append(points, p); return nil })
+	err = experiment.Sweep(base.Scenario, params, experiment.Options{Replications: sh.replications, Workers: sh.workers, Progress: update},
+		func(p experiment.Point) error {
+			sw.Points = append(sw.Points, reports.SweepPoint{Values: p.Values, Aggregate: p.Aggregate})
+			return nil
+		})
 	finish()
 	if err != nil {
 		return fail("%v", err)
 	}
-	var buf bytes.Buffer
-	if *format == "json" {
-		err = writeSweepJSON(&buf, params, points)
-	} else {
-		err = writeSweepCSV(&buf, params, points)
-	}
-	if err != nil {
-		return fail("%v", err)
+	write := sw.WriteCSV
+	if sh.format == "json" {
+		write = sw.WriteJSON
 	}
 	if *out != "" {
-		if err := atomicfile.Write(*out, buf.Bytes()); err != nil {
-			return fail("--out: %v", err)
-		}
-	} else if _, err := stdout.Write(buf.Bytes()); err != nil {
-		return fail("%v", err)
+		err = toFile(*out, write)
+	} else {
+		err = output(stdout, write)
 	}
-	if *reportDir != "" {
-		if err := writeSweepReport(*reportDir, base, files[0], params, points); err != nil {
+	if err != nil {
+		return fail("writing the sweep: %v", err)
+	}
+	if sh.report != "" {
+		page := newPage(base, files[0], "Sweep report: "+base.File.Name)
+		page.Sweep = sw
+		if err := reports.WriteSweep(sh.report, page); err != nil {
 			return fail("--report: %v", err)
 		}
 	}
 	return exitOK
-}
-
-func writeSweepCSV(w io.Writer, params []experiment.Param, points []experiment.Point) error {
-	cw := csv.NewWriter(w)
-	header := []string{}
-	for _, p := range params {
-		header = append(header, p.Path)
-	}
-	cw.Write(append(header, "metric", "mean", "ci95_low", "ci95_high", "n"))
-	num := func(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
-	for _, pt := range points {
-		for _, m := range metrics.MetricNames {
-			iv := pt.Aggregate.Interval(m)
-			row := append(append([]string{}, pt.Values...), m, num(iv.Mean), num(iv.Low), num(iv.High), strconv.Itoa(iv.N))
-			cw.Write(row)
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-type jsonPoint struct {
-	Params  map[string]string             `json:"params"`
-	Metrics map[string]map[string]float64 `json:"metrics"`
-}
-
-func writeSweepJSON(w io.Writer, params []experiment.Param, points []experiment.Point) error {
-	out := make([]jsonPoint, len(points))
-	for i, pt := range points {
-		jp := jsonPoint{Params: map[string]string{}, Metrics: map[string]map[string]float64{}}
-		for j, p := range params {
-			jp.Params[p.Path] = pt.Values[j]
-		}
-		for _, m := range metrics.MetricNames {
-			iv := pt.Aggregate.Interval(m)
-			jp.Metrics[m] = map[string]float64{"mean": iv.Mean, "ci95_low": iv.Low, "ci95_high": iv.High, "n": float64(iv.N)}
-		}
-		out[i] = jp
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
 }

@@ -4,18 +4,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
-
-	"runsim/scenario"
 )
 
-const validateUsage = `usage: runsim validate FILE... [--set path=value]...
+const validateUsage = `usage: runsim validate SCENARIO... [--set path=value]...
 
-Checks each scenario file strictly, as runsim run would, without running it:
+Checks each scenario strictly, as runsim run would, without running it:
 unknown fields, bad durations and rates, values out of range, outcome
 probabilities that do not sum to 1, horizons over 1000 years. Each problem is
-printed as FILE:LINE:COL: what is wrong. Prints "FILE: ok" for each good file.
+printed as FILE:LINE:COL: what is wrong. Prints "SCENARIO: ok" for each good
+one.
 
-Exit code 0 when every file is good, 2 otherwise.
+` + scenarioArg + `
+Exit code 0 when every scenario is good, 2 otherwise.
 `
 
 func validateCmd(args []string, stdout, stderr io.Writer) int {
@@ -32,12 +32,15 @@ func validateCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	code = exitOK
 	for _, f := range files {
-		if _, err := scenario.Load(f, sets...); err != nil {
+		if _, err := (&shared{sets: sets}).load(f); err != nil {
 			fmt.Fprintf(stderr, "%v\n", err)
 			code = exitBadInput
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: ok\n", f)
+		if _, err := fmt.Fprintf(stdout, "%s: ok\n", f); err != nil {
+			fmt.Fprintf(stderr, "runsim validate: %v\n", err)
+			return exitBadInput
+		}
 	}
 	return code
 }
