@@ -128,7 +128,7 @@ func TestWriteErrorsExit2(t *testing.T) {
 			var errOut strings.Builder
 			code := cli(tc.args, failing{}, &errOut)
 			assert.Equal(t, exitBadInput, code)
-			assert.Regexp(t, `no space left on device|no such file or directory`, errOut.String())
+			assert.Regexp(t, `no space left on device|does not exist`, errOut.String())
 		})
 	}
 }
