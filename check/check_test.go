@@ -3,15 +3,17 @@ package check
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"os"
 	"path/filepath"
-	"runsim/metrics"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"runsim/metrics"
 	"runsim/scenario"
 	"runsim/sim"
 )
@@ -295,13 +297,16 @@ expect:
 	assert.True(t, res.Passed(), "%v", res.Failures())
 }
 
-// TestMetricListsAgree: the metrics expectations accept are exactly the
-// ones summaries report, and each is measured.
-func TestMetricListsAgree(t *testing.T) {
-	assert.ElementsMatch(t, metrics.MetricNames, scenario.Metrics)
-	for _, m := range scenario.Metrics {
-		_, ok := metrics.Summary{}.Metric(m)
-		assert.True(t, ok, "metric %q is listed but not measured", m)
+// TestEveryMetricCanBeExpected: every metric of the table is accepted by a
+// metric expectation, and measured.
+func TestEveryMetricCanBeExpected(t *testing.T) {
+	for _, m := range metrics.MetricNames {
+		t.Run(m, func(t *testing.T) {
+			_, ok := metrics.Summary{}.Metric(m)
+			assert.True(t, ok, "metric %q is listed but not measured", m)
+			res := runYAML(t, base+"  - {name: x, metric: "+m+", min: -1}\n")
+			assert.True(t, res.Passed(), "%v", res.Failures())
+		})
 	}
 }
 
@@ -347,4 +352,86 @@ clients:
 	assert.Equal(t, 3, arrived)
 	assert.Equal(t, sum.Requests, arrived)
 	assert.Equal(t, 2, sum.OccupancyMax, "measured in the scenario's 1h window")
+}
+
+// TestJUnitTimesAndLoadFailures: cases carry the time spent on each check,
+// and a scenario that did not load is a failed case of its own.
+func TestJUnitTimesAndLoadFailures(t *testing.T) {
+	results := []*Result{
+		{Scenario: "timed", Path: "timed.yaml", Elapsed: 25 * time.Millisecond, Checks: []Check{
+			{Name: "a", Elapsed: 1500 * time.Microsecond},
+			{Name: "b", Elapsed: 2 * time.Second},
+		}},
+		{Scenario: "broken.yaml", Path: "dir/broken.yaml", Elapsed: 0, Err: errors.New("dir/broken.yaml:2:10: horizon: bad duration")},
+		{Scenario: "quiet", Path: "quiet.yaml", Elapsed: time.Millisecond},
+	}
+	var buf bytes.Buffer
+	require.NoError(t, WriteJUnit(&buf, results))
+	type tcase struct {
+		Name    string `xml:"name,attr"`
+		Time    string `xml:"time,attr"`
+		Failure *struct {
+			Type    string `xml:"type,attr"`
+			Message string `xml:"message,attr"`
+		} `xml:"failure"`
+	}
+	var doc struct {
+		Tests    int    `xml:"tests,attr"`
+		Failures int    `xml:"failures,attr"`
+		Time     string `xml:"time,attr"`
+		Suites   []struct {
+			Name     string  `xml:"name,attr"`
+			File     string  `xml:"file,attr"`
+			Tests    int     `xml:"tests,attr"`
+			Failures int     `xml:"failures,attr"`
+			Time     string  `xml:"time,attr"`
+			Cases    []tcase `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	require.NoError(t, xml.Unmarshal(buf.Bytes(), &doc))
+	assert.Equal(t, 4, doc.Tests)
+	assert.Equal(t, 1, doc.Failures)
+	assert.Equal(t, "0.026000", doc.Time)
+	require.Len(t, doc.Suites, 3)
+
+	timed := doc.Suites[0]
+	assert.Equal(t, "0.025000", timed.Time)
+	require.Len(t, timed.Cases, 2)
+	assert.Equal(t, "0.001500", timed.Cases[0].Time)
+	assert.Equal(t, "2.000000", timed.Cases[1].Time)
+
+	broken := doc.Suites[1]
+	assert.Equal(t, "broken.yaml", broken.Name)
+	assert.Equal(t, "dir/broken.yaml", broken.File)
+	assert.Equal(t, 1, broken.Tests)
+	assert.Equal(t, 1, broken.Failures)
+	require.Len(t, broken.Cases, 1)
+	assert.Equal(t, "load", broken.Cases[0].Name)
+	require.NotNil(t, broken.Cases[0].Failure)
+	assert.Equal(t, "load", broken.Cases[0].Failure.Type)
+	assert.Equal(t, "dir/broken.yaml:2:10: horizon: bad duration", broken.Cases[0].Failure.Message)
+
+	quiet := doc.Suites[2]
+	require.Len(t, quiet.Cases, 1, "a scenario without checks is one case, that it runs")
+	assert.Equal(t, "runs", quiet.Cases[0].Name)
+	assert.Nil(t, quiet.Cases[0].Failure)
+}
+
+// TestRunTimesEachCheck: every expectation and the golden trace get a
+// time of their own, within the scenario's.
+func TestRunTimesEachCheck(t *testing.T) {
+	res, err := File("../scenarios/rules/five-then-throttled.yaml", Options{})
+	require.NoError(t, err)
+	require.Greater(t, len(res.Checks), 2)
+	var sum time.Duration
+	for _, c := range res.Checks {
+		assert.GreaterOrEqual(t, c.Elapsed, time.Duration(0), c.Name)
+		sum += c.Elapsed
+	}
+	assert.LessOrEqual(t, sum, res.Elapsed, "the checks' times are parts of the scenario's")
+}
+
+func TestResultWithAnErrorHasNotPassed(t *testing.T) {
+	assert.False(t, (&Result{Err: errors.New("bad")}).Passed())
+	assert.True(t, (&Result{}).Passed())
 }
