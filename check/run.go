@@ -167,7 +167,9 @@ func Run(s *scenario.Scenario, opts Options) (*Result, error) {
 		}
 		acc.Add(sum)
 		if g != nil {
-			goldenFailure = g.finish()
+			if goldenFailure = g.finish(); goldenFailure != nil {
+				goldenFailure.Seed = seed
+			}
 		}
 		if update != nil {
 			t0 := time.Now()

@@ -25,14 +25,17 @@ expectations (the expect: section), and compares its trace with the golden
 trace X.trace beside X.yaml when there is one. Prints one line per scenario
 (ok or FAIL, what was checked, time taken), then for each failure what was
 expected, what happened and the events around it, and last a line
-"N passed, N failed".
+"N passed, N failed". A file that does not load is a FAIL line and counts
+as failed.
 
 Exit code 0 when every scenario passes, 1 when an expectation fails, 2 for
-bad input (a scenario that does not load, a flag, an unreadable path).
+bad input (a scenario that does not load, a flag, an unreadable path) or
+output that cannot be written (stdout, the --junit file).
 
 flags:
-  --update            rewrite the golden traces that exist instead of
-                      comparing (create one with runsim run X.yaml --trace X.trace)
+  --update            rewrite the golden traces that exist, of the scenarios
+                      --run selects, instead of comparing (create one with
+                      runsim run X.yaml --trace X.trace); not with --set
   --junit FILE        also write JUnit XML for CI systems
   --run REGEX         check only scenarios whose name or path matches
   --set path=value    override a field in every scenario (repeatable), e.g.
