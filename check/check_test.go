@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -239,16 +240,24 @@ func TestJUnit(t *testing.T) {
 	assert.Nil(t, s.Cases[1].Failure)
 }
 
-// TestShippedScenariosPass checks every scenario shipped with runsim, the rules suite
-// among them.
+var update = flag.Bool("update", false, "rewrite the golden traces of the shipped scenarios")
+
+// TestShippedScenariosPass checks every scenario shipped with runsim, the
+// rules suite among them; go test ./check -update rewrites their golden
+// traces after a deliberate change (review the diff).
 func TestShippedScenariosPass(t *testing.T) {
-	files, err := filepath.Glob("../scenarios/*.yaml")
-	require.NoError(t, err)
+	var files []string
+	for _, pattern := range []string{"../scenarios/*.yaml", "../scenarios/rules/*.yaml", "../scenarios/policies/*.yaml"} {
+		found, err := filepath.Glob(pattern)
+		require.NoError(t, err)
+		require.NotEmpty(t, found, pattern)
+		files = append(files, found...)
+	}
 	rules, err := filepath.Glob("../scenarios/rules/*.yaml")
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(rules), 7)
-	for _, f := range append(files, rules...) {
-		res, err := File(f, Options{})
+	for _, f := range files {
+		res, err := File(f, Options{Update: *update})
 		require.NoError(t, err)
 		assert.True(t, res.Passed(), "%s: %v", f, res.Failures())
 		if strings.Contains(f, "/rules/") {
@@ -414,4 +423,56 @@ func TestRunTimesEachCheck(t *testing.T) {
 func TestResultWithAnErrorHasNotPassed(t *testing.T) {
 	assert.False(t, (&Result{Err: errors.New("bad")}).Passed())
 	assert.True(t, (&Result{}).Passed())
+}
+
+// TestEveryInvariantHasAnEvaluator: each invariant a scenario may name is
+// evaluated; none is silently taken as holding.
+func TestEveryInvariantHasAnEvaluator(t *testing.T) {
+	s, err := scenario.Parse("t.yaml", []byte(base+"  - {name: x, invariant: one-operation}\n"))
+	require.NoError(t, err)
+	for name := range scenario.Invariants {
+		t.Run(name, func(t *testing.T) {
+			x := &scenario.Expectation{Name: "x", What: &scenario.ExpectInvariant{Invariant: name}}
+			ev, err := newEvaluator(x, newSetup(s, 1))
+			require.NoError(t, err)
+			assert.NotNil(t, ev)
+		})
+	}
+}
+
+// TestUnknownExpectationsAreErrors: an expectation check cannot evaluate
+// (built past the validation) stops the check instead of passing.
+func TestUnknownExpectationsAreErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		what scenario.ExpectKind
+		want string
+	}{
+		{"unknown invariant", &scenario.ExpectInvariant{Invariant: "always-fine"}, `t.yaml: expectation "x": check has no evaluator for invariant "always-fine"`},
+		{"no kind", nil, `t.yaml: expectation "x": says nothing to check`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := scenario.Parse("t.yaml", []byte(base+"  - {name: x, invariant: one-operation}\n"))
+			require.NoError(t, err)
+			s.File.Expect[0].What = tc.what
+			_, err = Run(s, Options{})
+			assert.EqualError(t, err, tc.want)
+		})
+	}
+}
+
+// TestUpdateRefusesOverrides: the overrides would be written into the
+// golden trace.
+func TestUpdateRefusesOverrides(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "g.yaml")
+	golden := filepath.Join(dir, "g.trace")
+	require.NoError(t, os.WriteFile(path, []byte(base+"  - {name: six accepted, count: accepted, eq: 6}\n"), 0o644))
+	require.NoError(t, os.WriteFile(golden, []byte("old\n"), 0o644))
+	_, err := File(path, Options{Update: true}, "service.throttle.limit=4")
+	assert.ErrorIs(t, err, ErrUpdateWithOverrides)
+	data, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, "old\n", string(data))
 }

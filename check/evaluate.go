@@ -42,24 +42,33 @@ func newSetup(s *scenario.Scenario, seed uint64) setup {
 }
 
 // newEvaluator returns the evaluator of an expectation's kind, nil for a
-// metric (evaluated over replications, see Run).
-func newEvaluator(x *scenario.Expectation, s setup) evaluator {
+// metric (evaluated over replications, see Run). A kind or an invariant it
+// does not know is an error, never an expectation that holds.
+func newEvaluator(x *scenario.Expectation, s setup) (evaluator, error) {
 	f := func(expected string) *Failure { return &Failure{Expectation: x.Name, Expected: expected, Seed: s.seed} }
 	switch k := x.What.(type) {
 	case *scenario.ExpectCount:
 		kind, _ := sim.ParseKind(k.Event)
-		return &countEval{x: k, kind: kind, fail: f}
+		return &countEval{x: k, kind: kind, fail: f}, nil
 	case *scenario.ExpectRequest:
-		return &requestEval{x: k, at: k.At.At(s.start), fail: f}
+		return &requestEval{x: k, at: k.At.At(s.start), fail: f}, nil
 	case *scenario.ExpectScheduled:
-		return &scheduledEval{x: k, at: k.Due.At(s.start), start: s.start, fail: f}
+		return &scheduledEval{x: k, at: k.Due.At(s.start), start: s.start, fail: f}, nil
 	case *scenario.ExpectNone:
 		kind, _ := sim.ParseKind(k.Event)
-		return &noneEval{x: k, kind: kind, from: k.From.At(s.start), to: k.To.At(s.start), fail: f}
+		return &noneEval{x: k, kind: kind, from: k.From.At(s.start), to: k.To.At(s.start), fail: f}, nil
 	case *scenario.ExpectInvariant:
-		return newInvariant(k, s, f)
+		if ev := newInvariant(k, s, f); ev != nil {
+			return ev, nil
+		}
+		return nil, fmt.Errorf("expectation %q: check has no evaluator for invariant %q", x.Name, k.Invariant)
+	case *scenario.ExpectMetric:
+		return nil, nil
 	}
-	return nil
+	if x.What == nil {
+		return nil, fmt.Errorf("expectation %q: says nothing to check", x.Name)
+	}
+	return nil, fmt.Errorf("expectation %q: check has no evaluator for %s expectations", x.Name, x.Kind())
 }
 
 // matches applies a filter to an event.

@@ -16,6 +16,10 @@ import (
 	"runsim/sim"
 )
 
+// ErrUpdateWithOverrides: File refuses to rewrite golden traces with
+// overrides, which would be written into them.
+var ErrUpdateWithOverrides = errors.New("check: golden traces are not rewritten with overrides, which would be written into them")
+
 // Options change how a scenario is checked.
 type Options struct {
 	// Update rewrites the golden trace beside the scenario file, if it has
@@ -71,6 +75,9 @@ func (r *Result) Failures() []*Failure {
 // error is for bad input (the scenario) or I/O (the golden trace);
 // expectations that fail are in the Result.
 func File(path string, opts Options, overrides ...string) (*Result, error) {
+	if opts.Update && len(overrides) > 0 {
+		return nil, ErrUpdateWithOverrides
+	}
 	s, err := scenario.Load(path, overrides...)
 	if err != nil {
 		return nil, err
@@ -108,7 +115,11 @@ func Run(s *scenario.Scenario, opts Options) (*Result, error) {
 		evals := make([]evaluator, n)
 		ring := &recent{}
 		for i, x := range s.File.Expect {
-			if ev := newEvaluator(x, st); ev != nil {
+			ev, err := newEvaluator(x, st)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", s.Path, err)
+			}
+			if ev != nil {
 				evals[i] = ev
 				checks[i] = sim.ObserverFunc(func(e *sim.Event) { ev.observe(e, ring) })
 			}
