@@ -3,17 +3,20 @@ package check
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
+	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
-	"runsim/metrics"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"runsim/metrics"
 	"runsim/scenario"
-	"runsim/sim"
 )
 
 // base: five hourly starts accepted, the sixth at 5h throttled for 7h and
@@ -188,6 +191,8 @@ func TestGoldenTrace(t *testing.T) {
 	assert.Equal(t, `"2025-01-06T06:00:00Z request-arrived client=admin request=6 attempt=1"`, f.Got)
 	assert.Equal(t, ">    36  2025-01-06T06:00:00Z request-arrived client=admin request=6 attempt=1", f.Context[4])
 	assert.Len(t, f.Context, 4+2+3, "4 lines before, the difference, 3 after")
+	assert.Equal(t, res.Seeds[0], f.Seed, "the seed of the replication compared")
+	assert.Contains(t, f.Error(), fmt.Sprintf("events around it (seed %d):", res.Seeds[0]))
 
 	// A shorter trace.
 	res, err = File(path, Options{}, "horizon=5h")
@@ -235,16 +240,26 @@ func TestJUnit(t *testing.T) {
 	assert.Nil(t, s.Cases[1].Failure)
 }
 
-// TestRulesSuite checks every scenario shipped with runsim, the rules suite
-// among them.
+var update = flag.Bool("update", false, "rewrite the golden traces of the shipped scenarios")
+
+// TestShippedScenariosPass checks every scenario shipped with runsim, the
+// rules suite among them; go test ./check -update rewrites their golden
+// traces after a deliberate change (review the diff).
 func TestShippedScenariosPass(t *testing.T) {
-	files, err := filepath.Glob("../scenarios/*.yaml")
-	require.NoError(t, err)
+	var files []string
+	for _, pattern := range []string{"../scenarios/*.yaml", "../scenarios/rules/*.yaml", "../scenarios/policies/*.yaml"} {
+		found, err := filepath.Glob(pattern)
+		require.NoError(t, err)
+		require.NotEmpty(t, found, pattern)
+		files = append(files, found...)
+	}
 	rules, err := filepath.Glob("../scenarios/rules/*.yaml")
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(rules), 7)
-	for _, f := range append(files, rules...) {
-		res := Require(t, f)
+	for _, f := range files {
+		res, err := File(f, Options{Update: *update})
+		require.NoError(t, err)
+		assert.True(t, res.Passed(), "%s: %v", f, res.Failures())
 		if strings.Contains(f, "/rules/") {
 			assert.GreaterOrEqual(t, len(res.Checks), 3, "%s: a rule scenario has expectations and a golden trace", f)
 			assert.Contains(t, res.Checks[len(res.Checks)-1].Name, "golden trace")
@@ -295,13 +310,16 @@ expect:
 	assert.True(t, res.Passed(), "%v", res.Failures())
 }
 
-// TestMetricListsAgree: the metrics expectations accept are exactly the
-// ones summaries report, and each is measured.
-func TestMetricListsAgree(t *testing.T) {
-	assert.ElementsMatch(t, metrics.MetricNames, scenario.Metrics)
-	for _, m := range scenario.Metrics {
-		_, ok := metrics.Summary{}.Metric(m)
-		assert.True(t, ok, "metric %q is listed but not measured", m)
+// TestEveryMetricCanBeExpected: every metric of the table is accepted by a
+// metric expectation, and measured.
+func TestEveryMetricCanBeExpected(t *testing.T) {
+	for _, m := range metrics.MetricNames {
+		t.Run(m, func(t *testing.T) {
+			_, ok := metrics.Summary{}.Metric(m)
+			assert.True(t, ok, "metric %q is listed but not measured", m)
+			res := runYAML(t, base+"  - {name: x, metric: "+m+", min: -1}\n")
+			assert.True(t, res.Passed(), "%v", res.Failures())
+		})
 	}
 }
 
@@ -325,26 +343,136 @@ expect:
 	assert.True(t, res.Passed(), "%v", res.Failures())
 }
 
-func TestEvents(t *testing.T) {
-	s, err := scenario.Parse("e.yaml", []byte(`name: e
-start: 2025-01-06T00:00:00Z
-horizon: 4h
-service:
-  schedule: {kind: none}
-  throttle: {window: 1h}
-  run: {duration: {dist: constant, value: 10m}, outcomes: {completed: 1}}
-clients:
-  - {name: a, arrivals: {at: [0s, 30m, 2h]}}
-`))
-	require.NoError(t, err)
-	events, sum := Events(t, s)
-	arrived := 0
-	for _, e := range events {
-		if e.Kind == sim.RequestArrived {
-			arrived++
-		}
+// TestJUnitTimesAndLoadFailures: cases carry the time spent on each check,
+// and a scenario that did not load is a failed case of its own.
+func TestJUnitTimesAndLoadFailures(t *testing.T) {
+	results := []*Result{
+		{Scenario: "timed", Path: "timed.yaml", Elapsed: 25 * time.Millisecond, Checks: []Check{
+			{Name: "a", Elapsed: 1500 * time.Microsecond},
+			{Name: "b", Elapsed: 2 * time.Second},
+		}},
+		{Scenario: "broken.yaml", Path: "dir/broken.yaml", Elapsed: 0, Err: errors.New("dir/broken.yaml:2:10: horizon: bad duration")},
+		{Scenario: "quiet", Path: "quiet.yaml", Elapsed: time.Millisecond},
 	}
-	assert.Equal(t, 3, arrived)
-	assert.Equal(t, sum.Requests, arrived)
-	assert.Equal(t, 2, sum.OccupancyMax, "measured in the scenario's 1h window")
+	var buf bytes.Buffer
+	require.NoError(t, WriteJUnit(&buf, results))
+	type tcase struct {
+		Name    string `xml:"name,attr"`
+		Time    string `xml:"time,attr"`
+		Failure *struct {
+			Type    string `xml:"type,attr"`
+			Message string `xml:"message,attr"`
+		} `xml:"failure"`
+	}
+	var doc struct {
+		Tests    int    `xml:"tests,attr"`
+		Failures int    `xml:"failures,attr"`
+		Time     string `xml:"time,attr"`
+		Suites   []struct {
+			Name     string  `xml:"name,attr"`
+			File     string  `xml:"file,attr"`
+			Tests    int     `xml:"tests,attr"`
+			Failures int     `xml:"failures,attr"`
+			Time     string  `xml:"time,attr"`
+			Cases    []tcase `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	require.NoError(t, xml.Unmarshal(buf.Bytes(), &doc))
+	assert.Equal(t, 4, doc.Tests)
+	assert.Equal(t, 1, doc.Failures)
+	assert.Equal(t, "0.026000", doc.Time)
+	require.Len(t, doc.Suites, 3)
+
+	timed := doc.Suites[0]
+	assert.Equal(t, "0.025000", timed.Time)
+	require.Len(t, timed.Cases, 2)
+	assert.Equal(t, "0.001500", timed.Cases[0].Time)
+	assert.Equal(t, "2.000000", timed.Cases[1].Time)
+
+	broken := doc.Suites[1]
+	assert.Equal(t, "broken.yaml", broken.Name)
+	assert.Equal(t, "dir/broken.yaml", broken.File)
+	assert.Equal(t, 1, broken.Tests)
+	assert.Equal(t, 1, broken.Failures)
+	require.Len(t, broken.Cases, 1)
+	assert.Equal(t, "load", broken.Cases[0].Name)
+	require.NotNil(t, broken.Cases[0].Failure)
+	assert.Equal(t, "load", broken.Cases[0].Failure.Type)
+	assert.Equal(t, "dir/broken.yaml:2:10: horizon: bad duration", broken.Cases[0].Failure.Message)
+
+	quiet := doc.Suites[2]
+	require.Len(t, quiet.Cases, 1, "a scenario without checks is one case, that it runs")
+	assert.Equal(t, "runs", quiet.Cases[0].Name)
+	assert.Nil(t, quiet.Cases[0].Failure)
+}
+
+// TestRunTimesEachCheck: every expectation and the golden trace get a
+// time of their own, within the scenario's.
+func TestRunTimesEachCheck(t *testing.T) {
+	res, err := File("../scenarios/rules/five-then-throttled.yaml", Options{})
+	require.NoError(t, err)
+	require.Greater(t, len(res.Checks), 2)
+	var sum time.Duration
+	for _, c := range res.Checks {
+		assert.GreaterOrEqual(t, c.Elapsed, time.Duration(0), c.Name)
+		sum += c.Elapsed
+	}
+	assert.LessOrEqual(t, sum, res.Elapsed, "the checks' times are parts of the scenario's")
+}
+
+func TestResultWithAnErrorHasNotPassed(t *testing.T) {
+	assert.False(t, (&Result{Err: errors.New("bad")}).Passed())
+	assert.True(t, (&Result{}).Passed())
+}
+
+// TestEveryInvariantHasAnEvaluator: each invariant a scenario may name is
+// evaluated; none is silently taken as holding.
+func TestEveryInvariantHasAnEvaluator(t *testing.T) {
+	s, err := scenario.Parse("t.yaml", []byte(base+"  - {name: x, invariant: one-operation}\n"))
+	require.NoError(t, err)
+	for name := range scenario.Invariants {
+		t.Run(name, func(t *testing.T) {
+			x := &scenario.Expectation{Name: "x", What: &scenario.ExpectInvariant{Invariant: name}}
+			ev, err := newEvaluator(x, newSetup(s, 1))
+			require.NoError(t, err)
+			assert.NotNil(t, ev)
+		})
+	}
+}
+
+// TestUnknownExpectationsAreErrors: an expectation check cannot evaluate
+// (built past the validation) stops the check instead of passing.
+func TestUnknownExpectationsAreErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		what scenario.ExpectKind
+		want string
+	}{
+		{"unknown invariant", &scenario.ExpectInvariant{Invariant: "always-fine"}, `t.yaml: expectation "x": check has no evaluator for invariant "always-fine"`},
+		{"no kind", nil, `t.yaml: expectation "x": says nothing to check`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := scenario.Parse("t.yaml", []byte(base+"  - {name: x, invariant: one-operation}\n"))
+			require.NoError(t, err)
+			s.File.Expect[0].What = tc.what
+			_, err = Run(s, Options{})
+			assert.EqualError(t, err, tc.want)
+		})
+	}
+}
+
+// TestUpdateRefusesOverrides: the overrides would be written into the
+// golden trace.
+func TestUpdateRefusesOverrides(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "g.yaml")
+	golden := filepath.Join(dir, "g.trace")
+	require.NoError(t, os.WriteFile(path, []byte(base+"  - {name: six accepted, count: accepted, eq: 6}\n"), 0o644))
+	require.NoError(t, os.WriteFile(golden, []byte("old\n"), 0o644))
+	_, err := File(path, Options{Update: true}, "service.throttle.limit=4")
+	assert.ErrorIs(t, err, ErrUpdateWithOverrides)
+	data, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, "old\n", string(data))
 }

@@ -41,27 +41,38 @@ func newSetup(s *scenario.Scenario, seed uint64) setup {
 	}
 }
 
-func newEvaluator(x *scenario.Expectation, s setup) evaluator {
+// newEvaluator returns the evaluator of an expectation's kind, nil for a
+// metric (evaluated over replications, see Run). A kind or an invariant it
+// does not know is an error, never an expectation that holds.
+func newEvaluator(x *scenario.Expectation, s setup) (evaluator, error) {
 	f := func(expected string) *Failure { return &Failure{Expectation: x.Name, Expected: expected, Seed: s.seed} }
-	switch x.Kind() {
-	case "count":
-		k, _ := sim.ParseKind(x.Count)
-		return &countEval{x: x, kind: k, fail: f}
-	case "request":
-		return &requestEval{x: x, at: x.Request.At(s.start), fail: f}
-	case "scheduled":
-		return &scheduledEval{x: x, at: x.Scheduled.At(s.start), start: s.start, fail: f}
-	case "none":
-		k, _ := sim.ParseKind(x.None)
-		return &noneEval{x: x, kind: k, from: x.From.At(s.start), to: x.To.At(s.start), fail: f}
-	case "invariant":
-		return newInvariant(x, s, f)
+	switch k := x.What.(type) {
+	case *scenario.ExpectCount:
+		kind, _ := sim.ParseKind(k.Event)
+		return &countEval{x: k, kind: kind, fail: f}, nil
+	case *scenario.ExpectRequest:
+		return &requestEval{x: k, at: k.At.At(s.start), fail: f}, nil
+	case *scenario.ExpectScheduled:
+		return &scheduledEval{x: k, at: k.Due.At(s.start), start: s.start, fail: f}, nil
+	case *scenario.ExpectNone:
+		kind, _ := sim.ParseKind(k.Event)
+		return &noneEval{x: k, kind: kind, from: k.From.At(s.start), to: k.To.At(s.start), fail: f}, nil
+	case *scenario.ExpectInvariant:
+		if ev := newInvariant(k, s, f); ev != nil {
+			return ev, nil
+		}
+		return nil, fmt.Errorf("expectation %q: check has no evaluator for invariant %q", x.Name, k.Invariant)
+	case *scenario.ExpectMetric:
+		return nil, nil
 	}
-	return nil // metrics are evaluated over replications, see Run
+	if x.What == nil {
+		return nil, fmt.Errorf("expectation %q: says nothing to check", x.Name)
+	}
+	return nil, fmt.Errorf("expectation %q: check has no evaluator for %s expectations", x.Name, x.Kind())
 }
 
-// matches applies the optional filters of an expectation to an event.
-func matches(x *scenario.Expectation, e *sim.Event) bool {
+// matches applies a filter to an event.
+func matches(x scenario.Filter, e *sim.Event) bool {
 	if x.Client != "" && e.Client != x.Client {
 		return false
 	}
@@ -86,9 +97,9 @@ func matches(x *scenario.Expectation, e *sim.Event) bool {
 	return true
 }
 
-// describe says which events an expectation counts, e.g.
-// "throttled events of client admin".
-func describe(kind string, x *scenario.Expectation) string {
+// describe says which events a filter lets through, e.g.
+// "throttled events with client admin".
+func describe(kind string, x scenario.Filter) string {
 	var f []string
 	for _, kv := range [][2]string{{"client", x.Client}, {"reason", x.Reason}, {"status", x.Status}, {"trigger", x.Trigger}} {
 		if kv[1] != "" {
@@ -104,23 +115,24 @@ func describe(kind string, x *scenario.Expectation) string {
 	return kind + " events with " + strings.Join(f, ", ")
 }
 
-func bounds(x *scenario.Expectation, format func(float64) string) string {
+// bounds says what eq, min and max ask for, e.g. "at most 3".
+func bounds(eq, lo, hi *scenario.Bound, format func(float64) string) string {
 	switch {
-	case x.Eq != nil:
-		return "exactly " + format(float64(*x.Eq))
-	case x.Min != nil && x.Max != nil:
-		return fmt.Sprintf("between %s and %s", format(float64(*x.Min)), format(float64(*x.Max)))
-	case x.Min != nil:
-		return "at least " + format(float64(*x.Min))
+	case eq != nil:
+		return "exactly " + format(float64(*eq))
+	case lo != nil && hi != nil:
+		return fmt.Sprintf("between %s and %s", format(float64(*lo)), format(float64(*hi)))
+	case lo != nil:
+		return "at least " + format(float64(*lo))
 	}
-	return "at most " + format(float64(*x.Max))
+	return "at most " + format(float64(*hi))
 }
 
 func count(v float64) string { return fmt.Sprintf("%g", v) }
 
 // countEval: how many events of a kind.
 type countEval struct {
-	x    *scenario.Expectation
+	x    *scenario.ExpectCount
 	kind sim.Kind
 	fail func(string) *Failure
 	n    int
@@ -138,11 +150,11 @@ func (c *countEval) max() (float64, bool) {
 }
 
 func (c *countEval) expected() string {
-	return bounds(c.x, count) + " " + describe(c.kind.String(), c.x)
+	return bounds(c.x.Eq, c.x.Min, c.x.Max, count) + " " + describe(c.kind.String(), c.x.Filter())
 }
 
 func (c *countEval) observe(e *sim.Event, r *recent) {
-	if e.Kind != c.kind || !matches(c.x, e) {
+	if e.Kind != c.kind || !matches(c.x.Filter(), e) {
 		return
 	}
 	c.n++
@@ -178,7 +190,7 @@ func (c *countEval) finish(*recent) *Failure {
 
 // requestEval: the answer to the request that arrived at an instant.
 type requestEval struct {
-	x       *scenario.Expectation
+	x       *scenario.ExpectRequest
 	at      time.Time
 	fail    func(string) *Failure
 	waiting bool
@@ -235,7 +247,7 @@ func (q *requestEval) observe(e *sim.Event, r *recent) {
 		r.blame(q.result, nil)
 		return
 	}
-	if e.Kind == sim.RequestArrived && e.At.Equal(q.at) && matches(q.x, e) {
+	if e.Kind == sim.RequestArrived && e.At.Equal(q.at) && matches(q.x.Filter(), e) {
 		q.waiting, q.client, q.request, q.attempt = true, e.Client, e.Request, e.Attempt
 	}
 }
@@ -253,7 +265,7 @@ func instant(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // scheduledEval: what became of the scheduled run due at an instant.
 type scheduledEval struct {
-	x       *scenario.Expectation
+	x       *scenario.ExpectScheduled
 	at      time.Time
 	start   time.Time
 	fail    func(string) *Failure
@@ -327,7 +339,7 @@ func (s *scheduledEval) finish(r *recent) *Failure {
 
 // noneEval: no event of a kind in [from, to).
 type noneEval struct {
-	x        *scenario.Expectation
+	x        *scenario.ExpectNone
 	kind     sim.Kind
 	from, to time.Time
 	fail     func(string) *Failure
@@ -336,12 +348,12 @@ type noneEval struct {
 }
 
 func (z *noneEval) observe(e *sim.Event, r *recent) {
-	if e.Kind != z.kind || e.At.Before(z.from) || !e.At.Before(z.to) || !matches(z.x, e) {
+	if e.Kind != z.kind || e.At.Before(z.from) || !e.At.Before(z.to) || !matches(z.x.Filter(), e) {
 		return
 	}
 	z.n++
 	if z.result == nil {
-		z.result = z.fail(fmt.Sprintf("no %s from %s to %s", describe(z.kind.String(), z.x), instant(z.from), instant(z.to)))
+		z.result = z.fail(fmt.Sprintf("no %s from %s to %s", describe(z.kind.String(), z.x.Filter()), instant(z.from), instant(z.to)))
 		r.blame(z.result, e)
 	}
 }

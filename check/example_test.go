@@ -7,8 +7,8 @@ import (
 	"runsim/scenario"
 )
 
-// Check a scenario written in Go, as a user's test would with
-// check.RequireScenario(t, s).
+// Check a scenario and look at each check; a Go test would rather call
+// checktest.RequireScenario(t, s).
 func ExampleRun() {
 	s, err := scenario.Parse("example.yaml", []byte(`
 name: example

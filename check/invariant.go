@@ -11,7 +11,7 @@ import (
 	"runsim/sim"
 )
 
-func newInvariant(x *scenario.Expectation, s setup, fail func(string) *Failure) evaluator {
+func newInvariant(x *scenario.ExpectInvariant, s setup, fail func(string) *Failure) evaluator {
 	expected := scenario.Invariants[x.Invariant]
 	switch x.Invariant {
 	case "throttle-window":

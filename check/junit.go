@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"time"
 )
 
 // The JUnit XML that CI systems read: testsuites / testsuite (one per
@@ -40,20 +41,23 @@ type junitFailure struct {
 	Text    string `xml:",chardata"`
 }
 
-// WriteJUnit writes results as JUnit XML.
+// WriteJUnit writes results as JUnit XML: a suite per scenario, a case per
+// check with the time spent evaluating it. A scenario that did not load or
+// could not run is a suite with one failed case, "load" (of type load).
 func WriteJUnit(w io.Writer, results []*Result) error {
 	out := junitSuites{Name: "runsim check"}
 	var total float64
 	for _, r := range results {
 		secs := r.Elapsed.Seconds()
 		total += secs
-		s := junitSuite{Name: r.Scenario, File: r.Path, Time: fmt.Sprintf("%.3f", secs)}
-		checks := r.Checks
-		if len(checks) == 0 {
-			checks = []Check{{Name: "runs"}}
+		s := junitSuite{Name: r.Scenario, File: r.Path, Time: junitTime(r.Elapsed)}
+		if r.Err != nil {
+			s.Cases = append(s.Cases, junitCase{Name: "load", Classname: r.Scenario, Time: junitTime(r.Elapsed),
+				Failure: &junitFailure{Message: r.Err.Error(), Type: "load", Text: r.Err.Error()}})
+			s.Tests, s.Failures = 1, 1
 		}
-		for _, c := range checks {
-			tc := junitCase{Name: c.Name, Classname: r.Scenario, Time: "0"}
+		for _, c := range r.Checks {
+			tc := junitCase{Name: c.Name, Classname: r.Scenario, Time: junitTime(c.Elapsed)}
 			if c.Failure != nil {
 				tc.Failure = &junitFailure{
 					Message: fmt.Sprintf("expected %s; got %s", c.Failure.Expected, c.Failure.Got),
@@ -65,11 +69,15 @@ func WriteJUnit(w io.Writer, results []*Result) error {
 			s.Cases = append(s.Cases, tc)
 			s.Tests++
 		}
+		if s.Tests == 0 { // nothing to check: the run itself is the case
+			s.Cases = append(s.Cases, junitCase{Name: "runs", Classname: r.Scenario, Time: junitTime(r.Elapsed)})
+			s.Tests = 1
+		}
 		out.Tests += s.Tests
 		out.Failures += s.Failures
 		out.Suites = append(out.Suites, s)
 	}
-	out.Time = fmt.Sprintf("%.3f", total)
+	out.Time = fmt.Sprintf("%.6f", total)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -81,3 +89,7 @@ func WriteJUnit(w io.Writer, results []*Result) error {
 	_, err := io.WriteString(w, "\n")
 	return err
 }
+
+// junitTime is a duration in seconds, to the microsecond: checks often
+// take less than a millisecond.
+func junitTime(d time.Duration) string { return fmt.Sprintf("%.6f", d.Seconds()) }

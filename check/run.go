@@ -6,15 +6,19 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"runsim/metrics"
 	"strings"
 	"time"
 
 	"runsim/experiment"
 	"runsim/internal/atomicfile"
+	"runsim/metrics"
 	"runsim/scenario"
 	"runsim/sim"
 )
+
+// ErrUpdateWithOverrides: File refuses to rewrite golden traces with
+// overrides, which would be written into them.
+var ErrUpdateWithOverrides = errors.New("check: golden traces are not rewritten with overrides, which would be written into them")
 
 // Options change how a scenario is checked.
 type Options struct {
@@ -26,6 +30,13 @@ type Options struct {
 	Golden string
 }
 
+// The time spent on each check is measured at each of the first timedAll
+// events of a replication, then at one event in timedEvery, scaled up.
+const (
+	timedAll   = 4096
+	timedEvery = 32
+)
+
 // A Result is what checking one scenario found.
 type Result struct {
 	Scenario string
@@ -33,6 +44,9 @@ type Result struct {
 	Seeds    []uint64 // one per replication
 	Checks   []Check  // one per expectation, then the golden trace if any
 	Elapsed  time.Duration
+	// Err is set when the scenario did not load or could not run: then no
+	// check ran, and the result has not passed.
+	Err error
 }
 
 // A Check is one expectation (or the golden trace) and its failure, nil
@@ -40,10 +54,14 @@ type Result struct {
 type Check struct {
 	Name    string
 	Failure *Failure
+	// Elapsed is the time spent evaluating it over every replication
+	// (past 4096 events a replication, estimated from one event in 32);
+	// the engine's own time is in the Result's Elapsed only.
+	Elapsed time.Duration
 }
 
-// Passed reports whether every check held.
-func (r *Result) Passed() bool { return len(r.Failures()) == 0 }
+// Passed reports whether the scenario ran and every check held.
+func (r *Result) Passed() bool { return r.Err == nil && len(r.Failures()) == 0 }
 
 // Failures returns the checks that did not hold.
 func (r *Result) Failures() []*Failure {
@@ -60,6 +78,9 @@ func (r *Result) Failures() []*Failure {
 // error is for bad input (the scenario) or I/O (the golden trace);
 // expectations that fail are in the Result.
 func File(path string, opts Options, overrides ...string) (*Result, error) {
+	if opts.Update && len(overrides) > 0 {
+		return nil, ErrUpdateWithOverrides
+	}
 	s, err := scenario.Load(path, overrides...)
 	if err != nil {
 		return nil, err
@@ -81,26 +102,32 @@ func Run(s *scenario.Scenario, opts Options) (*Result, error) {
 		}
 	}
 
-	failures := make([]*Failure, len(s.File.Expect))
-	metrics := metrics.NewAccumulator()
+	n := len(s.File.Expect)
+	failures := make([]*Failure, n)
+	spent := make([]time.Duration, n+1) // each expectation, then the golden trace
+	acc := metrics.NewAccumulator()
 	var goldenFailure *Failure
 	for rep := range s.File.Replications {
 		seed := sim.ReplicationSeed(s.File.Seed, rep)
 		res.Seeds = append(res.Seeds, seed)
 		st := newSetup(s, seed)
-		evals := make([]evaluator, len(s.File.Expect))
-		for i, x := range s.File.Expect {
-			evals[i] = newEvaluator(x, st)
-		}
+		// Every check is an observer of the same run. Reading the clock
+		// around each check at each event would triple the time of a long
+		// run: past the first timedAll events, one in timedEvery is timed
+		// and counts for them all.
+		checks := make([]sim.Observer, n+1)
+		evals := make([]evaluator, n)
 		ring := &recent{}
-		observers := []sim.Observer{sim.ObserverFunc(func(e *sim.Event) {
-			for _, ev := range evals {
-				if ev != nil {
-					ev.observe(e, ring)
-				}
+		for i, x := range s.File.Expect {
+			ev, err := newEvaluator(x, st)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", s.Path, err)
 			}
-			ring.push(e)
-		})}
+			if ev != nil {
+				evals[i] = ev
+				checks[i] = sim.ObserverFunc(func(e *sim.Event) { ev.observe(e, ring) })
+			}
+		}
 		var g *golden
 		var update *bytes.Buffer
 		var tw *sim.TraceWriter
@@ -108,16 +135,42 @@ func Run(s *scenario.Scenario, opts Options) (*Result, error) {
 			if opts.Update {
 				update = &bytes.Buffer{}
 				tw = sim.NewTraceWriter(update, sim.TraceText)
-				observers = append(observers, tw)
+				checks[n] = tw
 			} else {
 				var err error
 				if g, err = loadGolden(goldenPath); err != nil {
 					return nil, err
 				}
-				observers = append(observers, g)
+				checks[n] = g
 			}
 		}
-		sum, err := experiment.RunOnce(s, seed, observers...)
+		seen := 0
+		observe := sim.ObserverFunc(func(e *sim.Event) {
+			weight := time.Duration(1)
+			if seen >= timedAll {
+				weight = timedEvery
+			}
+			if seen >= timedAll && seen%timedEvery != 0 {
+				for _, c := range checks {
+					if c != nil {
+						c.Observe(e)
+					}
+				}
+			} else {
+				t0 := time.Now()
+				for i, c := range checks {
+					if c != nil {
+						c.Observe(e)
+						t1 := time.Now()
+						spent[i] += weight * t1.Sub(t0)
+						t0 = t1
+					}
+				}
+			}
+			seen++
+			ring.push(e)
+		})
+		sum, err := experiment.RunOnce(s, seed, observe)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.Path, err)
 		}
@@ -125,31 +178,39 @@ func Run(s *scenario.Scenario, opts Options) (*Result, error) {
 			if ev == nil {
 				continue
 			}
+			t0 := time.Now()
 			if f := ev.finish(ring); f != nil && failures[i] == nil {
 				failures[i] = f
 			}
+			spent[i] += time.Since(t0)
 		}
-		metrics.Add(sum)
+		acc.Add(sum)
 		if g != nil {
-			goldenFailure = g.finish()
+			if goldenFailure = g.finish(); goldenFailure != nil {
+				goldenFailure.Seed = seed
+			}
 		}
 		if update != nil {
+			t0 := time.Now()
 			if err := tw.Flush(); err != nil {
 				return nil, err
 			}
 			if err := atomicfile.Write(goldenPath, update.Bytes()); err != nil {
 				return nil, err
 			}
+			spent[n] += time.Since(t0)
 		}
 	}
 	for i, x := range s.File.Expect {
-		if x.Kind() == "metric" {
-			failures[i] = checkMetric(x, metrics.Interval(x.Metric))
+		if m, ok := x.What.(*scenario.ExpectMetric); ok {
+			t0 := time.Now()
+			failures[i] = checkMetric(x.Name, m, acc.Interval(m.Metric))
+			spent[i] += time.Since(t0)
 		}
-		res.Checks = append(res.Checks, Check{Name: x.Name, Failure: failures[i]})
+		res.Checks = append(res.Checks, Check{Name: x.Name, Failure: failures[i], Elapsed: spent[i]})
 	}
 	if goldenPath != "" {
-		res.Checks = append(res.Checks, Check{Name: "golden trace " + goldenPath, Failure: goldenFailure})
+		res.Checks = append(res.Checks, Check{Name: "golden trace " + goldenPath, Failure: goldenFailure, Elapsed: spent[n]})
 	}
 	res.Elapsed = time.Since(began)
 	return res, nil
@@ -157,7 +218,7 @@ func Run(s *scenario.Scenario, opts Options) (*Result, error) {
 
 // checkMetric holds a metric bound: with one replication the value must be
 // within; with several, the whole 95% confidence interval of the mean.
-func checkMetric(x *scenario.Expectation, ci metrics.Interval) *Failure {
+func checkMetric(name string, x *scenario.ExpectMetric, ci metrics.Interval) *Failure {
 	format := count
 	if strings.HasPrefix(x.Metric, "freshness_") {
 		format = func(v float64) string { return seconds(v) }
@@ -166,7 +227,7 @@ func checkMetric(x *scenario.Expectation, ci metrics.Interval) *Failure {
 	if (x.Min == nil || low >= float64(*x.Min)) && (x.Max == nil || high <= float64(*x.Max)) {
 		return nil
 	}
-	f := &Failure{Expectation: x.Name, Expected: x.Metric + " " + bounds(x, format)}
+	f := &Failure{Expectation: name, Expected: x.Metric + " " + bounds(nil, x.Min, x.Max, format)}
 	if ci.N == 1 {
 		f.Got = format(ci.Mean)
 	} else {

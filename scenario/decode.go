@@ -100,7 +100,16 @@ type rawDecoder interface {
 	decodeRaw(n *node) error
 }
 
+// A nodeDecoder decodes itself with the decoder's help, for a type whose
+// fields depend on its content (an expectation's kind).
+type nodeDecoder interface {
+	decodeNode(d *decoder, n *node, path string) error
+}
+
 func (d *decoder) decode(n *node, v reflect.Value, path string) error {
+	if nd, ok := v.Addr().Interface().(nodeDecoder); ok {
+		return nd.decodeNode(d, n, path)
+	}
 	if r, ok := v.Addr().Interface().(rawDecoder); ok {
 		if err := r.decodeRaw(n); err != nil {
 			return d.errorf(n, path, "%v", err)

@@ -242,13 +242,13 @@ func TestBuildInGo(t *testing.T) {
 	c := &Client{Name: "admin", Arrivals: Arrivals{At: []Moment{{Offset: 5 * time.Hour}}}}
 	c.setDefaults()
 	f.Clients = []*Client{c}
-	f.Expect = []*Expectation{{Name: "one accepted", Count: "accepted", Eq: ptr(Bound(1))}}
+	f.Expect = []*Expectation{{Name: "one accepted", What: &ExpectCount{Event: "accepted", Eq: ptr(Bound(1))}}}
 	s, err := Build(f)
 	require.NoError(t, err)
 	assert.Equal(t, "built", s.File.Name)
 	assert.Len(t, config(t, s).Clients, 1)
 
-	f.Expect = []*Expectation{{Name: "bad", Count: "approved", Eq: ptr(Bound(1))}}
+	f.Expect = []*Expectation{{Name: "bad", What: &ExpectCount{Event: "approved", Eq: ptr(Bound(1))}}}
 	_, err = Build(f)
 	assert.EqualError(t, err, `(built in Go): expect.0.count: unknown event kind "approved" (known: request-arrived, accepted, throttled, conflict, run-started, run-finished, scheduled-due, scheduled-skipped, operation-changed, retry-scheduled, gave-up)`)
 	f.Expect = nil
@@ -258,29 +258,3 @@ func TestBuildInGo(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-func TestBadExpectations(t *testing.T) {
-	tests := []struct{ class, exp, at, msg string }{
-		{"no kind", "{name: x, eq: 1}", "{name: x, eq", "expect.0: give exactly one of count, request, scheduled, none, invariant or metric"},
-		{"two kinds", "{name: x, count: accepted, none: accepted, eq: 1}", "{name: x, count", "expect.0: give exactly one of count, request, scheduled, none, invariant or metric"},
-		{"no name", "{count: accepted, eq: 1}", "{count", "expect.0.name: every expectation needs a readable name"},
-		{"unknown invariant", "{name: x, invariant: always-fine}", "always-fine", `expect.0.invariant: unknown invariant "always-fine" (known: one-operation, operations-in-order, skip-lookahead, throttle-window)`},
-		{"unknown metric", "{name: x, metric: happiness, max: 1}", "happiness", `expect.0.metric: unknown metric "happiness" (known: ` + strings.Join(Metrics, ", ") + `)`},
-		{"count without bound", "{name: x, count: accepted}", "{name: x, count", "expect.0: a count needs eq, min or max"},
-		{"bad bound", "{name: x, metric: freshness_p95, max: soon}", "soon", `expect.0.max: bad bound "soon": want a number, a duration (13h) or a percentage (5%)`},
-		{"min above max", "{name: x, count: accepted, min: 3, max: 2}", "3,", "expect.0.min: min (3) is above max (2)"},
-		{"none without span", "{name: x, none: accepted, from: 1h}", "{name: x, none", "expect.0: none needs from and to"},
-		{"span backwards", "{name: x, none: accepted, from: 2h, to: 1h}", "1h}", "expect.0.to: must be after from"},
-		{"retry-after on an accepted answer", "{name: x, request: 1h, answer: accepted, retry_after: 1h}", "1h}", "expect.0.retry_after: only a throttled answer has a Retry-After"},
-		{"two expectations with one name", "{name: x, count: accepted, eq: 1}\n  - {name: x, count: accepted, eq: 1}", "x, count: accepted, eq: 1}\n", `expect.1.name: two expectations are named "x"`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.class, func(t *testing.T) {
-			yaml := good + "expect:\n  - " + tc.exp + "\n"
-			k := strings.LastIndex(yaml, tc.at) // the token is in the expectations, after good
-			line, col := strings.Count(yaml[:k], "\n")+1, k-strings.LastIndex(yaml[:k], "\n")
-			_, err := Parse("bad.yaml", []byte(yaml))
-			assert.EqualError(t, err, fmt.Sprintf("bad.yaml:%d:%d: %s", line, col, tc.msg))
-		})
-	}
-}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"runsim/check"
+	"runsim/internal/atomicfile"
+	"runsim/scenario"
 )
 
 const checkUsage = `usage: runsim check PATH... [flags]
@@ -23,14 +25,17 @@ expectations (the expect: section), and compares its trace with the golden
 trace X.trace beside X.yaml when there is one. Prints one line per scenario
 (ok or FAIL, what was checked, time taken), then for each failure what was
 expected, what happened and the events around it, and last a line
-"N passed, N failed".
+"N passed, N failed". A file that does not load is a FAIL line and counts
+as failed.
 
 Exit code 0 when every scenario passes, 1 when an expectation fails, 2 for
-bad input (a scenario that does not load, a flag, an unreadable path).
+bad input (a scenario that does not load, a flag, an unreadable path) or
+output that cannot be written (stdout, the --junit file).
 
 flags:
-  --update            rewrite the golden traces that exist instead of
-                      comparing (create one with runsim run X.yaml --trace X.trace)
+  --update            rewrite the golden traces that exist, of the scenarios
+                      --run selects, instead of comparing (create one with
+                      runsim run X.yaml --trace X.trace); not with --set
   --junit FILE        also write JUnit XML for CI systems
   --run REGEX         check only scenarios whose name or path matches
   --set path=value    override a field in every scenario (repeatable), e.g.
@@ -56,6 +61,9 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	if len(paths) == 0 {
 		return fail("no paths given; see runsim help check")
 	}
+	if *update && len(sets) > 0 {
+		return fail("--update cannot be combined with --set: the overrides would be written into the golden traces")
+	}
 	var match *regexp.Regexp
 	if *runExpr != "" {
 		var err error
@@ -68,18 +76,31 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 		return fail("%v", err)
 	}
 
+	out := &stickyWriter{w: stdout}
 	var results []*check.Result
 	bad, failed := 0, 0
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	var details bytes.Buffer
 	for _, f := range files {
-		res, err := check.File(f, check.Options{Update: *update}, sets...)
-		if err != nil {
-			fmt.Fprintf(stderr, "%v\n", err)
-			bad++
+		// Select before running: --update rewrites only what --run selects.
+		s, err := scenario.Load(f, sets...)
+		if err == nil && match != nil && !match.MatchString(s.File.Name) && !match.MatchString(f) {
 			continue
 		}
-		if match != nil && !match.MatchString(res.Scenario) && !match.MatchString(f) {
+		var res *check.Result
+		what := "does not load"
+		if err == nil {
+			res, err = check.Run(s, check.Options{Update: *update})
+			what = "could not run"
+		}
+		if err != nil {
+			// Counted as a failure, in the summary line and the JUnit XML.
+			fmt.Fprintf(stderr, "%v\n", err)
+			bad++
+			failed++
+			res = &check.Result{Scenario: filepath.Base(f), Path: f, Err: err}
+			results = append(results, res)
+			fmt.Fprintf(tw, "FAIL\t%s\t%s\t%s\n", res.Scenario, f, what)
 			continue
 		}
 		results = append(results, res)
@@ -95,25 +116,49 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	tw.Flush()
 	if details.Len() > 0 {
-		fmt.Fprintf(stdout, "\n%s", details.String())
+		fmt.Fprintf(out, "\n%s", details.String())
 	}
-	fmt.Fprintf(stdout, "%d passed, %d failed\n", len(results)-failed, failed)
+	fmt.Fprintf(out, "%d passed, %d failed\n", len(results)-failed, failed)
+	// A write that fails is exit 2, whatever the checks found.
+	writeFailed := false
+	if out.err != nil {
+		writeFailed = true
+		fail("writing the results: %v", out.err)
+	}
 	if *junit != "" {
 		var buf bytes.Buffer
-		if err := check.WriteJUnit(&buf, results); err != nil {
-			return fail("--junit: %v", err)
+		err := check.WriteJUnit(&buf, results)
+		if err == nil {
+			err = atomicfile.Write(*junit, buf.Bytes())
 		}
-		if err := os.WriteFile(*junit, buf.Bytes(), 0o644); err != nil {
-			return fail("--junit: %v", err)
+		if err != nil {
+			writeFailed = true
+			fail("--junit: %v", err)
 		}
 	}
 	switch {
-	case bad > 0:
+	case bad > 0 || writeFailed:
 		return exitBadInput
 	case failed > 0:
 		return exitFailed
 	}
 	return exitOK
+}
+
+// stickyWriter keeps the first error of its writer and writes nothing after
+// it, so a run of prints is checked once.
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	s.err = err
+	return n, err
 }
 
 func roundElapsed(d time.Duration) time.Duration {

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -127,4 +130,120 @@ func TestCheckBadExpectations(t *testing.T) {
 func lineCol(text, at string) (int, int) {
 	k := strings.Index(text, at)
 	return strings.Count(text[:k], "\n") + 1, k - strings.LastIndex(text[:k], "\n")
+}
+
+// copyRule copies a rule scenario into dir as NAME.yaml, renamed NAME, with
+// a stale golden trace beside it.
+func copyRule(t *testing.T, dir, rule, name string) (yaml, trace string) {
+	t.Helper()
+	src, err := os.ReadFile("../../scenarios/rules/" + rule + ".yaml")
+	require.NoError(t, err)
+	text := strings.Replace(string(src), "name: "+rule+"\n", "name: "+name+"\n", 1)
+	require.NotEqual(t, string(src), text, "the rule names itself %s", rule)
+	yaml = filepath.Join(dir, name+".yaml")
+	trace = filepath.Join(dir, name+".trace")
+	require.NoError(t, os.WriteFile(yaml, []byte(text), 0o644))
+	require.NoError(t, os.WriteFile(trace, []byte("old\n"), 0o644))
+	return yaml, trace
+}
+
+// TestCheckUpdateOnlyWhatRunSelects: --update --run NAME rewrites NAME's
+// golden trace and no other.
+func TestCheckUpdateOnlyWhatRunSelects(t *testing.T) {
+	dir := t.TempDir()
+	_, chosen := copyRule(t, dir, "start-during-run", "chosen")
+	_, other := copyRule(t, dir, "start-during-run", "other")
+	code, out, errOut := runsim("check", dir, "--update", "--run", "^chosen$")
+	require.Equal(t, 0, code, out+errOut)
+	assert.Contains(t, out, "1 passed, 0 failed")
+	want, err := os.ReadFile("../../scenarios/rules/start-during-run.trace")
+	require.NoError(t, err)
+	got, err := os.ReadFile(chosen)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got), "the selected scenario's trace is rewritten")
+	got, err = os.ReadFile(other)
+	require.NoError(t, err)
+	assert.Equal(t, "old\n", string(got), "a scenario --run leaves out keeps its trace")
+}
+
+// TestCheckRefusesSetWithUpdate: an override would be written into every
+// golden trace.
+func TestCheckRefusesSetWithUpdate(t *testing.T) {
+	dir := t.TempDir()
+	_, trace := copyRule(t, dir, "five-then-throttled", "five")
+	code, out, errOut := runsim("check", dir, "--update", "--set", "service.throttle.limit=4")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "runsim check: --update cannot be combined with --set: the overrides would be written into the golden traces\n", errOut)
+	got, err := os.ReadFile(trace)
+	require.NoError(t, err)
+	assert.Equal(t, "old\n", string(got))
+}
+
+// failingWriter fails every write, as /dev/full does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestCheckFailedWrites: output that cannot be written is exit 2, whatever
+// the checks found.
+func TestCheckFailedWrites(t *testing.T) {
+	rule := "../../scenarios/rules/start-during-run.yaml"
+	t.Run("stdout", func(t *testing.T) {
+		var errOut bytes.Buffer
+		code := cli([]string{"check", rule}, failingWriter{}, &errOut)
+		assert.Equal(t, 2, code)
+		assert.Equal(t, "runsim check: writing the results: no space left on device\n", errOut.String())
+	})
+	t.Run("junit", func(t *testing.T) {
+		junit := filepath.Join(t.TempDir(), "missing", "junit.xml")
+		code, out, errOut := runsim("check", rule, "--junit", junit)
+		assert.Equal(t, 2, code)
+		assert.Contains(t, out, "1 passed, 0 failed")
+		assert.Contains(t, errOut, "runsim check: --junit: ")
+		assert.NoFileExists(t, junit)
+	})
+}
+
+// TestCheckCountsFilesThatDoNotLoad: a file that does not load is a
+// failure in the summary line and in the JUnit XML, and exit 2.
+func TestCheckCountsFilesThatDoNotLoad(t *testing.T) {
+	dir := t.TempDir()
+	copyRule(t, dir, "start-during-run", "good")
+	bad := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("name: bad\nhorizon: soon\n"), 0o644))
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	code, out, errOut := runsim("check", dir, "--update", "--junit", junit)
+	assert.Equal(t, 2, code)
+	assert.Regexp(t, `^`+regexp.QuoteMeta(bad)+`:2:10: `, errOut)
+	assert.Regexp(t, `(?m)^FAIL  bad\.yaml +`+regexp.QuoteMeta(bad)+` +does not load$`, out)
+	assert.Contains(t, out, "\n1 passed, 1 failed\n")
+
+	data, err := os.ReadFile(junit)
+	require.NoError(t, err)
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name    string `xml:"name,attr"`
+				Time    string `xml:"time,attr"`
+				Failure *struct {
+					Type    string `xml:"type,attr"`
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	require.NoError(t, xml.Unmarshal(data, &doc))
+	assert.Equal(t, 1, doc.Failures)
+	require.Len(t, doc.Suites, 2)
+	s := doc.Suites[0]
+	assert.Equal(t, "bad.yaml", s.Name)
+	require.Len(t, s.Cases, 1)
+	require.NotNil(t, s.Cases[0].Failure)
+	assert.Equal(t, "load", s.Cases[0].Failure.Type)
+	assert.Contains(t, s.Cases[0].Failure.Message, "bad.yaml:2:10: ")
+	assert.Equal(t, 5+1, doc.Tests-1, "the good scenario's five expectations and golden trace, and the load")
 }
