@@ -47,7 +47,7 @@ func TestRequire(t *testing.T) {
 		{name: "bad input stops the test", path: rule, overrides: []string{"service.throttle.limit=0"},
 			fatal: "runsim: " + rule + ": --set service.throttle.limit=0: service.throttle.limit: must be at least 1, got 0"},
 		{name: "a missing file stops the test", path: "missing.yaml",
-			fatal: "runsim: open missing.yaml: no such file or directory"},
+			fatal: "runsim: missing.yaml: no such file"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

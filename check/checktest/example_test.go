@@ -40,5 +40,5 @@ expect:
 	// Output:
 	// FAIL: nightly.yaml: expectation "one run only": expected runs_started at most 1; got 2
 	// 2 checks, passed: false
-	// STOP: runsim: open missing.yaml: no such file or directory
+	// STOP: runsim: missing.yaml: no such file
 }
