@@ -219,10 +219,7 @@ func Run(s *scenario.Scenario, opts Options) (*Result, error) {
 // checkMetric holds a metric bound: with one replication the value must be
 // within; with several, the whole 95% confidence interval of the mean.
 func checkMetric(name string, x *scenario.ExpectMetric, ci metrics.Interval) *Failure {
-	format := count
-	if strings.HasPrefix(x.Metric, "freshness_") {
-		format = func(v float64) string { return seconds(v) }
-	}
+	format := metrics.MustLookup(x.Metric).Format // the name was checked when the scenario loaded
 	low, high := ci.Low, ci.High
 	if (x.Min == nil || low >= float64(*x.Min)) && (x.Max == nil || high <= float64(*x.Max)) {
 		return nil
@@ -235,8 +232,4 @@ func checkMetric(name string, x *scenario.ExpectMetric, ci metrics.Interval) *Fa
 		f.Got = fmt.Sprintf("mean %s, 95%% CI [%s, %s] over %d replications", format(ci.Mean), format(low), format(high), ci.N)
 	}
 	return f
-}
-
-func seconds(v float64) string {
-	return (time.Duration(v * float64(time.Second))).Round(time.Second).String()
 }
