@@ -95,12 +95,23 @@ func join(path, name string) string {
 
 var kindNames = map[nodeKind]string{sequenceNode: "a list", mappingNode: "a mapping", scalarNode: "a value"}
 
+// A holder holds one of several registered types, named by its one key
+// (Arrivals): it decodes itself, with the decoder for what it holds, and
+// says what it holds for validateTree.
+type holder interface {
+	decodeNode(d *decoder, n *node, path string) error
+	held() (name string, v any)
+}
+
 // A rawDecoder keeps the node itself.
 type rawDecoder interface {
 	decodeRaw(n *node) error
 }
 
 func (d *decoder) decode(n *node, v reflect.Value, path string) error {
+	if h, ok := v.Addr().Interface().(holder); ok {
+		return h.decodeNode(d, n, path)
+	}
 	if r, ok := v.Addr().Interface().(rawDecoder); ok {
 		if err := r.decodeRaw(n); err != nil {
 			return d.errorf(n, path, "%v", err)
@@ -324,6 +335,13 @@ func (d *decoder) validateTree(v reflect.Value, path string) error {
 			}
 		}
 	case reflect.Struct:
+		if h, ok := v.Addr().Interface().(holder); ok {
+			if name, held := h.held(); held != nil {
+				if err := d.validateTree(reflect.ValueOf(held), join(path, name)); err != nil {
+					return err
+				}
+			}
+		}
 		for _, f := range fieldsOf(v.Type()) {
 			if err := d.validateTree(v.Field(f.index), join(path, f.name)); err != nil {
 				return err

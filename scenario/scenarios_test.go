@@ -94,7 +94,7 @@ func TestOverrides(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 6, s.File.Service.Throttle.Limit)
 	assert.Equal(t, uint64(42), s.File.Seed)
-	assert.Equal(t, Rate(2), s.File.Clients[0].Arrivals.Poisson.Rate)
+	assert.Equal(t, Rate(2), s.File.Clients[0].Arrivals.Process.(*Poisson).Rate)
 	assert.Equal(t, Duration(45*time.Minute), s.File.Clients[0].OnConflict.Delay)
 	assert.Nil(t, config(t, s).Skip)
 
@@ -220,10 +220,10 @@ func TestValues(t *testing.T) {
 	}
 	s, err := Parse("r.yaml", []byte(replace(good, "rate: 0.5/h", "rate: 3/d")))
 	require.NoError(t, err)
-	assert.Equal(t, Rate(0.125), s.File.Clients[0].Arrivals.Poisson.Rate)
+	assert.Equal(t, Rate(0.125), s.File.Clients[0].Arrivals.Process.(*Poisson).Rate)
 	s, err = Parse("r.yaml", []byte(replace(good, "rate: 0.5/h", "rate: 2/30m")))
 	require.NoError(t, err)
-	assert.Equal(t, Rate(4), s.File.Clients[0].Arrivals.Poisson.Rate)
+	assert.Equal(t, Rate(4), s.File.Clients[0].Arrivals.Process.(*Poisson).Rate)
 }
 
 func TestThousandYearHorizon(t *testing.T) {
@@ -239,7 +239,7 @@ func TestBuildInGo(t *testing.T) {
 	start := Instant{time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)}
 	horizon := Horizon(24 * 3600 * 1000)
 	f.Start, f.Horizon = &start, &horizon
-	c := &Client{Name: "admin", Arrivals: Arrivals{At: []Moment{{Offset: 5 * time.Hour}}}}
+	c := &Client{Name: "admin", Arrivals: Arrivals{Process: &At{{Offset: 5 * time.Hour}}}}
 	c.setDefaults()
 	f.Clients = []*Client{c}
 	f.Expect = []*Expectation{{Name: "one accepted", Count: "accepted", Eq: ptr(Bound(1))}}

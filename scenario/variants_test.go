@@ -105,10 +105,10 @@ func TestBadVariantOptions(t *testing.T) {
 // builder cannot drift apart.
 func TestEveryRegisteredVariantRuns(t *testing.T) {
 	base := "name: v\nstart: 2025-01-06T00:00:00Z\nhorizon: 3d\n"
-	for _, f := range Families {
+	for _, f := range Families() {
 		for _, v := range f.Variants {
 			t.Run(f.Name+"/"+v.Name, func(t *testing.T) {
-				require.NotEmpty(t, v.Meaning)
+				require.NotEmpty(t, v.Doc)
 				require.NotEmpty(t, v.Example)
 				var text string
 				switch f.Name {
