@@ -75,7 +75,7 @@ var ArrivalProcesses = processes{
 		"arrivals: {burst: {size: 10, spacing: 6s, first: 9h, every: 1d}}"),
 	arrival("replay", func(r *Replay, e env) (sim.Arrivals, error) {
 		if r.rows == nil {
-			return nil, fmt.Errorf("scenarios: the request log %s was not read", r.File)
+			return nil, fmt.Errorf("the request log %s was not read", r.File)
 		}
 		return sim.At(r.times(e.client)), nil
 	}, Replay{}, "the times of a CSV request log: a header with a time column (RFC 3339) and an optional client column (rows of other clients are left out)", []opt{
@@ -262,7 +262,7 @@ func (a Arrivals) checkStart(start time.Time) error {
 func (a Arrivals) build(e env) (sim.Arrivals, error) {
 	p, ok := ArrivalProcesses.of(a.Process)
 	if !ok {
-		return nil, fmt.Errorf("scenarios: client %s: unknown arrival process %T (known: %s)", e.client, a.Process, strings.Join(ArrivalProcesses.names(), ", "))
+		return nil, fmt.Errorf("client %s: unknown arrival process %T (known: %s)", e.client, a.Process, strings.Join(ArrivalProcesses.names(), ", "))
 	}
 	return p.build(a.Process, e)
 }
@@ -312,7 +312,12 @@ func (p *process[S]) owns(spec any) bool {
 	return ok && s != nil
 }
 
-func (p *process[S]) build(spec any, e env) (sim.Arrivals, error) { return p.builder(spec.(*S), e) }
+func (p *process[S]) build(spec any, e env) (sim.Arrivals, error) {
+	if p.builder == nil {
+		return nil, fmt.Errorf("arrival process %q has no builder", p.key)
+	}
+	return p.builder(spec.(*S), e)
+}
 
 func (p *process[S]) checkStart(spec any, start time.Time) error {
 	if p.startCheck == nil {

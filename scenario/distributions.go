@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"fmt"
 	"time"
 
 	"runsim/sim"
@@ -46,7 +47,12 @@ var Distributions = &family[Dist, sim.DurationDist]{
 				}
 				return nil
 			}),
-		row("empirical", func(d *Dist, _ env) (sim.DurationDist, error) { return sim.Empirical(d.samples), nil },
+		row("empirical", func(d *Dist, _ env) (sim.DurationDist, error) {
+			if len(d.samples) == 0 {
+				return nil, fmt.Errorf("the samples of %s were not read", d.Samples)
+			}
+			return sim.Empirical(d.samples), nil
+		},
 			"drawn uniformly from observed durations, one per line in a file", []opt{{"samples", "the file, relative to the scenario file", ""}},
 			"duration: {dist: empirical, samples: durations.txt}").
 			checked(func(d *Dist) error {

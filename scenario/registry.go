@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -143,7 +144,11 @@ func (f *family[S, T]) build(s *S, e env) (T, error) {
 	v, err := f.lookup("", s)
 	if err != nil {
 		var zero T
-		return zero, fmt.Errorf("scenarios: %s", err.(*fieldError).msg)
+		return zero, errors.New(err.(*fieldError).msg)
+	}
+	if v.build == nil {
+		var zero T
+		return zero, fmt.Errorf("%s %q has no builder", f.name, v.name)
 	}
 	return v.build(s, e)
 }
