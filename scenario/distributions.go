@@ -60,7 +60,8 @@ var Distributions = &family[Dist, sim.DurationDist]{
 					return errAt("samples", "missing: the file of observed durations")
 				}
 				return nil
-			}),
+			}).
+			loading((*Dist).readSamples),
 	},
 }
 
@@ -75,3 +76,5 @@ func positive(field string, get func(*Dist) Duration) func(*Dist) error {
 }
 
 func (d *Dist) validate() error { return Distributions.validate("dist", d) }
+
+func (d *Dist) load(src fileSource) error { return Distributions.load(d, src) }

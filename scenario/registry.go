@@ -86,7 +86,8 @@ type variant[S, T any] struct {
 	name, doc, example string
 	build              func(s *S, e env) (T, error)
 	options            []opt
-	check              func(s *S) error // beyond the decoder's checks; nil: none
+	check              func(s *S) error                 // beyond the decoder's checks; nil: none
+	load               func(s *S, src fileSource) error // reads the files the settings name; nil: none
 }
 
 // row declares a variant.
@@ -97,6 +98,13 @@ func row[S, T any](name string, build func(s *S, e env) (T, error), doc string, 
 // checked returns the variant with a check of its settings.
 func (v variant[S, T]) checked(check func(s *S) error) variant[S, T] {
 	v.check = check
+	return v
+}
+
+// loading returns the variant with a reader of the files its settings
+// name, relative to the scenario file.
+func (v variant[S, T]) loading(load func(s *S, src fileSource) error) variant[S, T] {
+	v.load = load
 	return v
 }
 
@@ -137,6 +145,15 @@ func (f *family[S, T]) validate(field string, s *S) error {
 		return err
 	}
 	return v.check(s)
+}
+
+// load reads the files the variant the settings name needs, if any.
+func (f *family[S, T]) load(s *S, src fileSource) error {
+	v, err := f.lookup("", s)
+	if err != nil || v.load == nil {
+		return err
+	}
+	return v.load(s, src)
 }
 
 // build builds the variant the settings name.
