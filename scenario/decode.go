@@ -97,7 +97,8 @@ var kindNames = map[nodeKind]string{sequenceNode: "a list", mappingNode: "a mapp
 
 // A holder holds one of several registered types, named by its one key
 // (Arrivals): it decodes itself, with the decoder for what it holds, and
-// says what it holds for validateTree.
+// says what it holds for validateTree (name "" when it holds nothing it
+// knows; its own validator then refuses it).
 type holder interface {
 	decodeNode(d *decoder, n *node, path string) error
 	held() (name string, v any)
@@ -336,7 +337,7 @@ func (d *decoder) validateTree(v reflect.Value, path string) error {
 		}
 	case reflect.Struct:
 		if h, ok := v.Addr().Interface().(holder); ok {
-			if name, held := h.held(); held != nil {
+			if name, held := h.held(); held != nil && name != "" {
 				if err := d.validateTree(reflect.ValueOf(held), join(path, name)); err != nil {
 					return err
 				}

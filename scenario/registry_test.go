@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -268,5 +269,75 @@ func TestArrivalProcessesHaveTypesOfTheirOwn(t *testing.T) {
 		got, ok := ArrivalProcesses.of(p.newSpec())
 		require.True(t, ok)
 		assert.Equal(t, p.name(), got.name())
+	}
+}
+
+// TestArrivalsDecoding: the one key of clients[].arrivals names the
+// process; everything about it is refused at its line and column.
+func TestArrivalsDecoding(t *testing.T) {
+	tests := []struct{ class, arrivals, at, msg string }{
+		{"unknown process", "{poison: {rate: 1/h}}", "poison", `clients.0.arrivals: unknown arrival process "poison" (known: ` + known(ArrivalProcesses.names()) + `)`},
+		{"no process", "{}", "{}", `clients.0.arrivals: give exactly one of ` + known(ArrivalProcesses.names())},
+		{"not a mapping", "poisson", "poisson", `clients.0.arrivals: expected a mapping, got "poisson"`},
+		{"bad options", "{poisson: {rate: 0.5/h, burst: 3}}", "burst", `unknown field "burst" in clients.0.arrivals.poisson (known: rate)`},
+		{"options checked", "{periodic: {every: 1h, jitter: 2h}}", "2h", `clients.0.arrivals.periodic.jitter: must be shorter than every (1h), got 2h`},
+		{"process set twice", "{at: [1h], at: [2h]}", "at: [2h]", `clients.0.arrivals.at: set twice`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.class, func(t *testing.T) {
+			text := variantBase + "clients:\n  - name: a\n    arrivals: " + tc.arrivals + "\n"
+			line, col := positionOf(t, text, tc.at)
+			_, err := Parse("a.yaml", []byte(text))
+			assert.EqualError(t, err, fmt.Sprintf("a.yaml:%d:%d: %s", line, col, tc.msg))
+		})
+	}
+	t.Run("no arrivals", func(t *testing.T) {
+		text := variantBase + "clients:\n  - name: a\n"
+		line, col := positionOf(t, text, "name: a")
+		_, err := Parse("a.yaml", []byte(text))
+		assert.EqualError(t, err, fmt.Sprintf("a.yaml:%d:%d: clients.0.arrivals: missing: give one of %s, e.g. arrivals: {poisson: {rate: 0.5/h}}",
+			line, col, known(ArrivalProcesses.names())))
+	})
+	t.Run("override", func(t *testing.T) {
+		s, err := Parse("a.yaml", []byte(good), "clients.admin.arrivals={burst: {size: 3}}", "clients.admin.arrivals.burst.spacing=2s")
+		require.NoError(t, err)
+		assert.Equal(t, &Burst{Size: 3, Spacing: Duration(2 * time.Second)}, s.File.Clients[0].Arrivals.Process)
+		assert.Equal(t, "burst", s.File.Clients[0].Arrivals.Name())
+	})
+}
+
+// TestArrivalsBuiltInGo: Build checks the process a Go caller puts in
+// Arrivals as the decoder would.
+func TestArrivalsBuiltInGo(t *testing.T) {
+	file := func(a Arrivals) File {
+		f := Default()
+		f.Name = "built"
+		start, horizon := Instant{time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)}, Horizon(msPerDay)
+		f.Start, f.Horizon = &start, &horizon
+		c := &Client{Name: "a", Arrivals: a}
+		c.setDefaults()
+		f.Clients = []*Client{c}
+		return f
+	}
+	tests := []struct {
+		name     string
+		arrivals Arrivals
+		err      string
+	}{
+		{"poisson", Arrivals{Process: &Poisson{Rate: 2}}, ""},
+		{"bad poisson", Arrivals{Process: &Poisson{}}, "(built in Go): clients.0.arrivals.poisson.rate: missing: e.g. rate: 0.5/h"},
+		{"not a process", Arrivals{Process: &Dist{}}, "(built in Go): clients.0.arrivals: give exactly one of " + known(ArrivalProcesses.names())},
+		{"none", Arrivals{}, "(built in Go): clients.0.arrivals: give exactly one of " + known(ArrivalProcesses.names())},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Build(file(tc.arrivals))
+			if tc.err != "" {
+				assert.EqualError(t, err, tc.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, sim.Poisson{Rate: 2}, config(t, s).Clients[0].Arrivals)
+		})
 	}
 }
