@@ -9,12 +9,12 @@ import (
 	"runsim/sim"
 )
 
-// ArrivalProcesses are how a client's requests come: clients[].arrivals
+// arrivalProcesses are how a client's requests come: clients[].arrivals
 // holds exactly one of them, under its name, e.g. {poisson: {rate: 2/h}}.
 // Each process has an options type of its own (At, Periodic, Poisson,
 // Profile, Burst, Replay), decoded from the value under its name, starting
 // from the defaults given here.
-var ArrivalProcesses = processes{
+var arrivalProcesses = processes{
 	arrival("at", func(a *At, e env) (sim.Arrivals, error) {
 		ts := make(sim.At, len(*a))
 		for i, m := range *a {
@@ -190,7 +190,7 @@ func first(m *Moment, start time.Time) time.Time {
 }
 
 // Arrivals is exactly one arrival process: Process is a pointer to the
-// options type of one of ArrivalProcesses (*At, *Periodic, *Poisson,
+// options type of one of arrivalProcesses (*At, *Periodic, *Poisson,
 // *Profile, *Burst, *Replay).
 type Arrivals struct {
 	Process any
@@ -198,7 +198,7 @@ type Arrivals struct {
 
 // Name returns the name of the arrival process, "" when there is none.
 func (a Arrivals) Name() string {
-	if p, ok := ArrivalProcesses.of(a.Process); ok {
+	if p, ok := arrivalProcesses.of(a.Process); ok {
 		return p.name()
 	}
 	return ""
@@ -213,9 +213,9 @@ func (a *Arrivals) decodeNode(d *decoder, n *node, path string) error {
 	a.Process = nil
 	for i := 0; i+1 < len(n.content); i += 2 {
 		key, val := n.content[i], n.content[i+1]
-		p, ok := ArrivalProcesses.named(key.value)
+		p, ok := arrivalProcesses.named(key.value)
 		if key.kind != scalarNode || !ok {
-			return d.errorf(key, path, "unknown arrival process %s (known: %s)", describe(key), strings.Join(ArrivalProcesses.names(), ", "))
+			return d.errorf(key, path, "unknown arrival process %s (known: %s)", describe(key), strings.Join(arrivalProcesses.names(), ", "))
 		}
 		if a.Process != nil && p.name() == a.Name() {
 			return d.errorf(key, join(path, key.value), "set twice")
@@ -225,7 +225,7 @@ func (a *Arrivals) decodeNode(d *decoder, n *node, path string) error {
 			return err
 		}
 		if a.Process != nil {
-			return d.errorf(n, path, "give exactly one of %s", strings.Join(ArrivalProcesses.names(), ", "))
+			return d.errorf(n, path, "give exactly one of %s", strings.Join(arrivalProcesses.names(), ", "))
 		}
 		a.Process = spec
 	}
@@ -239,8 +239,8 @@ func (a *Arrivals) decodeNode(d *decoder, n *node, path string) error {
 func (a *Arrivals) held() (string, any) { return a.Name(), a.Process }
 
 func (a *Arrivals) validate() error {
-	if _, ok := ArrivalProcesses.of(a.Process); !ok {
-		return errAt("", "give exactly one of %s", strings.Join(ArrivalProcesses.names(), ", "))
+	if _, ok := arrivalProcesses.of(a.Process); !ok {
+		return errAt("", "give exactly one of %s", strings.Join(arrivalProcesses.names(), ", "))
 	}
 	return nil
 }
@@ -248,9 +248,9 @@ func (a *Arrivals) validate() error {
 // checkStart checks what needs the scenario's start; a field error is
 // placed below the process.
 func (a Arrivals) checkStart(start time.Time) error {
-	p, ok := ArrivalProcesses.of(a.Process)
+	p, ok := arrivalProcesses.of(a.Process)
 	if !ok {
-		return errAt("", "give exactly one of %s", strings.Join(ArrivalProcesses.names(), ", "))
+		return errAt("", "give exactly one of %s", strings.Join(arrivalProcesses.names(), ", "))
 	}
 	err := p.checkStart(a.Process, start)
 	if fe, ok := err.(*fieldError); ok {
@@ -260,14 +260,14 @@ func (a Arrivals) checkStart(start time.Time) error {
 }
 
 func (a Arrivals) build(e env) (sim.Arrivals, error) {
-	p, ok := ArrivalProcesses.of(a.Process)
+	p, ok := arrivalProcesses.of(a.Process)
 	if !ok {
-		return nil, fmt.Errorf("client %s: unknown arrival process %T (known: %s)", e.client, a.Process, strings.Join(ArrivalProcesses.names(), ", "))
+		return nil, fmt.Errorf("client %s: unknown arrival process %T (known: %s)", e.client, a.Process, strings.Join(arrivalProcesses.names(), ", "))
 	}
 	return p.build(a.Process, e)
 }
 
-// An arrivalProcess is a row of ArrivalProcesses, whatever its options
+// An arrivalProcess is a row of arrivalProcesses, whatever its options
 // type.
 type arrivalProcess interface {
 	name() string

@@ -37,7 +37,7 @@ func (s *Scenario) config() (sim.Config, error) {
 	}
 	svc := &f.Service
 	e := env{start: start, anchor: start}
-	sched, err := Schedules.build(&svc.Schedule, e)
+	sched, err := schedules.build(&svc.Schedule, e)
 	if err != nil {
 		return sim.Config{}, err
 	}
@@ -51,13 +51,13 @@ func (s *Scenario) config() (sim.Config, error) {
 	if cfg.NewThrottle, cfg.ScheduledCounting, err = svc.Throttle.build(e); err != nil {
 		return sim.Config{}, err
 	}
-	if cfg.Skip, err = SkipRules.build(&svc.Skip, e); err != nil {
+	if cfg.Skip, err = skipRules.build(&svc.Skip, e); err != nil {
 		return sim.Config{}, err
 	}
 	if cfg.Overlap, err = svc.Overlap.build(); err != nil {
 		return sim.Config{}, err
 	}
-	duration, err := Distributions.build(&svc.Run.Duration, e)
+	duration, err := distributions.build(&svc.Run.Duration, e)
 	if err != nil {
 		return sim.Config{}, err
 	}
@@ -68,11 +68,11 @@ func (s *Scenario) config() (sim.Config, error) {
 		if err != nil {
 			return sim.Config{}, err
 		}
-		onThrottle, err := Retries.build(&c.OnThrottle, e)
+		onThrottle, err := retries.build(&c.OnThrottle, e)
 		if err != nil {
 			return sim.Config{}, err
 		}
-		onConflict, err := Retries.build(&c.OnConflict, e)
+		onConflict, err := retries.build(&c.OnConflict, e)
 		if err != nil {
 			return sim.Config{}, err
 		}

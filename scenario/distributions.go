@@ -7,9 +7,9 @@ import (
 	"runsim/sim"
 )
 
-// Distributions are how long runs last, selected by
+// distributions are how long runs last, selected by
 // service.run.duration.dist.
-var Distributions = &family[Dist, sim.DurationDist]{
+var distributions = &family[Dist, sim.DurationDist]{
 	name: "distribution", field: "service.run.duration.dist", keys: []string{"duration", "dist"},
 	defaults: func() Dist { return Default().Service.Run.Duration },
 	selected: func(d *Dist) string { return d.Dist },
@@ -75,6 +75,6 @@ func positive(field string, get func(*Dist) Duration) func(*Dist) error {
 	}
 }
 
-func (d *Dist) validate() error { return Distributions.validate("dist", d) }
+func (d *Dist) validate() error { return distributions.validate("dist", d) }
 
-func (d *Dist) load(src fileSource) error { return Distributions.load(d, src) }
+func (d *Dist) load(src fileSource) error { return distributions.load(d, src) }

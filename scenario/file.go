@@ -74,7 +74,7 @@ type Service struct {
 	Run      Run      `yaml:"run"`
 }
 
-// Schedule is when the service runs by itself (see Schedules).
+// Schedule is when the service runs by itself (see schedules.go).
 type Schedule struct {
 	Kind     string   `yaml:"kind"`
 	Every    Duration `yaml:"every"`
@@ -85,7 +85,7 @@ type Schedule struct {
 	Jitter   Duration `yaml:"jitter"`
 }
 
-// Throttle is the start throttle (see Throttles).
+// Throttle is the start throttle (see throttles.go).
 type Throttle struct {
 	Kind       string   `yaml:"kind"`
 	Limit      int      `yaml:"limit"`
@@ -99,7 +99,7 @@ type Throttle struct {
 }
 
 // Skip is the rule by which an on-demand run skips scheduled ones (see
-// SkipRules).
+// skips.go).
 type Skip struct {
 	Kind      string   `yaml:"kind"`
 	Lookahead Duration `yaml:"lookahead"`
@@ -107,7 +107,7 @@ type Skip struct {
 }
 
 // Overlap is what happens to a start while a run is in progress (see
-// OnDemandOverlaps and ScheduledOverlaps).
+// overlaps.go).
 type Overlap struct {
 	OnDemand  string `yaml:"on_demand"`
 	Scheduled string `yaml:"scheduled"`
@@ -119,7 +119,7 @@ type Run struct {
 	Outcomes Outcomes `yaml:"outcomes"`
 }
 
-// Dist is a distribution of durations (see Distributions).
+// Dist is a distribution of durations (see distributions.go).
 type Dist struct {
 	Dist    string   `yaml:"dist"`
 	Value   Duration `yaml:"value"`   // constant
@@ -144,7 +144,7 @@ type Client struct {
 	Poll       Duration `yaml:"poll"` // poll the operation's Location this often; 0: never
 }
 
-// Retry is what a client does after a refusal (see Retries).
+// Retry is what a client does after a refusal (see retries.go).
 type Retry struct {
 	Retry       string   `yaml:"retry"`
 	Delay       Duration `yaml:"delay"`
@@ -243,7 +243,7 @@ func (c *Client) validate() error {
 		return errAt("name", "every client needs a name")
 	}
 	if c.Arrivals.Process == nil {
-		return errAt("arrivals", "missing: give one of %s, e.g. arrivals: {poisson: {rate: 0.5/h}}", strings.Join(ArrivalProcesses.names(), ", "))
+		return errAt("arrivals", "missing: give one of %s, e.g. arrivals: {poisson: {rate: 0.5/h}}", strings.Join(arrivalProcesses.names(), ", "))
 	}
 	return nil
 }

@@ -2,9 +2,9 @@ package scenario
 
 import "runsim/policy"
 
-// OnDemandOverlaps say what happens to an on-demand start during a run,
+// onDemandOverlaps say what happens to an on-demand start during a run,
 // selected by service.overlap.on_demand.
-var OnDemandOverlaps = &family[Overlap, policy.Action]{
+var onDemandOverlaps = &family[Overlap, policy.Action]{
 	name: "on-demand overlap", field: "service.overlap.on_demand", keys: []string{"overlap", "on_demand"},
 	defaults: func() Overlap { return Default().Service.Overlap },
 	selected: func(o *Overlap) string { return o.OnDemand },
@@ -18,9 +18,9 @@ var OnDemandOverlaps = &family[Overlap, policy.Action]{
 	},
 }
 
-// ScheduledOverlaps say what happens to a scheduled run due during a run,
+// scheduledOverlaps say what happens to a scheduled run due during a run,
 // selected by service.overlap.scheduled.
-var ScheduledOverlaps = &family[Overlap, policy.Action]{
+var scheduledOverlaps = &family[Overlap, policy.Action]{
 	name: "scheduled overlap", field: "service.overlap.scheduled", keys: []string{"overlap", "scheduled"},
 	defaults: func() Overlap { return Default().Service.Overlap },
 	selected: func(o *Overlap) string { return o.Scheduled },
@@ -42,17 +42,17 @@ func action(a policy.Action) func(*Overlap, env) (policy.Action, error) {
 }
 
 func (o *Overlap) validate() error {
-	if err := OnDemandOverlaps.validate("on_demand", o); err != nil {
+	if err := onDemandOverlaps.validate("on_demand", o); err != nil {
 		return err
 	}
-	return ScheduledOverlaps.validate("scheduled", o)
+	return scheduledOverlaps.validate("scheduled", o)
 }
 
 func (o Overlap) build() (policy.Overlap, error) {
-	onDemand, err := OnDemandOverlaps.build(&o, env{})
+	onDemand, err := onDemandOverlaps.build(&o, env{})
 	if err != nil {
 		return policy.Overlap{}, err
 	}
-	scheduled, err := ScheduledOverlaps.build(&o, env{})
+	scheduled, err := scheduledOverlaps.build(&o, env{})
 	return policy.Overlap{OnDemand: onDemand, Scheduled: scheduled}, err
 }

@@ -28,7 +28,7 @@ import (
 type Family struct {
 	Name     string   // e.g. "throttle"
 	Field    string   // where the name goes, e.g. "service.throttle.kind"
-	Keys     []string // the YAML keys that name the family, e.g. throttle, kind
+	Keys     []string // the YAML keys that name the family, e.g. skip, or on_throttle and on_conflict
 	Default  string   // the variant in force when a scenario names none; "" when there is none
 	Variants []Variant
 }
@@ -59,8 +59,8 @@ func (f Family) Names() []string {
 // Families lists every family, in the order runsim policies prints them.
 func Families() []Family {
 	return []Family{
-		Throttles.doc(), SkipRules.doc(), OnDemandOverlaps.doc(), ScheduledOverlaps.doc(),
-		Schedules.doc(), ArrivalProcesses.doc(), Retries.doc(), Distributions.doc(),
+		throttles.doc(), skipRules.doc(), onDemandOverlaps.doc(), scheduledOverlaps.doc(),
+		schedules.doc(), arrivalProcesses.doc(), retries.doc(), distributions.doc(),
 	}
 }
 
@@ -208,6 +208,16 @@ func format(v reflect.Value) string {
 		return s.String()
 	}
 	return fmt.Sprint(v.Interface())
+}
+
+// named lists values as choices by the names their String gives, for
+// values whose package is the home of their names.
+func named[T fmt.Stringer](values ...T) choices[T] {
+	out := make(choices[T], len(values))
+	for i, v := range values {
+		out[i] = choice[T]{v.String(), v}
+	}
+	return out
 }
 
 // A choice is one value of an option that takes one of a few names, such

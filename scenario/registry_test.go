@@ -139,19 +139,19 @@ func TestUnknownVariantIsAnError(t *testing.T) {
 		spoil  func(f *File)
 		reason string
 	}{
-		{"throttle", func(f *File) { f.Service.Throttle.Kind = "leaky" }, `unknown throttle "leaky" (known: ` + known(Throttles.names()) + `)`},
+		{"throttle", func(f *File) { f.Service.Throttle.Kind = "leaky" }, `unknown throttle "leaky" (known: ` + known(throttles.names()) + `)`},
 		{"throttle counts", func(f *File) { f.Service.Throttle.Counts = "everything" }, `unknown counts "everything" (known: successful, accepted, attempts)`},
-		{"skip rule", func(f *File) { f.Service.Skip.Kind = "skip-all" }, `unknown skip rule "skip-all" (known: ` + known(SkipRules.names()) + `)`},
+		{"skip rule", func(f *File) { f.Service.Skip.Kind = "skip-all" }, `unknown skip rule "skip-all" (known: ` + known(skipRules.names()) + `)`},
 		{"skip from", func(f *File) { f.Service.Skip.From = "later" }, `unknown from "later" (known: request, run-start)`},
-		{"on-demand overlap", func(f *File) { f.Service.Overlap.OnDemand = "queue" }, `unknown on-demand overlap "queue" (known: ` + known(OnDemandOverlaps.names()) + `)`},
-		{"scheduled overlap", func(f *File) { f.Service.Overlap.Scheduled = "queue" }, `unknown scheduled overlap "queue" (known: ` + known(ScheduledOverlaps.names()) + `)`},
-		{"schedule", func(f *File) { f.Service.Schedule.Kind = "hourly" }, `unknown schedule "hourly" (known: ` + known(Schedules.names()) + `)`},
-		{"distribution", func(f *File) { f.Service.Run.Duration.Dist = "weibull" }, `unknown distribution "weibull" (known: ` + known(Distributions.names()) + `)`},
+		{"on-demand overlap", func(f *File) { f.Service.Overlap.OnDemand = "queue" }, `unknown on-demand overlap "queue" (known: ` + known(onDemandOverlaps.names()) + `)`},
+		{"scheduled overlap", func(f *File) { f.Service.Overlap.Scheduled = "queue" }, `unknown scheduled overlap "queue" (known: ` + known(scheduledOverlaps.names()) + `)`},
+		{"schedule", func(f *File) { f.Service.Schedule.Kind = "hourly" }, `unknown schedule "hourly" (known: ` + known(schedules.names()) + `)`},
+		{"distribution", func(f *File) { f.Service.Run.Duration.Dist = "weibull" }, `unknown distribution "weibull" (known: ` + known(distributions.names()) + `)`},
 		{"arrival process", func(f *File) { f.Clients[0].Arrivals = Arrivals{Process: &Dist{}} },
-			`client admin: unknown arrival process *scenario.Dist (known: ` + known(ArrivalProcesses.names()) + `)`},
+			`client admin: unknown arrival process *scenario.Dist (known: ` + known(arrivalProcesses.names()) + `)`},
 		{"no arrival process", func(f *File) { f.Clients[0].Arrivals = Arrivals{} },
-			`client admin: unknown arrival process <nil> (known: ` + known(ArrivalProcesses.names()) + `)`},
-		{"retry", func(f *File) { f.Clients[0].OnThrottle.Retry = "retry-forever" }, `unknown retry "retry-forever" (known: ` + known(Retries.names()) + `)`},
+			`client admin: unknown arrival process <nil> (known: ` + known(arrivalProcesses.names()) + `)`},
+		{"retry", func(f *File) { f.Clients[0].OnThrottle.Retry = "retry-forever" }, `unknown retry "retry-forever" (known: ` + known(retries.names()) + `)`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -262,11 +262,11 @@ func TestREADMEVariantTables(t *testing.T) {
 // process names it, so no two processes may share one.
 func TestArrivalProcessesHaveTypesOfTheirOwn(t *testing.T) {
 	seen := map[string]string{}
-	for _, p := range ArrivalProcesses {
+	for _, p := range arrivalProcesses {
 		typ := fmt.Sprintf("%T", p.newSpec())
 		assert.NotContains(t, seen, typ, "%s and %s share %s", seen[typ], p.name(), typ)
 		seen[typ] = p.name()
-		got, ok := ArrivalProcesses.of(p.newSpec())
+		got, ok := arrivalProcesses.of(p.newSpec())
 		require.True(t, ok)
 		assert.Equal(t, p.name(), got.name())
 	}
@@ -276,8 +276,8 @@ func TestArrivalProcessesHaveTypesOfTheirOwn(t *testing.T) {
 // process; everything about it is refused at its line and column.
 func TestArrivalsDecoding(t *testing.T) {
 	tests := []struct{ class, arrivals, at, msg string }{
-		{"unknown process", "{poison: {rate: 1/h}}", "poison", `clients.0.arrivals: unknown arrival process "poison" (known: ` + known(ArrivalProcesses.names()) + `)`},
-		{"no process", "{}", "{}", `clients.0.arrivals: give exactly one of ` + known(ArrivalProcesses.names())},
+		{"unknown process", "{poison: {rate: 1/h}}", "poison", `clients.0.arrivals: unknown arrival process "poison" (known: ` + known(arrivalProcesses.names()) + `)`},
+		{"no process", "{}", "{}", `clients.0.arrivals: give exactly one of ` + known(arrivalProcesses.names())},
 		{"not a mapping", "poisson", "poisson", `clients.0.arrivals: expected a mapping, got "poisson"`},
 		{"bad options", "{poisson: {rate: 0.5/h, burst: 3}}", "burst", `unknown field "burst" in clients.0.arrivals.poisson (known: rate)`},
 		{"options checked", "{periodic: {every: 1h, jitter: 2h}}", "2h", `clients.0.arrivals.periodic.jitter: must be shorter than every (1h), got 2h`},
@@ -296,7 +296,7 @@ func TestArrivalsDecoding(t *testing.T) {
 		line, col := positionOf(t, text, "name: a")
 		_, err := Parse("a.yaml", []byte(text))
 		assert.EqualError(t, err, fmt.Sprintf("a.yaml:%d:%d: clients.0.arrivals: missing: give one of %s, e.g. arrivals: {poisson: {rate: 0.5/h}}",
-			line, col, known(ArrivalProcesses.names())))
+			line, col, known(arrivalProcesses.names())))
 	})
 	t.Run("override", func(t *testing.T) {
 		s, err := Parse("a.yaml", []byte(good), "clients.admin.arrivals={burst: {size: 3}}", "clients.admin.arrivals.burst.spacing=2s")
@@ -326,8 +326,8 @@ func TestArrivalsBuiltInGo(t *testing.T) {
 	}{
 		{"poisson", Arrivals{Process: &Poisson{Rate: 2}}, ""},
 		{"bad poisson", Arrivals{Process: &Poisson{}}, "(built in Go): clients.0.arrivals.poisson.rate: missing: e.g. rate: 0.5/h"},
-		{"not a process", Arrivals{Process: &Dist{}}, "(built in Go): clients.0.arrivals: give exactly one of " + known(ArrivalProcesses.names())},
-		{"none", Arrivals{}, "(built in Go): clients.0.arrivals: give exactly one of " + known(ArrivalProcesses.names())},
+		{"not a process", Arrivals{Process: &Dist{}}, "(built in Go): clients.0.arrivals: give exactly one of " + known(arrivalProcesses.names())},
+		{"none", Arrivals{}, "(built in Go): clients.0.arrivals: give exactly one of " + known(arrivalProcesses.names())},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

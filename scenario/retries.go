@@ -6,9 +6,9 @@ import (
 	"runsim/sim"
 )
 
-// Retries are what a client does after a refusal, selected by
+// retries are what a client does after a refusal, selected by
 // clients[].on_throttle.retry and clients[].on_conflict.retry.
-var Retries = &family[Retry, sim.Retry]{
+var retries = &family[Retry, sim.Retry]{
 	name: "retry", field: "clients[].on_throttle.retry, clients[].on_conflict.retry", keys: []string{"retry", "on_throttle", "on_conflict"},
 	defaults: func() Retry { return defaultRetry },
 	selected: func(r *Retry) string { return r.Retry },
@@ -58,7 +58,7 @@ func checkBackoff(r *Retry) error {
 }
 
 func (r *Retry) validate() error {
-	v, err := Retries.lookup("retry", r)
+	v, err := retries.lookup("retry", r)
 	if err != nil {
 		return err
 	}

@@ -7,10 +7,10 @@ import (
 	"runsim/policy"
 )
 
-// Schedules are when the service runs by itself, selected by
+// schedules are when the service runs by itself, selected by
 // service.schedule.kind. A variant that builds no schedule means no
 // scheduled runs.
-var Schedules = &family[Schedule, policy.Schedule]{
+var schedules = &family[Schedule, policy.Schedule]{
 	name: "schedule", field: "service.schedule.kind", keys: []string{"schedule"},
 	defaults: func() Schedule { return Default().Service.Schedule },
 	selected: func(s *Schedule) string { return s.Kind },
@@ -72,4 +72,4 @@ var Schedules = &family[Schedule, policy.Schedule]{
 
 var jitterOption = opt{"jitter", "each run delayed by a deterministic draw (a hash of seed and nominal time) in [0, jitter), never past the next run", "0s"}
 
-func (s *Schedule) validate() error { return Schedules.validate("kind", s) }
+func (s *Schedule) validate() error { return schedules.validate("kind", s) }

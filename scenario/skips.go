@@ -6,10 +6,10 @@ import (
 	"runsim/policy"
 )
 
-// SkipRules are the ways an on-demand start affects scheduled runs,
+// skipRules are the ways an on-demand start affects scheduled runs,
 // selected by service.skip.kind. A variant that builds no rule skips
 // nothing.
-var SkipRules = &family[Skip, policy.SkipRule]{
+var skipRules = &family[Skip, policy.SkipRule]{
 	name: "skip rule", field: "service.skip.kind", keys: []string{"skip"},
 	defaults: func() Skip { return Default().Service.Skip },
 	selected: func(s *Skip) string { return s.Kind },
@@ -42,7 +42,7 @@ var (
 )
 
 func (s *Skip) validate() error {
-	if err := SkipRules.validate("kind", s); err != nil {
+	if err := skipRules.validate("kind", s); err != nil {
 		return err
 	}
 	_, err := froms.parse("from", s.From)

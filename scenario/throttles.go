@@ -6,11 +6,11 @@ import (
 	"runsim/policy"
 )
 
-// Throttles are the start throttles, selected by service.throttle.kind. A
+// throttles are the start throttles, selected by service.throttle.kind. A
 // variant builds the window algorithm; the options every throttle shares
 // (counts, reserve, scheduled, retry_after) wrap it in a policy.Throttle. A
 // variant that builds no limiter means starts are never throttled.
-var Throttles = &family[Throttle, policy.Limiter]{
+var throttles = &family[Throttle, policy.Limiter]{
 	name: "throttle", field: "service.throttle.kind", keys: []string{"throttle"},
 	defaults: func() Throttle { return Default().Service.Throttle },
 	selected: func(t *Throttle) string { return t.Kind },
@@ -59,9 +59,7 @@ var (
 	bucketOptions = append(throttleOptions[:len(throttleOptions):len(throttleOptions)],
 		opt{"burst", "the bucket's size: starts allowed at once", "limit"})
 
-	countings = choices[policy.Counting]{
-		{"successful", policy.CountSuccessful}, {"accepted", policy.CountAccepted}, {"attempts", policy.CountAttempts},
-	}
+	countings          = named(policy.CountSuccessful, policy.CountAccepted, policy.CountAttempts)
 	scheduledCountings = choices[policy.ScheduledCounting]{
 		{"throttled", policy.ScheduledThrottled}, {"counted", policy.ScheduledCountedNeverRefused}, {"not-counted", policy.ScheduledNotCounted},
 	}
@@ -77,7 +75,7 @@ func (t *Throttle) burst() int {
 }
 
 func (t *Throttle) validate() error {
-	v, err := Throttles.lookup("kind", t)
+	v, err := throttles.lookup("kind", t)
 	if err != nil {
 		return err
 	}
@@ -120,12 +118,12 @@ func (t Throttle) build(e env) (func() (*policy.Throttle, error), policy.Schedul
 	if err != nil {
 		return nil, 0, err
 	}
-	l, err := Throttles.build(&t, e)
+	l, err := throttles.build(&t, e)
 	if err != nil || l == nil {
 		return nil, 0, err
 	}
 	return func() (*policy.Throttle, error) {
-		l, err := Throttles.build(&t, e)
+		l, err := throttles.build(&t, e)
 		if err != nil {
 			return nil, err
 		}
