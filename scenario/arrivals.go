@@ -189,9 +189,9 @@ func first(m *Moment, start time.Time) time.Time {
 	return m.At(start)
 }
 
-// Arrivals is exactly one arrival process: Process is a pointer to the
-// options type of one of arrivalProcesses (*At, *Periodic, *Poisson,
-// *Profile, *Burst, *Replay).
+// Arrivals is exactly one arrival process: Process points to the options
+// type of a row of arrivalProcesses, e.g. &Poisson{Rate: 2}; the type says
+// which process it is.
 type Arrivals struct {
 	Process any
 }
