@@ -95,6 +95,15 @@ func join(path, name string) string {
 
 var kindNames = map[nodeKind]string{sequenceNode: "a list", mappingNode: "a mapping", scalarNode: "a value"}
 
+// A holder holds one of several registered types, named by its one key
+// (Arrivals): it decodes itself, with the decoder for what it holds, and
+// says what it holds for validateTree (name "" when it holds nothing it
+// knows; its own validator then refuses it).
+type holder interface {
+	nodeDecoder
+	held() (name string, v any)
+}
+
 // A rawDecoder keeps the node itself.
 type rawDecoder interface {
 	decodeRaw(n *node) error
@@ -107,7 +116,7 @@ type nodeDecoder interface {
 }
 
 func (d *decoder) decode(n *node, v reflect.Value, path string) error {
-	if nd, ok := v.Addr().Interface().(nodeDecoder); ok {
+	if nd, ok := v.Addr().Interface().(nodeDecoder); ok { // holders and expectations
 		return nd.decodeNode(d, n, path)
 	}
 	if r, ok := v.Addr().Interface().(rawDecoder); ok {
@@ -333,6 +342,13 @@ func (d *decoder) validateTree(v reflect.Value, path string) error {
 			}
 		}
 	case reflect.Struct:
+		if h, ok := v.Addr().Interface().(holder); ok {
+			if name, held := h.held(); held != nil && name != "" {
+				if err := d.validateTree(reflect.ValueOf(held), join(path, name)); err != nil {
+					return err
+				}
+			}
+		}
 		for _, f := range fieldsOf(v.Type()) {
 			if err := d.validateTree(v.Field(f.index), join(path, f.name)); err != nil {
 				return err

@@ -10,6 +10,14 @@
 // given to runsim --set) are applied to the document before it is decoded,
 // so they are checked the same way.
 //
-// The directory also holds the library of scenario files shipped with
-// runsim (*.yaml).
+// Every policy a file names by kind (throttles, skip rules, overlaps,
+// schedules, arrival processes, retries, distributions) is a variant of a
+// family, declared once in its family's table (throttles.go, skips.go,
+// overlaps.go, schedules.go, arrivals.go, retries.go, distributions.go):
+// its name, what it means, its options, a worked example, its checks and
+// its builder. The validator, the builder ([Scenario.Config]), [Families]
+// (what runsim policies prints) and [VariantTables] (README's reference)
+// all read that table; an unknown name is an error that lists the known
+// ones, and nothing falls back to a default. The defaults the tables
+// document are read from [Default], never written twice.
 package scenario

@@ -207,12 +207,10 @@ func (r *Replay) times(client string) []time.Time {
 	return out
 }
 
-// load reads the observed durations of an empirical distribution: one
-// duration per line (90m, 1h50m, or seconds as a number), # for comments.
-func (d *Dist) load(src fileSource) error {
-	if d.Dist != "empirical" {
-		return nil
-	}
+// readSamples reads the observed durations of an empirical distribution:
+// one duration per line (90m, 1h50m, or seconds as a number), # for
+// comments.
+func (d *Dist) readSamples(src fileSource) error {
 	f, err := src.open(d.Samples)
 	if err != nil {
 		return errAt("samples", "%v", err)

@@ -94,7 +94,7 @@ func TestOverrides(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 6, s.File.Service.Throttle.Limit)
 	assert.Equal(t, uint64(42), s.File.Seed)
-	assert.Equal(t, Rate(2), s.File.Clients[0].Arrivals.Poisson.Rate)
+	assert.Equal(t, Rate(2), s.File.Clients[0].Arrivals.Process.(*Poisson).Rate)
 	assert.Equal(t, Duration(45*time.Minute), s.File.Clients[0].OnConflict.Delay)
 	assert.Nil(t, config(t, s).Skip)
 
@@ -158,8 +158,8 @@ func TestBadScenarios(t *testing.T) {
 		{"missing start", replace(good, "start: 2025-01-06T00:00:00Z\n", ""), "name", `start: missing: say when the simulation starts, e.g. start: 2025-01-06T00:00:00Z`},
 		{"bad time", replace(good, "2025-01-06T00:00:00Z", "Jan 6"), "Jan 6", `start: bad time "Jan 6": want RFC 3339, e.g. 2025-01-06T02:00:00Z`},
 		{"wrong kind of value", replace(good, "limit: 5", "limit: [5]"), "[5]", `service.throttle.limit: expected an integer, got a list`},
-		{"unknown policy name", replace(good, "throttle: {", "throttle: {kind: leaky, "), "leaky", `service.throttle.kind: unknown throttle "leaky" (known: sliding, fixed, token-bucket, gcra, none)`},
-		{"two arrival processes", replace(good, "{poisson: {rate: 0.5/h}}", "{poisson: {rate: 0.5/h}, at: [1h]}"), "{poisson", `clients.0.arrivals: give exactly one of at, periodic, poisson, profile, burst, replay`},
+		{"unknown policy name", replace(good, "throttle: {", "throttle: {kind: leaky, "), "leaky", `service.throttle.kind: unknown throttle "leaky" (known: ` + known(throttles.names()) + `)`},
+		{"two arrival processes", replace(good, "{poisson: {rate: 0.5/h}}", "{poisson: {rate: 0.5/h}, at: [1h]}"), "{poisson", `clients.0.arrivals: give exactly one of ` + known(arrivalProcesses.names())},
 		{"field set twice", replace(good, "limit: 5,", "limit: 5, limit: 6,"), "limit: 6", `service.throttle.limit: set twice`},
 		{"client named twice", good + "  - name: admin\n    arrivals: {at: [1h]}\n", "admin\n    arrivals: {at", `clients.1.name: client "admin" is named twice`},
 		{"explicit times out of order", replace(good, "{poisson: {rate: 0.5/h}}", "{at: [2h, 1h]}"), "1h]", `clients.0.arrivals.at.1: times must be in increasing order: 2025-01-06T01:00:00Z comes after 2025-01-06T02:00:00Z`},
@@ -220,10 +220,10 @@ func TestValues(t *testing.T) {
 	}
 	s, err := Parse("r.yaml", []byte(replace(good, "rate: 0.5/h", "rate: 3/d")))
 	require.NoError(t, err)
-	assert.Equal(t, Rate(0.125), s.File.Clients[0].Arrivals.Poisson.Rate)
+	assert.Equal(t, Rate(0.125), s.File.Clients[0].Arrivals.Process.(*Poisson).Rate)
 	s, err = Parse("r.yaml", []byte(replace(good, "rate: 0.5/h", "rate: 2/30m")))
 	require.NoError(t, err)
-	assert.Equal(t, Rate(4), s.File.Clients[0].Arrivals.Poisson.Rate)
+	assert.Equal(t, Rate(4), s.File.Clients[0].Arrivals.Process.(*Poisson).Rate)
 }
 
 func TestThousandYearHorizon(t *testing.T) {
@@ -239,7 +239,7 @@ func TestBuildInGo(t *testing.T) {
 	start := Instant{time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)}
 	horizon := Horizon(24 * 3600 * 1000)
 	f.Start, f.Horizon = &start, &horizon
-	c := &Client{Name: "admin", Arrivals: Arrivals{At: []Moment{{Offset: 5 * time.Hour}}}}
+	c := &Client{Name: "admin", Arrivals: Arrivals{Process: &At{{Offset: 5 * time.Hour}}}}
 	c.setDefaults()
 	f.Clients = []*Client{c}
 	f.Expect = []*Expectation{{Name: "one accepted", What: &ExpectCount{Event: "accepted", Eq: ptr(Bound(1))}}}

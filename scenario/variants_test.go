@@ -100,44 +100,6 @@ func TestBadVariantOptions(t *testing.T) {
 	}
 }
 
-// TestEveryRegisteredVariantRuns: each variant of each family, written as
-// its registry example, loads, builds and runs, so the registry and the
-// builder cannot drift apart.
-func TestEveryRegisteredVariantRuns(t *testing.T) {
-	base := "name: v\nstart: 2025-01-06T00:00:00Z\nhorizon: 3d\n"
-	for _, f := range Families {
-		for _, v := range f.Variants {
-			t.Run(f.Name+"/"+v.Name, func(t *testing.T) {
-				require.NotEmpty(t, v.Meaning)
-				require.NotEmpty(t, v.Example)
-				var text string
-				switch f.Name {
-				case "arrival process":
-					text = base + "clients:\n  - name: a\n    " + v.Example + "\n"
-				case "retry":
-					text = base + "clients:\n  - name: a\n    arrivals: {poisson: {rate: 2/h}}\n    " + v.Example + "\n"
-				case "distribution":
-					text = base + "service:\n  run:\n    " + v.Example + "\n"
-				default:
-					text = base + "service:\n  " + v.Example + "\n"
-				}
-				if v.Name == "replay" {
-					text = base + "clients:\n  - name: sis-sync\n    arrivals: {replay: {file: replay/good.csv}}\n"
-				}
-				if v.Name == "empirical" {
-					text = base + "service:\n  run:\n    duration: {dist: empirical, samples: durations.txt}\n"
-				}
-				s, err := Parse("testdata/v.yaml", []byte(text))
-				require.NoError(t, err, text)
-				cfg := config(t, s)
-				_, err = sim.Run(cfg)
-				require.NoError(t, err)
-				assert.NotEmpty(t, s.Assumptions())
-			})
-		}
-	}
-}
-
 func TestEmpiricalSamples(t *testing.T) {
 	s, err := Parse("testdata/e.yaml", []byte("name: e\nstart: 2025-01-06T00:00:00Z\nhorizon: 1d\nservice: {run: {duration: {dist: empirical, samples: durations.txt}}}\n"))
 	require.NoError(t, err)

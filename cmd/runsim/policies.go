@@ -4,19 +4,22 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"runsim/scenario"
 )
 
-const policiesUsage = `usage: runsim policies [FAMILY]
+const policiesUsage = `usage: runsim policies [FAMILY...]
 
 Lists every registered variant of each policy family (throttles, skip rules,
 overlap, schedules, arrival processes, client behaviours, distributions):
 its name, what it means, its options with their defaults, and an example.
-A scenario selects a variant by name in the field shown beside the family.
-FAMILY (e.g. throttle) lists one family only.
+A scenario selects a variant by name in the field shown beside the family;
+the default variant is marked. FAMILY (e.g. throttle, skip-rule) lists one
+family only; the YAML key that names it works too (skip, overlap, arrivals,
+on_throttle, duration).
 `
 
 func policiesCmd(args []string, stdout, stderr io.Writer) int {
@@ -25,22 +28,23 @@ func policiesCmd(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	families := scenario.Families
+	all := scenario.Families()
+	families := all
 	if len(names) > 0 {
 		families = nil
 		for _, n := range names {
-			found := false
-			for _, f := range scenario.Families {
-				if f.Name == n || strings.ReplaceAll(f.Name, " ", "-") == n {
-					families, found = append(families, f), true
+			matched := false
+			for _, f := range all {
+				if !slices.Contains(familyNames(f), n) {
+					continue
+				}
+				matched = true
+				if !slices.ContainsFunc(families, func(g scenario.Family) bool { return g.Name == f.Name }) {
+					families = append(families, f)
 				}
 			}
-			if !found {
-				var known []string
-				for _, f := range scenario.Families {
-					known = append(known, strings.ReplaceAll(f.Name, " ", "-"))
-				}
-				fmt.Fprintf(stderr, "runsim policies: unknown family %q (known: %s)\n", n, strings.Join(known, ", "))
+			if !matched {
+				fmt.Fprintf(stderr, "runsim policies: %s\n", unknownFamily(all, n))
 				return exitBadInput
 			}
 		}
@@ -50,23 +54,78 @@ func policiesCmd(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout)
 		}
 		fmt.Fprintf(stdout, "%s (%s)\n", strings.ToUpper(f.Name), f.Field)
-		for j, v := range f.Variants {
+		for _, v := range f.Variants {
 			mark := ""
-			if j == 0 && f.Name != "arrival process" {
+			if v.Name == f.Default {
 				mark = " (default)"
 			}
-			fmt.Fprintf(stdout, "\n  %s%s: %s\n", v.Name, mark, v.Meaning)
+			fmt.Fprintf(stdout, "\n  %s%s: %s\n", v.Name, mark, v.Doc)
 			tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 			for _, o := range v.Options {
-				def := o.Default
-				if def == "" {
-					def = "required"
-				}
-				fmt.Fprintf(tw, "      %s\t%s\t%s\n", o.Name, def, o.Meaning)
+				fmt.Fprintf(tw, "      %s\t%s\t%s\n", o.Name, o.Default, o.Doc)
 			}
 			tw.Flush()
 			fmt.Fprintf(stdout, "      e.g. %s\n", v.Example)
 		}
 	}
 	return exitOK
+}
+
+// familyNames are the names that select a family: its name, with dashes
+// for spaces, and the YAML keys that name it.
+func familyNames(f scenario.Family) []string {
+	return append([]string{f.Name, strings.ReplaceAll(f.Name, " ", "-")}, f.Keys...)
+}
+
+// unknownFamily says that name is no family, lists the known ones and
+// suggests the nearest name.
+func unknownFamily(all []scenario.Family, name string) string {
+	var known, keys []string
+	for _, f := range all {
+		known = append(known, strings.ReplaceAll(f.Name, " ", "-"))
+		for _, k := range f.Keys {
+			if !slices.Contains(keys, k) && !slices.Contains(known, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	msg := fmt.Sprintf("unknown family %q (known: %s; or a YAML key: %s)", name, strings.Join(known, ", "), strings.Join(keys, ", "))
+	if near := nearest(name, append(known, keys...)); near != "" {
+		msg += fmt.Sprintf("; did you mean %q?", near)
+	}
+	return msg
+}
+
+// nearest returns the candidate closest to s in edit distance, if it is
+// close enough to be a typo: at most a third of its letters, and at least
+// one, differ.
+func nearest(s string, candidates []string) string {
+	best, bestD := "", max(1, len(s)/3)+1
+	for _, c := range candidates {
+		if d := editDistance(s, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -1,0 +1,343 @@
+package scenario
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"runsim/sim"
+)
+
+const variantBase = "name: v\nstart: 2025-01-06T00:00:00Z\nhorizon: 3d\n"
+
+// inContext places a variant's example where its family goes in a file.
+func inContext(f Family, example string) string {
+	switch f.Name {
+	case "arrival process":
+		return variantBase + "clients:\n  - name: a\n    " + example + "\n"
+	case "retry":
+		return variantBase + "clients:\n  - name: a\n    arrivals: {poisson: {rate: 2/h}}\n    " + example + "\n"
+	case "distribution":
+		return variantBase + "service:\n  run:\n    " + example + "\n"
+	}
+	return variantBase + "service:\n  " + example + "\n"
+}
+
+// built is what the engine got of a family: the type of what was built,
+// or for a family of values (overlaps, retries) the value's name.
+func built(t *testing.T, f Family, cfg sim.Config) string {
+	switch f.Name {
+	case "throttle":
+		if cfg.NewThrottle == nil {
+			return "no throttle"
+		}
+		th, err := cfg.NewThrottle()
+		require.NoError(t, err)
+		return fmt.Sprintf("%T", th.Limiter)
+	case "skip rule":
+		return fmt.Sprintf("%T", cfg.Skip)
+	case "on-demand overlap":
+		return cfg.Overlap.OnDemand.String()
+	case "scheduled overlap":
+		return cfg.Overlap.Scheduled.String()
+	case "schedule":
+		return fmt.Sprintf("%T", cfg.Schedule)
+	case "arrival process":
+		return fmt.Sprintf("%T", cfg.Clients[0].Arrivals)
+	case "retry":
+		c := cfg.Clients[0]
+		if c.OnThrottle.Kind != sim.GiveUp {
+			return c.OnThrottle.Kind.String()
+		}
+		return c.OnConflict.Kind.String()
+	case "distribution":
+		return fmt.Sprintf("%T", cfg.Runs.(sim.Drawn).Duration)
+	}
+	t.Fatalf("no test knows family %q", f.Name)
+	return ""
+}
+
+// TestEveryVariantBuildsWhatItsNameSays builds each variant of each family
+// from its own example and checks that the engine gets what the name says,
+// and runs it. A variant added to a table without a row here fails, and so
+// does one whose builder is missing or builds something else.
+func TestEveryVariantBuildsWhatItsNameSays(t *testing.T) {
+	want := map[string]string{
+		"throttle/sliding":                   "*policy.SlidingLog",
+		"throttle/fixed":                     "*policy.FixedWindow",
+		"throttle/token-bucket":              "*policy.TokenBucket",
+		"throttle/gcra":                      "*policy.GCRA",
+		"throttle/none":                      "no throttle",
+		"skip rule/next-within":              "policy.NextWithin",
+		"skip rule/all-within":               "policy.AllWithin",
+		"skip rule/re-anchor":                "policy.Reanchor",
+		"skip rule/none":                     "<nil>",
+		"on-demand overlap/reject":           "refuse",
+		"on-demand overlap/buffer-one":       "buffer-one",
+		"on-demand overlap/buffer-all":       "buffer-all",
+		"on-demand overlap/concurrent":       "concurrent",
+		"scheduled overlap/skip":             "refuse",
+		"scheduled overlap/buffer-one":       "buffer-one",
+		"scheduled overlap/buffer-all":       "buffer-all",
+		"scheduled overlap/concurrent":       "concurrent",
+		"scheduled overlap/delay-until-idle": "delay-until-idle",
+		"schedule/every":                     "policy.Every",
+		"schedule/cron":                      "*policy.Cron",
+		"schedule/list":                      "policy.List",
+		"schedule/none":                      "<nil>",
+		"arrival process/at":                 "sim.At",
+		"arrival process/periodic":           "sim.Periodic",
+		"arrival process/poisson":            "sim.Poisson",
+		"arrival process/profile":            "*sim.Profile",
+		"arrival process/burst":              "sim.Bursts",
+		"arrival process/replay":             "sim.At",
+		"retry/give-up":                      "give-up",
+		"retry/after-retry-after":            "after-retry-after",
+		"retry/after-delay":                  "after-delay",
+		"retry/backoff":                      "backoff",
+		"distribution/constant":              "sim.Constant",
+		"distribution/exponential":           "sim.Exponential",
+		"distribution/lognormal":             "sim.LogNormal",
+		"distribution/gamma":                 "sim.Gamma",
+		"distribution/empirical":             "sim.Empirical",
+	}
+	seen := 0
+	for _, f := range Families() {
+		for _, v := range f.Variants {
+			key := f.Name + "/" + v.Name
+			t.Run(key, func(t *testing.T) {
+				require.Contains(t, want, key, "a new variant needs its row in this test")
+				require.NotEmpty(t, v.Doc)
+				text := inContext(f, v.Example)
+				s, err := Parse("testdata/v.yaml", []byte(text))
+				require.NoError(t, err, text)
+				cfg := config(t, s)
+				assert.Equal(t, want[key], built(t, f, cfg))
+				_, err = sim.Run(cfg)
+				require.NoError(t, err)
+				assert.NotEmpty(t, s.Assumptions())
+			})
+			seen++
+		}
+	}
+	assert.Len(t, want, seen, "every row of this test names a registered variant")
+}
+
+// TestUnknownVariantIsAnError (repro 8): settings that name a variant no
+// table has are refused by the builder with the known names, for every
+// family; nothing falls back to a default (an unknown throttle used to run
+// unthrottled, an unknown distribution as lognormal, unknown arrivals as
+// none).
+func TestUnknownVariantIsAnError(t *testing.T) {
+	tests := []struct {
+		name   string
+		spoil  func(f *File)
+		reason string
+	}{
+		{"throttle", func(f *File) { f.Service.Throttle.Kind = "leaky" }, `unknown throttle "leaky" (known: ` + known(throttles.names()) + `)`},
+		{"throttle counts", func(f *File) { f.Service.Throttle.Counts = "everything" }, `unknown counts "everything" (known: successful, accepted, attempts)`},
+		{"skip rule", func(f *File) { f.Service.Skip.Kind = "skip-all" }, `unknown skip rule "skip-all" (known: ` + known(skipRules.names()) + `)`},
+		{"skip from", func(f *File) { f.Service.Skip.From = "later" }, `unknown from "later" (known: request, run-start)`},
+		{"on-demand overlap", func(f *File) { f.Service.Overlap.OnDemand = "queue" }, `unknown on-demand overlap "queue" (known: ` + known(onDemandOverlaps.names()) + `)`},
+		{"scheduled overlap", func(f *File) { f.Service.Overlap.Scheduled = "queue" }, `unknown scheduled overlap "queue" (known: ` + known(scheduledOverlaps.names()) + `)`},
+		{"schedule", func(f *File) { f.Service.Schedule.Kind = "hourly" }, `unknown schedule "hourly" (known: ` + known(schedules.names()) + `)`},
+		{"distribution", func(f *File) { f.Service.Run.Duration.Dist = "weibull" }, `unknown distribution "weibull" (known: ` + known(distributions.names()) + `)`},
+		{"arrival process", func(f *File) { f.Clients[0].Arrivals = Arrivals{Process: &Dist{}} },
+			`client admin: unknown arrival process *scenario.Dist (known: ` + known(arrivalProcesses.names()) + `)`},
+		{"no arrival process", func(f *File) { f.Clients[0].Arrivals = Arrivals{} },
+			`client admin: unknown arrival process <nil> (known: ` + known(arrivalProcesses.names()) + `)`},
+		{"retry", func(f *File) { f.Clients[0].OnThrottle.Retry = "retry-forever" }, `unknown retry "retry-forever" (known: ` + known(retries.names()) + `)`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Parse("good.yaml", []byte(good))
+			require.NoError(t, err)
+			tc.spoil(&s.File)
+			_, err = s.Config()
+			assert.EqualError(t, err, "scenarios: good.yaml: "+tc.reason)
+		})
+	}
+}
+
+// known lists names as the errors do; the tests read the tables, so that
+// a new variant does not change them.
+func known(names []string) string { return strings.Join(names, ", ") }
+
+// TestDocumentedDefaultsAreTheRealOnes (repro 7): the defaults the tables
+// document are what a file that leaves the option out gets, and each
+// family's default variant is the one Default names (runsim policies used
+// to mark the first row, constant, as the default distribution).
+func TestDocumentedDefaultsAreTheRealOnes(t *testing.T) {
+	families := map[string]Family{}
+	for _, f := range Families() {
+		families[f.Name] = f
+	}
+	d := Default()
+	for family, name := range map[string]string{
+		"throttle": d.Service.Throttle.Kind, "skip rule": d.Service.Skip.Kind, "on-demand overlap": d.Service.Overlap.OnDemand,
+		"scheduled overlap": d.Service.Overlap.Scheduled, "schedule": d.Service.Schedule.Kind, "distribution": d.Service.Run.Duration.Dist,
+		"retry": defaultRetry.Retry, "arrival process": "",
+	} {
+		assert.Equal(t, name, families[family].Default, family)
+	}
+	assert.Equal(t, "lognormal", families["distribution"].Default)
+
+	option := func(family, variant, name string) string {
+		for _, v := range families[family].Variants {
+			for _, o := range v.Options {
+				if v.Name == variant && o.Name == name {
+					return o.Default
+				}
+			}
+		}
+		t.Fatalf("no option %s of %s %s", name, family, variant)
+		return ""
+	}
+	tests := []struct {
+		family, variant, option, yaml, want string
+		got                                 func(f *File) string
+	}{
+		{"distribution", "lognormal", "median", "service: {run: {duration: {dist: lognormal}}}", "1h50m",
+			func(f *File) string { return f.Service.Run.Duration.Median.String() }},
+		{"distribution", "lognormal", "sigma", "service: {run: {duration: {dist: lognormal}}}", "0.3",
+			func(f *File) string { return fmt.Sprint(f.Service.Run.Duration.Sigma) }},
+		{"distribution", "constant", "value", "", "required", nil},
+		{"throttle", "token-bucket", "limit", "service: {throttle: {kind: token-bucket}}", "5",
+			func(f *File) string { return fmt.Sprint(f.Service.Throttle.Limit) }},
+		{"throttle", "sliding", "window", "service: {throttle: {kind: sliding}}", "12h",
+			func(f *File) string { return f.Service.Throttle.Window.String() }},
+		{"skip rule", "all-within", "lookahead", "service: {skip: {kind: all-within}}", "10h",
+			func(f *File) string { return f.Service.Skip.Lookahead.String() }},
+		{"schedule", "cron", "timezone", `service: {schedule: {kind: cron, cron: "0 2 * * *"}}`, "UTC",
+			func(f *File) string { return f.Service.Schedule.Timezone }},
+		{"retry", "backoff", "cap", "clients: [{name: a, arrivals: {at: [1h]}, on_conflict: {retry: backoff}}]", "1h",
+			func(f *File) string { return f.Clients[0].OnConflict.Cap.String() }},
+		{"arrival process", "burst", "spacing", "clients: [{name: a, arrivals: {burst: {size: 2}}}]", "1s",
+			func(f *File) string { return f.Clients[0].Arrivals.Process.(*Burst).Spacing.String() }},
+		{"arrival process", "profile", "timezone", "clients: [{name: a, arrivals: {profile: {rates: [{days: mon, hours: 9-17, rate: 1/h}]}}}]", "UTC",
+			func(f *File) string { return f.Clients[0].Arrivals.Process.(*Profile).Timezone }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.family+"/"+tc.variant+"/"+tc.option, func(t *testing.T) {
+			assert.Equal(t, tc.want, option(tc.family, tc.variant, tc.option))
+			if tc.got == nil {
+				return
+			}
+			s, err := Parse("d.yaml", []byte(variantBase+tc.yaml+"\n"))
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, tc.got(&s.File), "what a file that leaves %s out gets", tc.option)
+		})
+	}
+}
+
+const (
+	tablesBegin = "<!-- BEGIN variant tables: generated from scenario's variant tables by go test ./scenario -update -->\n"
+	tablesEnd   = "<!-- END variant tables -->\n"
+)
+
+// TestREADMEVariantTables keeps README's variant tables the ones the
+// tables generate; go test ./scenario -update rewrites them.
+func TestREADMEVariantTables(t *testing.T) {
+	const path = "../README.md"
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	readme := string(data)
+	i, j := strings.Index(readme, tablesBegin), strings.Index(readme, tablesEnd)
+	require.True(t, i >= 0 && j > i, "README.md lacks the markers of the variant tables")
+	got := readme[i+len(tablesBegin) : j]
+	if *update {
+		readme = readme[:i+len(tablesBegin)] + VariantTables() + readme[j:]
+		require.NoError(t, os.WriteFile(path, []byte(readme), 0o644))
+		got = VariantTables()
+	}
+	assert.Equal(t, VariantTables(), got, "README's variant tables are out of date: run go test ./scenario -update")
+}
+
+// TestArrivalProcessesHaveTypesOfTheirOwn: the options type of an arrival
+// process names it, so no two processes may share one.
+func TestArrivalProcessesHaveTypesOfTheirOwn(t *testing.T) {
+	seen := map[string]string{}
+	for _, p := range arrivalProcesses {
+		typ := fmt.Sprintf("%T", p.newSpec())
+		assert.NotContains(t, seen, typ, "%s and %s share %s", seen[typ], p.name(), typ)
+		seen[typ] = p.name()
+		got, ok := arrivalProcesses.of(p.newSpec())
+		require.True(t, ok)
+		assert.Equal(t, p.name(), got.name())
+	}
+}
+
+// TestArrivalsDecoding: the one key of clients[].arrivals names the
+// process; everything about it is refused at its line and column.
+func TestArrivalsDecoding(t *testing.T) {
+	tests := []struct{ class, arrivals, at, msg string }{
+		{"unknown process", "{poison: {rate: 1/h}}", "poison", `clients.0.arrivals: unknown arrival process "poison" (known: ` + known(arrivalProcesses.names()) + `)`},
+		{"no process", "{}", "{}", `clients.0.arrivals: give exactly one of ` + known(arrivalProcesses.names())},
+		{"not a mapping", "poisson", "poisson", `clients.0.arrivals: expected a mapping, got "poisson"`},
+		{"bad options", "{poisson: {rate: 0.5/h, burst: 3}}", "burst", `unknown field "burst" in clients.0.arrivals.poisson (known: rate)`},
+		{"options checked", "{periodic: {every: 1h, jitter: 2h}}", "2h", `clients.0.arrivals.periodic.jitter: must be shorter than every (1h), got 2h`},
+		{"process set twice", "{at: [1h], at: [2h]}", "at: [2h]", `clients.0.arrivals.at: set twice`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.class, func(t *testing.T) {
+			text := variantBase + "clients:\n  - name: a\n    arrivals: " + tc.arrivals + "\n"
+			line, col := positionOf(t, text, tc.at)
+			_, err := Parse("a.yaml", []byte(text))
+			assert.EqualError(t, err, fmt.Sprintf("a.yaml:%d:%d: %s", line, col, tc.msg))
+		})
+	}
+	t.Run("no arrivals", func(t *testing.T) {
+		text := variantBase + "clients:\n  - name: a\n"
+		line, col := positionOf(t, text, "name: a")
+		_, err := Parse("a.yaml", []byte(text))
+		assert.EqualError(t, err, fmt.Sprintf("a.yaml:%d:%d: clients.0.arrivals: missing: give one of %s, e.g. arrivals: {poisson: {rate: 0.5/h}}",
+			line, col, known(arrivalProcesses.names())))
+	})
+	t.Run("override", func(t *testing.T) {
+		s, err := Parse("a.yaml", []byte(good), "clients.admin.arrivals={burst: {size: 3}}", "clients.admin.arrivals.burst.spacing=2s")
+		require.NoError(t, err)
+		assert.Equal(t, &Burst{Size: 3, Spacing: Duration(2 * time.Second)}, s.File.Clients[0].Arrivals.Process)
+		assert.Equal(t, "burst", s.File.Clients[0].Arrivals.Name())
+	})
+}
+
+// TestArrivalsBuiltInGo: Build checks the process a Go caller puts in
+// Arrivals as the decoder would.
+func TestArrivalsBuiltInGo(t *testing.T) {
+	file := func(a Arrivals) File {
+		f := Default()
+		f.Name = "built"
+		start, horizon := Instant{time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)}, Horizon(msPerDay)
+		f.Start, f.Horizon = &start, &horizon
+		c := &Client{Name: "a", Arrivals: a}
+		c.setDefaults()
+		f.Clients = []*Client{c}
+		return f
+	}
+	tests := []struct {
+		name     string
+		arrivals Arrivals
+		err      string
+	}{
+		{"poisson", Arrivals{Process: &Poisson{Rate: 2}}, ""},
+		{"bad poisson", Arrivals{Process: &Poisson{}}, "(built in Go): clients.0.arrivals.poisson.rate: missing: e.g. rate: 0.5/h"},
+		{"not a process", Arrivals{Process: &Dist{}}, "(built in Go): clients.0.arrivals: give exactly one of " + known(arrivalProcesses.names())},
+		{"none", Arrivals{}, "(built in Go): clients.0.arrivals: give exactly one of " + known(arrivalProcesses.names())},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Build(file(tc.arrivals))
+			if tc.err != "" {
+				assert.EqualError(t, err, tc.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, sim.Poisson{Rate: 2}, config(t, s).Clients[0].Arrivals)
+		})
+	}
+}

@@ -1,0 +1,132 @@
+package scenario
+
+import (
+	"time"
+
+	"runsim/policy"
+)
+
+// throttles are the start throttles, selected by service.throttle.kind. A
+// variant builds the window algorithm; the options every throttle shares
+// (counts, reserve, scheduled, retry_after) wrap it in a policy.Throttle. A
+// variant that builds no limiter means starts are never throttled.
+var throttles = &family[Throttle, policy.Limiter]{
+	name: "throttle", field: "service.throttle.kind", keys: []string{"throttle"},
+	defaults: func() Throttle { return Default().Service.Throttle },
+	selected: func(t *Throttle) string { return t.Kind },
+	variants: []variant[Throttle, policy.Limiter]{
+		row("sliding", func(t *Throttle, _ env) (policy.Limiter, error) {
+			return policy.NewSlidingLog(t.Limit, time.Duration(t.Window))
+		}, "sliding log: at most limit starts in any window; a start stops counting exactly one window later",
+			throttleOptions, "throttle: {kind: sliding, limit: 5, window: 12h}"),
+		row("fixed", func(t *Throttle, e env) (policy.Limiter, error) {
+			anchor := e.anchor
+			if t.Anchor != nil {
+				anchor = t.Anchor.Time
+			}
+			return policy.NewFixedWindow(t.Limit, time.Duration(t.Window), anchor)
+		}, "fixed windows aligned to anchor (default: the schedule's anchor): at most limit starts per window; up to twice the limit across a boundary",
+			append(throttleOptions, opt{"anchor", "a boundary of the windows", "the schedule's anchor, else start"}),
+			"throttle: {kind: fixed, limit: 5, window: 12h}"),
+		row("token-bucket", func(t *Throttle, _ env) (policy.Limiter, error) {
+			return policy.NewTokenBucket(t.Limit, time.Duration(t.Window), t.burst())
+		}, "golang.org/x/time/rate: a bucket of burst tokens refilled at limit per window; spent tokens never come back",
+			bucketOptions, "throttle: {kind: token-bucket, limit: 5, window: 12h, burst: 5}"),
+		row("gcra", func(t *Throttle, _ env) (policy.Limiter, error) {
+			return policy.NewGCRA(t.Limit, time.Duration(t.Window), t.burst())
+		}, "generic cell rate algorithm: one start per window/limit, with burst starts of tolerance",
+			bucketOptions, "throttle: {kind: gcra, limit: 5, window: 12h, burst: 5}").
+			checked(func(t *Throttle) error {
+				if time.Duration(t.Window)/time.Duration(t.Limit) < time.Millisecond {
+					return errAt("limit", "gcra needs window/limit of at least 1ms")
+				}
+				return nil
+			}),
+		row("none", func(*Throttle, env) (policy.Limiter, error) { return nil, nil },
+			"starts are never throttled", nil, "throttle: {kind: none}"),
+	},
+}
+
+var (
+	throttleOptions = []opt{
+		{"limit", "starts allowed per window", ""},
+		{"window", "the window", ""},
+		{"counts", "what takes a slot: successful (runs that complete), accepted (every accepted start), attempts (every attempt, refused ones included)", ""},
+		{"reserve", "with counts: successful, a run in progress holds its slot (false: a run takes a slot when it completes)", "false"},
+		{"scheduled", "scheduled runs: throttled (counted, and skipped while refused), counted (never refused), not-counted", ""},
+		{"retry_after", "exact: refusals carry the exact Retry-After; none: they carry none (clients back off)", ""},
+	}
+	bucketOptions = append(throttleOptions[:len(throttleOptions):len(throttleOptions)],
+		opt{"burst", "the bucket's size: starts allowed at once", "limit"})
+
+	countings          = named(policy.CountSuccessful, policy.CountAccepted, policy.CountAttempts)
+	scheduledCountings = choices[policy.ScheduledCounting]{
+		{"throttled", policy.ScheduledThrottled}, {"counted", policy.ScheduledCountedNeverRefused}, {"not-counted", policy.ScheduledNotCounted},
+	}
+	retryAfters = choices[bool]{{"exact", true}, {"none", false}}
+)
+
+// burst is the bucket's size: the limit unless set.
+func (t *Throttle) burst() int {
+	if t.Burst == 0 {
+		return t.Limit
+	}
+	return t.Burst
+}
+
+func (t *Throttle) validate() error {
+	v, err := throttles.lookup("kind", t)
+	if err != nil {
+		return err
+	}
+	if _, err := countings.parse("counts", t.Counts); err != nil {
+		return err
+	}
+	if _, err := scheduledCountings.parse("scheduled", t.Scheduled); err != nil {
+		return err
+	}
+	if _, err := retryAfters.parse("retry_after", t.RetryAfter); err != nil {
+		return err
+	}
+	if t.Limit < 1 {
+		return errAt("limit", "must be at least 1, got %d", t.Limit)
+	}
+	if time.Duration(t.Window) < time.Second {
+		return errAt("window", "must be at least 1s, got %s", t.Window)
+	}
+	if t.Burst < 0 {
+		return errAt("burst", "must be at least 1, got %d", t.Burst)
+	}
+	if v.check != nil {
+		return v.check(t)
+	}
+	return nil
+}
+
+// build returns the throttle's constructor, nil when starts are never
+// throttled, and how scheduled runs meet it.
+func (t Throttle) build(e env) (func() (*policy.Throttle, error), policy.ScheduledCounting, error) {
+	counts, err := countings.parse("counts", t.Counts)
+	if err != nil {
+		return nil, 0, err
+	}
+	scheduled, err := scheduledCountings.parse("scheduled", t.Scheduled)
+	if err != nil {
+		return nil, 0, err
+	}
+	retryAfter, err := retryAfters.parse("retry_after", t.RetryAfter)
+	if err != nil {
+		return nil, 0, err
+	}
+	l, err := throttles.build(&t, e)
+	if err != nil || l == nil {
+		return nil, 0, err
+	}
+	return func() (*policy.Throttle, error) {
+		l, err := throttles.build(&t, e)
+		if err != nil {
+			return nil, err
+		}
+		return policy.NewThrottle(l, counts, t.Reserve, retryAfter)
+	}, scheduled, nil
+}
