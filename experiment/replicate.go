@@ -2,7 +2,6 @@ package experiment
 
 import (
 	"runsim/metrics"
-	"time"
 
 	"runsim/scenario"
 	"runsim/sim"
@@ -21,7 +20,7 @@ type Options struct {
 }
 
 // RunOnce runs one replication of a scenario with its seed and returns its
-// summary, the throttle window taken from the scenario.
+// summary.
 func RunOnce(s *scenario.Scenario, seed uint64, observers ...sim.Observer) (metrics.Summary, error) {
 	p, err := prepare(s)
 	if err != nil {
@@ -33,28 +32,22 @@ func RunOnce(s *scenario.Scenario, seed uint64, observers ...sim.Observer) (metr
 // prepared is a scenario's engine configuration, built once for all its
 // replications (a sim.Config may be run any number of times).
 type prepared struct {
-	cfg    sim.Config
-	window time.Duration
+	cfg sim.Config
 }
 
 func prepare(s *scenario.Scenario) (prepared, error) {
 	cfg, err := s.Config()
-	return prepared{cfg: cfg, window: Window(s)}, err
+	return prepared{cfg: cfg}, err
 }
 
 func (p prepared) run(seed uint64, observers ...sim.Observer) (metrics.Summary, error) {
 	cfg := p.cfg
 	cfg.Seed = seed
-	c := metrics.NewCollector(cfg.Start, cfg.End).WithWindow(p.window)
+	c := metrics.NewCollector(cfg.Start, cfg.End)
 	if _, err := sim.Run(cfg, append([]sim.Observer{c}, observers...)...); err != nil {
 		return metrics.Summary{}, err
 	}
 	return c.Summary(), nil
-}
-
-// Window is the throttle window of a scenario, for occupancy.
-func Window(s *scenario.Scenario) time.Duration {
-	return time.Duration(s.File.Service.Throttle.Window)
 }
 
 // Replicate runs n replications of a scenario (seeds derived from its seed)

@@ -76,7 +76,7 @@ type jsonRun struct {
 	Latency          jsonLatency             `json:"latency"`
 	RunsPerDay       float64                 `json:"runs_per_day"`
 	OccupancyMean    float64                 `json:"occupancy_mean"`
-	OccupancyMax     int                     `json:"occupancy_max"`
+	OccupancyMax     float64                 `json:"occupancy_max"`
 	Assumptions      map[string]string       `json:"assumptions"`
 	Aggregate        map[string]jsonInterval `json:"aggregate,omitempty"`
 }
@@ -159,7 +159,7 @@ func (r RunReport) WriteText(w io.Writer) error {
 		p("latency\tp50 %s, p95 %s\t(first request to the end of its run, %d requests)", roundDur(s.Latency.P50), roundDur(s.Latency.P95), s.Latency.N)
 	}
 	p("successful runs per day\t%.2f", s.RunsPerDay)
-	p("throttle window occupancy\tmean %.2f, max %d", s.OccupancyMean, s.OccupancyMax)
+	p("throttle window occupancy\tmean %.2f, max %.4g", s.OccupancyMean, s.OccupancyMax)
 	if a := r.Aggregate; a != nil && a.N() > 1 {
 		p("\t")
 		p("over %d replications\tmean\t95%% confidence interval", a.N())

@@ -37,9 +37,6 @@ func (s *Scenario) Config() (sim.Config, error) {
 			anchor = t.Anchor.Time
 		}
 		cfg.NewThrottle = func() (*policy.Throttle, error) { return t.build(anchor) }
-		cfg.ScheduledCounting = map[string]policy.ScheduledCounting{
-			"throttled": policy.ScheduledThrottled, "counted": policy.ScheduledCountedNeverRefused, "not-counted": policy.ScheduledNotCounted,
-		}[t.Scheduled]
 	}
 	cfg.Skip = svc.Skip.build()
 	cfg.Overlap = policy.Overlap{OnDemand: actions[svc.Overlap.OnDemand], Scheduled: actions[svc.Overlap.Scheduled]}
@@ -116,7 +113,18 @@ func (t Throttle) build(anchor time.Time) (*policy.Throttle, error) {
 		return nil, err
 	}
 	counts, _ := policy.ParseCounting(t.Counts)
-	return policy.NewThrottle(l, counts, t.Reserve, t.RetryAfter == "exact")
+	th, err := policy.NewThrottle(l, counts, t.Reserve, t.RetryAfter == "exact")
+	if err != nil {
+		return nil, err
+	}
+	sc, ok := map[string]policy.ScheduledCounting{
+		"throttled": policy.ScheduledThrottled, "counted": policy.ScheduledCountedNeverRefused, "not-counted": policy.ScheduledNotCounted,
+	}[t.Scheduled]
+	if !ok {
+		return nil, fmt.Errorf("scenarios: unknown throttle.scheduled %q", t.Scheduled)
+	}
+	th.Scheduled = sc
+	return th, nil
 }
 
 func (s Skip) build() policy.SkipRule {
@@ -228,8 +236,8 @@ func (s *Scenario) Assumptions() []Assumption {
 	if cfg.NewThrottle != nil {
 		if t, err := cfg.NewThrottle(); err == nil {
 			add("throttle", "%s", t)
+			add("scheduled runs and the throttle", "%s", t.Scheduled)
 		}
-		add("scheduled runs and the throttle", "%s", cfg.ScheduledCounting)
 	} else {
 		add("throttle", "none: starts are never throttled")
 	}

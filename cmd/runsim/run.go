@@ -111,7 +111,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	var timeline *metrics.Timeline
 	if *reportDir != "" {
-		timeline = metrics.NewTimeline(cfg.Start, cfg.End, s.File.Service.Throttle.Limit, experiment.Window(s))
+		timeline = metrics.NewTimeline(cfg.Start, cfg.End)
 		observers = append(observers, timeline)
 	}
 	first, acc, err := experiment.Replicate(s, experiment.Options{Replications: *reps, Workers: *workers, First: observers})
@@ -131,7 +131,6 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		report.Assumptions = append(report.Assumptions, reports.Assumption{Key: a.Key, Value: a.Value})
 	}
 	if timeline != nil {
-		timeline.Finish()
 		page := newPage(s, files[0], "Capacity report: "+s.File.Name)
 		page.Run = &report
 		if err := reports.WriteRun(*reportDir, page, timeline); err != nil {
