@@ -187,15 +187,18 @@ func (m *metered) Take(now time.Time, id uint64) {
 	m.e.measure(m.e.slots.taking, true)
 }
 
-// Release implements policy.Limiter.
+// Release implements policy.Limiter. A slot given back is reported when
+// it changes what is in use (a token bucket's spent token never comes
+// back; a sliding log's slot may have expired already).
 func (m *metered) Release(now time.Time, id uint64, giveBack bool) {
 	if !giveBack {
 		m.Limiter.Release(now, id, false)
 		return
 	}
 	m.e.settle()
+	before := m.Limiter.Taken(now)
 	m.Limiter.Release(now, id, true)
-	m.e.measure(SlotGivenBack, false)
+	m.e.measure(SlotGivenBack, m.Limiter.Taken(now) != before)
 }
 
 // settle folds the area of the slots in use up to now, before they change.
@@ -207,12 +210,12 @@ func (e *engine) settle() {
 	}
 }
 
-// measure reports the slots in use now, if they changed (or always), and
-// plans the next instant they fall by themselves.
-func (e *engine) measure(why SlotChange, always bool) {
+// measure reports the slots in use now, if report says so, and plans the
+// next instant they fall by themselves.
+func (e *engine) measure(why SlotChange, report bool) {
 	m := &e.slots
-	slots := m.lim.Taken(e.at(e.now))
-	if always || slots != m.slots {
+	if report {
+		slots := m.lim.Taken(e.at(e.now))
 		ev := e.emit(SlotsChanged)
 		ev.Change, ev.Capacity, ev.Slots, ev.Area = why, m.capacity, slots, m.area
 		e.notify()
@@ -321,7 +324,7 @@ func Run(cfg Config, observers ...Observer) (Result, error) {
 			if w.gen == e.slots.fallGen {
 				e.slots.fallAt = none
 				e.settle()
-				e.measure(SlotFreed, false)
+				e.measure(SlotFreed, e.slots.lim.Taken(e.at(e.now)) != e.slots.slots) // an entry planned early may find nothing freed
 			}
 		}
 	}

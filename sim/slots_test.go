@@ -102,6 +102,23 @@ func TestSlotsChangedHandWorked(t *testing.T) {
 			want: []string{"0s forced slots=1 area=0", "4h forced slots=1.667 area=12000", "8h horizon slots=1.333 area=21600"},
 		},
 		{
+			// Token bucket of 1 per 12h, burst 2, counting successful runs:
+			// the 00:00 run fails at 01:00, but a spent token never comes
+			// back, so nothing is given back; the token refills by 12:00
+			// (∫ = 12h/2 = 21600).
+			name: "token bucket: a failed run gives nothing back",
+			config: func() Config {
+				cfg := documented(13 * time.Hour)
+				cfg.Schedule = nil
+				cfg.NewThrottle = throttleOf(func() (policy.Limiter, error) { return policy.NewTokenBucket(1, 12*time.Hour, 2) },
+					policy.CountSuccessful, policy.ScheduledThrottled)
+				cfg.Runs = &Scripted{{Duration: time.Hour, Status: Failed}}
+				cfg.Clients = []Client{admin(0)}
+				return cfg
+			},
+			want: []string{"0s taken slots=1 area=0", "12h freed slots=0 area=21600", "13h horizon slots=0 area=0"},
+		},
+		{
 			// GCRA of 2 per 12h (one every 6h), burst 2: two starts at
 			// 00:00 put TAT at 12:00; Taken falls to 1 at 06:00
 			// (∫ = 6h·1.5 = 32400) and to 0 at 12:00 (6h·0.5 = 10800).
