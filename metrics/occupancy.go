@@ -23,7 +23,7 @@ func (o *occupancy) observe(e *sim.Event) bool {
 	}
 	o.area += e.Area
 	o.max = max(o.max, e.Slots)
-	o.capacity = e.Capacity
+	o.capacity = int(e.Capacity)
 	return true
 }
 

@@ -177,9 +177,9 @@ func (b *TokenBucket) Refunds() bool { return false }
 func (b *TokenBucket) Taken(t time.Time) float64 {
 	x := float64(b.Burst) - b.lim.TokensAt(t)
 	if r := math.Round(x); math.Abs(x-r) < 1e-9 {
-		return r
+		x = r
 	}
-	return max(x, 0)
+	return max(x, 0) // never -0
 }
 
 // Integral implements Limiter: Taken falls linearly, at Limit per Window,

@@ -217,7 +217,7 @@ func (e *engine) measure(why SlotChange, report bool) {
 	if report {
 		slots := m.lim.Taken(e.at(e.now))
 		ev := e.emit(SlotsChanged)
-		ev.Change, ev.Capacity, ev.Slots, ev.Area = why, m.capacity, slots, m.area
+		ev.Change, ev.Capacity, ev.Slots, ev.Area = why, int32(m.capacity), slots, m.area
 		e.notify()
 		m.slots, m.area = slots, 0
 	}

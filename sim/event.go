@@ -208,6 +208,10 @@ func splitmix(x uint64) uint64 {
 type Event struct {
 	At   time.Time // virtual instant, UTC
 	Kind Kind
+	// SlotsChanged only (a measurement event), with Slots and Area below;
+	// kept here, in the padding after Kind, so that the event stays small.
+	Change   SlotChange // why the slots changed
+	Capacity int32      // the limiter's capacity (policy.Limiter.Capacity)
 
 	Client  string // request events, and operation events: the client's name
 	Request uint64 // request events: the request, shared by its attempts
@@ -227,11 +231,8 @@ type Event struct {
 	Cause      time.Time     // ScheduledSkipped by on-demand: when the request was accepted
 	Next       time.Time     // RetryScheduled: when the client tries again
 
-	// SlotsChanged only (a measurement event):
-	Change   SlotChange // why the slots changed
-	Capacity int        // the limiter's capacity (policy.Limiter.Capacity)
-	Slots    float64    // the slots in use from At on (policy.Limiter.Taken)
-	Area     float64    // slot·seconds in use since the previous SlotsChanged (or Start)
+	Slots float64 // SlotsChanged: the slots in use from At on (policy.Limiter.Taken)
+	Area  float64 // SlotsChanged: slot·seconds in use since the previous SlotsChanged (or Start)
 }
 
 // An Observer receives the engine's events in order. The *Event is valid

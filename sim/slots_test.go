@@ -226,7 +226,7 @@ func TestSlotsFollowTheCountedStarts(t *testing.T) {
 						if e.Change == SlotTaken {
 							require.LessOrEqual(t, e.Slots, float64(e.Capacity)+1e-9, "seed %d: %s", seed, e)
 						}
-						require.Equal(t, limit, e.Capacity)
+						require.Equal(t, int32(limit), e.Capacity)
 						prev = *e
 					}
 				}))
