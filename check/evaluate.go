@@ -22,11 +22,7 @@ type evaluator interface {
 type setup struct {
 	start     time.Time
 	seed      uint64
-	limit     int
-	window    time.Duration
-	counts    string // successful | started
-	scheduled string // throttled | counted | not-counted
-	throttled bool   // a throttle is configured
+	promise   policy.Promise // what the throttle's reading promises
 	lookahead time.Duration
 }
 
@@ -34,9 +30,7 @@ func newSetup(s *scenario.Scenario, seed uint64) setup {
 	svc := s.File.Service
 	return setup{
 		start: s.File.Start.Time, seed: seed,
-		limit: svc.Throttle.Limit, window: time.Duration(svc.Throttle.Window),
-		counts: svc.Throttle.Counts, scheduled: svc.Throttle.Scheduled,
-		throttled: svc.Throttle.Kind != "none",
+		promise:   promiseOf(s),
 		lookahead: time.Duration(svc.Skip.Lookahead),
 	}
 }

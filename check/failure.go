@@ -51,6 +51,9 @@ type pendingContext struct {
 }
 
 func (r *recent) push(e *sim.Event) {
+	if e.Kind.Measurement() {
+		return // not a trace line
+	}
 	kept := r.pending[:0]
 	for _, p := range r.pending {
 		if r.n > p.since || p.since < 0 {

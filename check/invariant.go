@@ -2,8 +2,7 @@ package check
 
 import (
 	"fmt"
-	"slices"
-	"strings"
+	"strconv"
 	"time"
 
 	"runsim/policy"
@@ -15,7 +14,7 @@ func newInvariant(x *scenario.ExpectInvariant, s setup, fail func(string) *Failu
 	expected := scenario.Invariants[x.Invariant]
 	switch x.Invariant {
 	case "throttle-window":
-		return &windowInvariant{s: s, fail: func() *Failure { return fail(expected) }, started: map[uint64]startedRun{}}
+		return &windowInvariant{promise: s.promise, fail: fail, expected: expected}
 	case "skip-lookahead":
 		return &skipInvariant{lookahead: s.lookahead, fail: func() *Failure { return fail(expected) }}
 	case "one-operation":
@@ -26,82 +25,57 @@ func newInvariant(x *scenario.ExpectInvariant, s setup, fail func(string) *Failu
 	return nil
 }
 
-// windowInvariant: no window of the throttle holds more counted runs than
-// the limit. Whether a run counts is known when it finishes (a failed run
-// gives its slot back) or at the end (a run in progress counts).
+// promiseOf asks the scenario's throttle what the reading in force
+// promises; a scenario without one (kind none) asks the limiter that never
+// refuses.
+func promiseOf(s *scenario.Scenario) policy.Promise {
+	cfg, err := s.Config()
+	if err != nil {
+		return policy.Promise{Reason: "the throttle could not be built: " + err.Error()}
+	}
+	if cfg.NewThrottle == nil {
+		return (&policy.Throttle{Limiter: policy.Unlimited{}}).Promise()
+	}
+	t, err := cfg.NewThrottle()
+	if err != nil {
+		return policy.Promise{Reason: "the throttle could not be built: " + err.Error()}
+	}
+	return t.Promise()
+}
+
+// windowInvariant: the throttle keeps the promise of the reading in force.
+// It reads the engine's measurement events: right after every slot the
+// throttle allowed, the slots in use (in the limiter's own meaning) are
+// within the capacity the reading promises. Where the reading promises
+// nothing there is nothing to hold the run to, and the expectation fails
+// saying so: it never passes vacuously.
 type windowInvariant struct {
-	s       setup
-	fail    func() *Failure
-	started map[uint64]startedRun // runs in progress
-	counted []time.Time           // counted starts, sorted, pruned
-	result  *Failure
-}
-
-type startedRun struct {
-	at      time.Time
-	trigger policy.Trigger
-}
-
-func (w *windowInvariant) counts(r startedRun, status sim.RunStatus, finished bool) bool {
-	if !w.s.throttled || r.trigger == policy.Scheduled && w.s.scheduled == "not-counted" {
-		return false
-	}
-	return w.s.counts == "started" || !finished || status.Succeeded()
-}
-
-func (w *windowInvariant) add(t time.Time, r *recent, e *sim.Event) {
-	i, _ := slices.BinarySearchFunc(w.counted, t, time.Time.Compare)
-	w.counted = slices.Insert(w.counted, i, t)
-	for j := max(0, i-w.s.limit); j <= i && j+w.s.limit < len(w.counted); j++ {
-		if w.counted[j+w.s.limit].Sub(w.counted[j]) < w.s.window && w.result == nil {
-			w.result = w.fail()
-			var starts []string
-			for _, c := range w.counted[j : j+w.s.limit+1] {
-				starts = append(starts, instant(c))
-			}
-			w.result.Got = fmt.Sprintf("%d counted runs started within %s: %s", w.s.limit+1,
-				policy.FormatDuration(w.s.window), strings.Join(starts, ", "))
-			if r != nil {
-				r.blame(w.result, e)
-			}
-		}
-	}
+	promise  policy.Promise
+	fail     func(expected string) *Failure
+	expected string // the invariant's description, for a reading that promises nothing
+	result   *Failure
 }
 
 func (w *windowInvariant) observe(e *sim.Event, r *recent) {
-	switch e.Kind {
-	case sim.RunStarted:
-		w.started[e.Run] = startedRun{at: e.At, trigger: e.Trigger}
-	case sim.RunFinished:
-		run := w.started[e.Run]
-		delete(w.started, e.Run)
-		if w.counts(run, e.RunStatus, true) {
-			w.add(run.at, r, e)
-		}
-		// Starts older than a window before the oldest run still in
-		// progress can no longer take part in a violation.
-		oldest := e.At
-		for _, s := range w.started {
-			if s.at.Before(oldest) {
-				oldest = s.at
-			}
-		}
-		cut := 0
-		for cut < len(w.counted) && !w.counted[cut].After(oldest.Add(-w.s.window)) {
-			cut++
-		}
-		w.counted = w.counted[cut:]
+	if w.result != nil || !w.promise.Holds() || e.Kind != sim.SlotsChanged || e.Change != sim.SlotTaken {
+		return
 	}
+	c := w.promise.Capacity
+	if e.Slots <= float64(c)+1e-9 {
+		return
+	}
+	w.result = w.fail("the throttle to keep the promise of its reading: " + w.promise.Text)
+	w.result.Got = fmt.Sprintf("%s slots in use at %s right after a start the throttle allowed, above the %d it promises",
+		strconv.FormatFloat(e.Slots, 'g', 6, 64), instant(e.At), c)
+	r.blame(w.result, nil) // the events before; those after come as they are pushed
+	w.result.Context = append(w.result.Context, "> "+e.String())
 }
 
-func (w *windowInvariant) finish(r *recent) *Failure {
-	for _, run := range w.started {
-		if w.counts(run, sim.Running, false) {
-			w.add(run.at, nil, nil)
-		}
-	}
-	if w.result != nil && w.result.Context == nil {
-		w.result.Context = r.before()
+func (w *windowInvariant) finish(*recent) *Failure {
+	if !w.promise.Holds() {
+		f := w.fail(w.expected)
+		f.Got = "nothing the run can be held to: the throttle's reading in force makes no promise: " + w.promise.Reason
+		return f
 	}
 	return w.result
 }

@@ -1,7 +1,6 @@
 package experiment
 
 import (
-	"time"
 
 	"runsim/metrics"
 	"runsim/scenario"
@@ -21,7 +20,7 @@ type Options struct {
 }
 
 // RunOnce runs one replication of a scenario with its seed and returns its
-// summary, the throttle window taken from the scenario.
+// summary.
 func RunOnce(s *scenario.Scenario, seed uint64, observers ...sim.Observer) (metrics.Summary, error) {
 	p, err := prepare(s)
 	if err != nil {
@@ -34,29 +33,23 @@ func RunOnce(s *scenario.Scenario, seed uint64, observers ...sim.Observer) (metr
 // replications (a sim.Config may be run any number of times). It is the
 // one place that wires a scenario to the engine and the collectors.
 type prepared struct {
-	cfg    sim.Config
-	window time.Duration
-	seed   uint64
+	cfg  sim.Config
+	seed uint64
 }
 
 func prepare(s *scenario.Scenario) (prepared, error) {
 	cfg, err := s.Config()
-	return prepared{cfg: cfg, window: Window(s), seed: s.File.Seed}, err
+	return prepared{cfg: cfg, seed: s.File.Seed}, err
 }
 
 func (p prepared) run(seed uint64, observers ...sim.Observer) (metrics.Summary, error) {
 	cfg := p.cfg
 	cfg.Seed = seed
-	c := metrics.NewCollector(cfg.Start, cfg.End).WithWindow(p.window)
+	c := metrics.NewCollector(cfg.Start, cfg.End)
 	if _, err := sim.Run(cfg, append([]sim.Observer{c}, observers...)...); err != nil {
 		return metrics.Summary{}, err
 	}
 	return c.Summary(), nil
-}
-
-// Window is the throttle window of a scenario, for occupancy.
-func Window(s *scenario.Scenario) time.Duration {
-	return time.Duration(s.File.Service.Throttle.Window)
 }
 
 // NewTimeline returns a recorder of a scenario's first replication for the
@@ -67,7 +60,7 @@ func NewTimeline(s *scenario.Scenario) (*metrics.Timeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	return metrics.NewTimeline(p.cfg.Start, p.cfg.End, s.File.Service.Throttle.Limit, p.window), nil
+	return metrics.NewTimeline(p.cfg.Start, p.cfg.End), nil
 }
 
 // replications returns the number of replications opts asks for, else the

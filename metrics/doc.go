@@ -1,8 +1,9 @@
 // Package metrics measures runs of the engine: it turns the event records
 // of package sim into summaries (counts of requests, answers, runs and
-// scheduled runs; the freshness of the data; latencies; the throttle
-// window's occupancy) and accumulates them over replications with
-// confidence intervals.
+// scheduled runs; the freshness of the data; latencies; the throttle's
+// occupancy, read from the engine's measurement events as the policy in
+// force counts it) and accumulates them over replications with confidence
+// intervals.
 //
 // Every figure is declared once, as a [Metric] in one table ([All],
 // [Lookup]): its name, kind (count, fraction, duration, rate, level), title,

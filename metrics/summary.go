@@ -36,10 +36,12 @@ type Summary struct {
 	Latency Latency
 	// RunsPerDay is successful runs per day of the horizon.
 	RunsPerDay float64
-	// Occupancy of the throttle window: counted runs in the trailing
-	// window (time-weighted mean, and max), counted the documented way.
+	// Occupancy of the throttle: the slots in use in the meaning of the
+	// limiter and counting in force (policy.Limiter.Taken), time-weighted
+	// mean and max, from the engine's SlotsChanged events. A token bucket
+	// or GCRA may hold fractions of a slot; 0 without a throttle.
 	OccupancyMean float64
-	OccupancyMax  int
+	OccupancyMax  float64
 
 	Freshness Freshness
 }
@@ -66,29 +68,22 @@ type Collector struct {
 	latency      sketch
 }
 
-// NewCollector returns a collector for a run over [start, end), measuring
-// occupancy in the documented 12h window (see WithWindow).
+// NewCollector returns a collector for a run over [start, end).
 func NewCollector(start, end time.Time) *Collector {
 	return &Collector{
 		s:            Summary{Start: start, End: end, ScheduledSkipped: map[string]int{}},
 		age:          newAgeStats(start),
-		occ:          newOccupancy(start, 12*time.Hour),
 		firstAttempt: map[uint64]time.Time{},
 		accepted:     map[sim.OperationID]time.Time{},
 	}
 }
 
-// WithWindow sets the throttle window occupancy is measured in; call it
-// before the run.
-func (c *Collector) WithWindow(w time.Duration) *Collector {
-	c.occ = newOccupancy(c.s.Start, w)
-	return c
-}
-
 // Observe implements sim.Observer.
 func (c *Collector) Observe(e *sim.Event) {
 	s := &c.s
-	c.occ.observe(e)
+	if c.occ.observe(e) {
+		return
+	}
 	switch e.Kind {
 	case sim.RequestArrived:
 		s.Requests++

@@ -9,17 +9,23 @@ import (
 
 // Timeline is an Observer that keeps, for one replication, what the charts
 // of a report draw: runs as spans, refused requests and skipped scheduled
-// runs as marks, the freshness sawtooth, the throttle window occupancy and
+// runs as marks, the freshness sawtooth, the throttle's occupancy and
 // cumulative counts. It keeps a point per run and per refusal, so it is
 // meant for the replication a report shows, not for long sweeps.
+//
+// The occupancy series and the limit drawn against it come from the
+// engine's SlotsChanged events: the slots in use as the throttle's own
+// limiter counts them, and its capacity.
 type Timeline struct {
 	Start, End time.Time
-	Limit      int // the throttle limit, drawn against occupancy
+	// Limit is the throttle's capacity (its limit or burst), drawn
+	// against occupancy; 0 when there is no throttle to measure.
+	Limit int
 
 	Runs       []RunSpan
 	Marks      []Mark
 	Successes  []time.Time // when successful runs finished
-	Occupancy  []Step      // every change of the count
+	Occupancy  []Occupied     // the slots in use, at every change
 	Cumulative map[string][]Step
 
 	open map[uint64]int // run → index in Runs
@@ -49,26 +55,34 @@ type Step struct {
 	Value int
 }
 
+// An Occupied is the slots in use from an instant on (fractions for a token
+// bucket or GCRA, which refill continuously: an Occupied is then the value at
+// its instant, on the way down to the next).
+type Occupied struct {
+	At    time.Time
+	Value float64
+}
+
 // cumulativeKinds are the events counted over time.
 var cumulativeKinds = map[sim.Kind]string{
 	sim.RequestArrived: "requests", sim.Accepted: "accepted", sim.Throttled: "throttled",
 	sim.Conflict: "conflicts", sim.RunFinished: "runs finished", sim.ScheduledSkipped: "scheduled skipped",
 }
 
-// NewTimeline returns a recorder for a replication over [start, end) with a
-// throttle of limit per window.
-func NewTimeline(start, end time.Time, limit int, window time.Duration) *Timeline {
-	t := &Timeline{Start: start, End: end, Limit: limit, open: map[uint64]int{}, Cumulative: map[string][]Step{}}
-	t.occ = newOccupancy(start, window)
-	t.occ.onStep = func(ms int64, count int) {
-		t.Occupancy = append(t.Occupancy, Step{At: time.UnixMilli(ms).UTC(), Value: count})
-	}
-	return t
+// NewTimeline returns a recorder for a replication over [start, end).
+func NewTimeline(start, end time.Time) *Timeline {
+	return &Timeline{Start: start, End: end, open: map[uint64]int{}, Cumulative: map[string][]Step{}}
 }
 
 // Observe implements sim.Observer.
 func (t *Timeline) Observe(e *sim.Event) {
-	t.occ.observe(e)
+	if t.occ.observe(e) {
+		t.Limit = t.occ.capacity
+		if n := len(t.Occupancy); n == 0 || t.Occupancy[n-1].Value != e.Slots {
+			t.Occupancy = append(t.Occupancy, Occupied{At: e.At, Value: e.Slots})
+		}
+		return
+	}
 	if name, ok := cumulativeKinds[e.Kind]; ok {
 		n := len(t.Cumulative[name])
 		t.Cumulative[name] = append(t.Cumulative[name], Step{At: e.At, Value: n + 1})
@@ -94,14 +108,8 @@ func (t *Timeline) Observe(e *sim.Event) {
 	}
 }
 
-// OccupancyMax is the most counted runs the window held.
-func (t *Timeline) OccupancyMax() int { return t.occ.max }
-
-// Finish closes the occupancy series at the end of the run.
-func (t *Timeline) Finish() {
-	t.occ.advance(t.End.UnixMilli())
-	t.occ.onStep = nil
-}
+// OccupancyMax is the most slots the throttle held in use.
+func (t *Timeline) OccupancyMax() float64 { return t.occ.max }
 
 // Freshness returns the sawtooth of data age as (instant, age) points: age
 // rises from 0 at the start and drops to 0 at each success.

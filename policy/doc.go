@@ -8,6 +8,14 @@
 // random state and read no clock, so each one is tested alone at fixed
 // instants.
 //
+// A policy also owns its meaning, so that nothing else re-derives it: every
+// [Limiter] says how many slots it holds at an instant (Taken, in its own
+// terms: a sliding log's slots in the trailing window, a fixed window's
+// slots until it ends, a token bucket's missing tokens, GCRA's intervals
+// ahead), their exact integral, when they next fall by themselves, and its
+// capacity; a [Throttle] says what its reading promises ([Throttle.Promise])
+// or why it promises nothing.
+//
 // The documented rules and their defaults:
 //
 //   - Schedule: the service starts a run by itself every 12 hours ([Every]).

@@ -35,3 +35,28 @@ func ExampleNextWithin() {
 	// 2025-01-06 14:00:00 +0000 UTC
 	// true
 }
+
+// Each limiter says, in its own meaning, how many slots it holds, when they
+// fall by themselves, and what its throttle promises. A token bucket's slots
+// are its missing tokens: they come back continuously.
+func ExampleLimiter_taken() {
+	t0 := time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
+	log, _ := policy.NewSlidingLog(2, 12*time.Hour)
+	bucket, _ := policy.NewTokenBucket(2, 12*time.Hour, 2)
+	for _, l := range []policy.Limiter{log, bucket} {
+		l.Take(t0, 1)
+		l.Take(t0.Add(time.Hour), 2)
+		at := t0.Add(3 * time.Hour)
+		fmt.Printf("%.2f in use, falls at %s, %.0f slot·s since 01:00\n",
+			l.Taken(at), l.NextFall(at).Format("15:04"), l.Integral(t0.Add(time.Hour), at))
+	}
+	th, _ := policy.NewThrottle(log, policy.CountAccepted, true, true)
+	fmt.Println(th.Promise().Text)
+	th.Scheduled = policy.ScheduledCountedNeverRefused
+	fmt.Println(th.Promise().Holds())
+	// Output:
+	// 2.00 in use, falls at 12:00, 14400 slot·s since 01:00
+	// 1.50 in use, falls at 06:00, 12000 slot·s since 01:00
+	// at most 2 counted starts in any 12h
+	// false
+}

@@ -48,8 +48,7 @@ func (f *FixedWindow) Check(now time.Time) Verdict {
 	if k != f.current || len(f.ids) < f.Limit {
 		return Verdict{Allow: true}
 	}
-	end := f.Anchor.UnixMilli() + (k+1)*f.Window.Milliseconds()
-	return Verdict{RetryAfter: time.Duration(end-now.UnixMilli()) * time.Millisecond}
+	return Verdict{RetryAfter: time.Duration(f.end(k)-now.UnixMilli()) * time.Millisecond}
 }
 
 // Take implements Limiter.
@@ -70,6 +69,39 @@ func (f *FixedWindow) Release(now time.Time, id uint64, giveBack bool) {
 		f.ids = slices.Delete(f.ids, i, i+1)
 	}
 }
+
+// end is the end of window k, in Unix milliseconds.
+func (f *FixedWindow) end(k int64) int64 { return f.Anchor.UnixMilli() + (k+1)*f.Window.Milliseconds() }
+
+// Taken implements Limiter: the slots taken in t's window.
+func (f *FixedWindow) Taken(t time.Time) float64 {
+	if f.index(t) != f.current {
+		return 0
+	}
+	return float64(len(f.ids))
+}
+
+// Integral implements Limiter: the slots of the current window count until
+// it ends.
+func (f *FixedWindow) Integral(a, b time.Time) float64 {
+	if len(f.ids) == 0 || f.index(a) != f.current {
+		return 0
+	}
+	span := min(b.UnixMilli(), f.end(f.current)) - a.UnixMilli()
+	return msArea(float64(int64(len(f.ids)) * max(0, span)))
+}
+
+// NextFall implements Limiter: the end of the current window, while it
+// holds slots.
+func (f *FixedWindow) NextFall(t time.Time) time.Time {
+	if len(f.ids) == 0 || f.index(t) != f.current {
+		return time.Time{}
+	}
+	return time.UnixMilli(f.end(f.current)).UTC()
+}
+
+// Capacity implements Limiter: the limit.
+func (f *FixedWindow) Capacity() int { return f.Limit }
 
 func (f *FixedWindow) String() string {
 	return fmt.Sprintf("fixed windows: at most %d in each %s window from %s", f.Limit, FormatDuration(f.Window), f.Anchor.UTC().Format(time.RFC3339))
@@ -139,6 +171,44 @@ func (b *TokenBucket) Release(time.Time, uint64, bool) {}
 // Refunds reports that a spent token cannot be given back.
 func (b *TokenBucket) Refunds() bool { return false }
 
+// Taken implements Limiter: the tokens missing from a full bucket, more
+// than Burst while the bucket is in debt. Values within 1e-9 of a whole
+// number are that number (the tolerance Check allows with).
+func (b *TokenBucket) Taken(t time.Time) float64 {
+	x := float64(b.Burst) - b.lim.TokensAt(t)
+	if r := math.Round(x); math.Abs(x-r) < 1e-9 {
+		x = r
+	}
+	return max(x, 0) // never -0
+}
+
+// Integral implements Limiter: Taken falls linearly, at Limit per Window,
+// until the bucket is full.
+func (b *TokenBucket) Integral(a, c time.Time) float64 {
+	d := b.Taken(a)
+	span := float64(c.UnixMilli() - a.UnixMilli())
+	empty := d * b.every // ms until the bucket is full
+	if span >= empty {
+		return msArea(d * empty / 2)
+	}
+	return msArea(span * (d - span/b.every/2))
+}
+
+// NextFall implements Limiter: the first whole millisecond after t at which
+// Taken has fallen to the whole number below it.
+func (b *TokenBucket) NextFall(t time.Time) time.Time {
+	d := b.Taken(t)
+	if d <= 0 {
+		return time.Time{}
+	}
+	target := math.Ceil(d-1e-9) - 1
+	ms := max(int64(math.Ceil((d-target)*b.every-1e-6)), 1)
+	return t.Add(time.Duration(ms) * time.Millisecond)
+}
+
+// Capacity implements Limiter: the burst.
+func (b *TokenBucket) Capacity() int { return b.Burst }
+
 func (b *TokenBucket) String() string {
 	return fmt.Sprintf("token bucket (x/time/rate): %d per %s, burst %d; spent tokens never come back", b.Limit, FormatDuration(b.Window), b.Burst)
 }
@@ -202,6 +272,32 @@ func (g *GCRA) Release(now time.Time, id uint64, giveBack bool) {
 		g.tat = max(g.tat-g.interval, now.UnixMilli())
 	}
 }
+
+// Taken implements Limiter: how many intervals the theoretical arrival
+// time is ahead of t, not below 0.
+func (g *GCRA) Taken(t time.Time) float64 {
+	return float64(max(0, g.tat-t.UnixMilli())) / float64(g.interval)
+}
+
+// Integral implements Limiter: Taken falls linearly to 0 at TAT.
+func (g *GCRA) Integral(a, b time.Time) float64 {
+	ua := float64(max(0, g.tat-a.UnixMilli()))
+	ub := float64(max(0, g.tat-b.UnixMilli()))
+	return msArea((ua*ua - ub*ub) / (2 * float64(g.interval)))
+}
+
+// NextFall implements Limiter: the next instant after t at which TAT is a
+// whole number of intervals ahead.
+func (g *GCRA) NextFall(t time.Time) time.Time {
+	d := g.tat - t.UnixMilli()
+	if d <= 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(g.tat - (d-1)/g.interval*g.interval).UTC()
+}
+
+// Capacity implements Limiter: the burst.
+func (g *GCRA) Capacity() int { return g.Burst }
 
 func (g *GCRA) String() string {
 	return fmt.Sprintf("GCRA: %d per %s (one every %s), burst %d", g.Limit, FormatDuration(g.Window),

@@ -31,7 +31,28 @@ type Limiter interface {
 	Release(now time.Time, id uint64, giveBack bool)
 	// String describes the algorithm for reports.
 	String() string
+
+	// Taken is the capacity in use at t, in the limiter's own meaning:
+	// the slots it would hold against a start at t. It is valid at or
+	// after the last Take or Release.
+	Taken(t time.Time) float64
+	// Integral is the exact integral of Taken over [a, b], in
+	// slot·seconds, for a at or after the last Take or Release and b at
+	// or after a.
+	Integral(a, b time.Time) float64
+	// NextFall is the first instant after t at which Taken falls by
+	// itself (a slot expires, a window ends, a bucket refills to a whole
+	// number), if nothing is taken or released before; the zero time when
+	// it never does.
+	NextFall(t time.Time) time.Time
+	// Capacity is the most slots a start allowed by Check leaves in use:
+	// the limit or the burst. Zero means there is no capacity (a limiter
+	// that never refuses).
+	Capacity() int
 }
+
+// msArea converts slot·milliseconds to slot·seconds.
+func msArea(slotMs float64) float64 { return slotMs / 1000 }
 
 // Counting says which starts take a slot of the throttle.
 type Counting uint8
@@ -72,12 +93,78 @@ func ParseCounting(s string) (Counting, bool) {
 // in progress holds its slot and gives it back if it fails; without
 // Reserve, a run takes its slot only when it completes, stamped with that
 // instant. RetryAfter says whether refusals carry the limiter's
-// Retry-After. A Throttle is not safe for concurrent use.
+// Retry-After. Scheduled says how system-scheduled runs meet the throttle
+// (zero value: counted and throttled). A Throttle is not safe for
+// concurrent use.
 type Throttle struct {
 	Limiter    Limiter
 	Counts     Counting
 	Reserve    bool
 	RetryAfter bool
+	Scheduled  ScheduledCounting
+}
+
+// A Promise is what the reading of a throttle in force guarantees about
+// the starts it counts. When Capacity is positive, right after every slot
+// the throttle allowed (a Take that followed an allowing Check) the
+// limiter's Taken is at most Capacity; as Taken only rises by Take, a
+// reading whose every slot is allowed so never holds more. Capacity 0
+// means the reading promises nothing, and Reason says why.
+type Promise struct {
+	Capacity int    // the most slots in use after an allowed one; 0: no promise
+	Text     string // the promise in words, when there is one
+	Reason   string // why there is none, when Capacity is 0
+}
+
+// Holds reports whether the reading promises anything.
+func (p Promise) Holds() bool { return p.Capacity > 0 }
+
+// scheduledCountedReason is why a throttle whose scheduled runs count but
+// are never refused promises nothing.
+const scheduledCountedReason = "scheduled runs count toward the throttle but are never refused (scheduled: counted), " +
+	"so they can fill a window past its capacity"
+
+// Promise says what the reading in force promises: the limiter's bound on
+// the starts that count, or nothing, with the reason, where the reading
+// cannot keep a bound (no capacity; scheduled runs that count but are
+// never refused; successful runs counted only when they complete, after
+// starts the throttle allowed without them).
+func (t *Throttle) Promise() Promise {
+	c := t.Limiter.Capacity()
+	switch {
+	case c == 0:
+		return Promise{Reason: "the throttle never refuses (" + t.Limiter.String() + ")"}
+	case t.Scheduled == ScheduledCountedNeverRefused:
+		return Promise{Reason: scheduledCountedReason}
+	case t.Counts == CountSuccessful && !t.Reserve:
+		return Promise{Reason: "runs in progress hold no slot (reserve: false), so runs started while others run " +
+			"can complete past the capacity"}
+	}
+	what := "counted starts"
+	switch t.Counts {
+	case CountAttempts:
+		what = "accepted starts (refused attempts take slots too, so the slots in use may exceed it)"
+	case CountSuccessful:
+		what = "starts of runs that succeed or are still running"
+	}
+	var bound string
+	switch l := t.Limiter.(type) {
+	case *SlidingLog:
+		bound = fmt.Sprintf("at most %d %s in any %s", l.Limit, what, FormatDuration(l.Window))
+	case *FixedWindow:
+		bound = fmt.Sprintf("at most %d %s in each %s window aligned to %s", l.Limit, what, FormatDuration(l.Window),
+			l.Anchor.UTC().Format(time.RFC3339))
+	case *TokenBucket:
+		bound = fmt.Sprintf("at most %d + %d·T/%s %s in any span T", l.Burst, l.Limit, FormatDuration(l.Window), what)
+	case *GCRA:
+		bound = fmt.Sprintf("at most %d + %d·T/%s %s in any span T", l.Burst, l.Limit, FormatDuration(l.Window), what)
+	default:
+		bound = fmt.Sprintf("at most %d slots in use after each allowed start (%s)", c, t.Limiter)
+	}
+	if t.Scheduled == ScheduledNotCounted {
+		bound += "; scheduled runs do not count"
+	}
+	return Promise{Capacity: c, Text: bound}
 }
 
 // NewThrottle returns a throttle; the documented one is
@@ -232,6 +319,43 @@ func (s *SlidingLog) Release(_ time.Time, id uint64, giveBack bool) {
 	}
 }
 
+// Taken implements Limiter: the slots taken in (t-Window, t].
+func (s *SlidingLog) Taken(t time.Time) float64 {
+	ms, w := t.UnixMilli(), s.Window.Milliseconds()
+	n := 0
+	for _, e := range s.log {
+		if e.at+w > ms {
+			n++
+		}
+	}
+	return float64(n)
+}
+
+// Integral implements Limiter: each slot counts from its instant for one
+// Window.
+func (s *SlidingLog) Integral(a, b time.Time) float64 {
+	am, bm, w := a.UnixMilli(), b.UnixMilli(), s.Window.Milliseconds()
+	var sum int64
+	for _, e := range s.log {
+		sum += max(0, min(bm, e.at+w)-max(am, e.at))
+	}
+	return msArea(float64(sum))
+}
+
+// NextFall implements Limiter: the next expiry of a slot.
+func (s *SlidingLog) NextFall(t time.Time) time.Time {
+	ms, w := t.UnixMilli(), s.Window.Milliseconds()
+	for _, e := range s.log { // ordered by instant: the first one alive expires first
+		if e.at+w > ms {
+			return time.UnixMilli(e.at + w).UTC()
+		}
+	}
+	return time.Time{}
+}
+
+// Capacity implements Limiter: the limit.
+func (s *SlidingLog) Capacity() int { return s.Limit }
+
 func (s *SlidingLog) String() string {
 	return fmt.Sprintf("sliding log: at most %d in any %s", s.Limit, FormatDuration(s.Window))
 }
@@ -247,6 +371,18 @@ func (Unlimited) Take(time.Time, uint64) {}
 
 // Release implements Limiter.
 func (Unlimited) Release(time.Time, uint64, bool) {}
+
+// Taken implements Limiter: nothing is ever in use.
+func (Unlimited) Taken(time.Time) float64 { return 0 }
+
+// Integral implements Limiter.
+func (Unlimited) Integral(_, _ time.Time) float64 { return 0 }
+
+// NextFall implements Limiter: never.
+func (Unlimited) NextFall(time.Time) time.Time { return time.Time{} }
+
+// Capacity implements Limiter: none.
+func (Unlimited) Capacity() int { return 0 }
 
 func (Unlimited) String() string { return "none: starts are never throttled" }
 

@@ -235,7 +235,7 @@ func occupancyChart(t *metrics.Timeline, dir string) (Chart, error) {
 	rows := [][]string{{rfc(t.Start), "0"}}
 	for _, s := range t.Occupancy {
 		xys = append(xys, plotter.XY{X: ax.x(s.At), Y: float64(s.Value)})
-		rows = append(rows, []string{rfc(s.At), strconv.Itoa(s.Value)})
+		rows = append(rows, []string{rfc(s.At), strconv.FormatFloat(s.Value, 'g', -1, 64)})
 	}
 	last := xys[len(xys)-1].Y
 	xys = append(xys, plotter.XY{X: ax.x(t.End), Y: last})
@@ -257,7 +257,7 @@ func occupancyChart(t *metrics.Timeline, dir string) (Chart, error) {
 		p.Legend.Add(fmt.Sprintf("limit (%d)", t.Limit), lim)
 	}
 	p.Y.Min = 0
-	p.Y.Max = float64(max(t.Limit, t.OccupancyMax())) + 1
+	p.Y.Max = max(float64(t.Limit), t.OccupancyMax()) + 1
 	var ticks []plot.Tick
 	for v := 0; v <= int(p.Y.Max); v += max(1, int(p.Y.Max)/10) {
 		ticks = append(ticks, plot.Tick{Value: float64(v), Label: strconv.Itoa(v)})

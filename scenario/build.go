@@ -48,7 +48,7 @@ func (s *Scenario) config() (sim.Config, error) {
 	if sched != nil && svc.Schedule.Jitter > 0 {
 		cfg.Jitter = policy.Jitter{Max: time.Duration(svc.Schedule.Jitter), Seed: f.Seed}
 	}
-	if cfg.NewThrottle, cfg.ScheduledCounting, err = svc.Throttle.build(e); err != nil {
+	if cfg.NewThrottle, err = svc.Throttle.build(e); err != nil {
 		return sim.Config{}, err
 	}
 	if cfg.Skip, err = skipRules.build(&svc.Skip, e); err != nil {
@@ -124,8 +124,8 @@ func (s *Scenario) Assumptions() []Assumption {
 	if cfg.NewThrottle != nil {
 		if t, err := cfg.NewThrottle(); err == nil {
 			add("throttle", "%s", t)
+			add("scheduled runs and the throttle", "%s", t.Scheduled)
 		}
-		add("scheduled runs and the throttle", "%s", cfg.ScheduledCounting)
 	} else {
 		add("throttle", "none: starts are never throttled")
 	}

@@ -104,29 +104,33 @@ func (t *Throttle) validate() error {
 }
 
 // build returns the throttle's constructor, nil when starts are never
-// throttled, and how scheduled runs meet it.
-func (t Throttle) build(e env) (func() (*policy.Throttle, error), policy.ScheduledCounting, error) {
+// throttled.
+func (t Throttle) build(e env) (func() (*policy.Throttle, error), error) {
 	counts, err := countings.parse("counts", t.Counts)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	scheduled, err := scheduledCountings.parse("scheduled", t.Scheduled)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	retryAfter, err := retryAfters.parse("retry_after", t.RetryAfter)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	l, err := throttles.build(&t, e)
 	if err != nil || l == nil {
-		return nil, 0, err
+		return nil, err
 	}
 	return func() (*policy.Throttle, error) {
 		l, err := throttles.build(&t, e)
 		if err != nil {
 			return nil, err
 		}
-		return policy.NewThrottle(l, counts, t.Reserve, retryAfter)
-	}, scheduled, nil
+		th, err := policy.NewThrottle(l, counts, t.Reserve, retryAfter)
+		if th != nil {
+			th.Scheduled = scheduled
+		}
+		return th, err
+	}, nil
 }

@@ -7,6 +7,7 @@
 // (instant, priority, sequence number). Work due at the same instant is done
 // in this stated order:
 //
+//  0. the throttle's slots that fall by themselves are measured (see below);
 //  1. runs finishing (so a finished run frees the service and settles its
 //     throttle slot first);
 //  2. the scheduled run due;
@@ -22,4 +23,19 @@
 // a time; the engine stores no trace, so memory does not grow with the
 // horizon. Outcomes such as throttled, conflict or skipped are events, never
 // Go errors.
+//
+// Besides the trace events, the engine reports measurement events of kind
+// [SlotsChanged]: the slots of the throttle in use, as its limiter counts
+// them ([policy.Limiter.Taken]), and their exact area since the previous
+// one ([policy.Limiter.Integral]), with why they changed: a slot taken (by
+// a start the throttle allowed, or forced without its leave), given back,
+// freed by time at the instant the limiter announces
+// ([policy.Limiter.NextFall], one live queue entry at a time), and once at
+// End so that the last span is counted. Metrics and the throttle-window
+// invariant read them instead of re-deriving what the throttle counts. A
+// throttle without capacity (one that never refuses) is not measured.
+// Measurement events are not trace lines: [TraceWriter] leaves them out in
+// every format, [Kinds] and [ParseKind] do not know them, and
+// [Result].Events does not count them, so traces are byte-identical whatever
+// is measured.
 package sim

@@ -95,13 +95,12 @@ type Config struct {
 
 	Schedule policy.Schedule // nil: no system-scheduled runs
 	Jitter   policy.Jitter   // delays each scheduled run; zero: none
-	// NewThrottle builds the throttle of one run; nil: starts are never
-	// throttled.
-	NewThrottle       func() (*policy.Throttle, error)
-	ScheduledCounting policy.ScheduledCounting
-	Skip              policy.SkipRule // nil: no skip rule
-	Overlap           policy.Overlap
-	Runs              RunModel
+	// NewThrottle builds the throttle of one run (how scheduled runs meet
+	// it is its Scheduled); nil: starts are never throttled.
+	NewThrottle func() (*policy.Throttle, error)
+	Skip        policy.SkipRule // nil: no skip rule
+	Overlap     policy.Overlap
+	Runs        RunModel
 
 	Clients []Client
 }
@@ -109,7 +108,7 @@ type Config struct {
 // Result tells what a run of the engine did, beyond its events.
 type Result struct {
 	Start, End time.Time
-	Events     uint64 // events reported to observers
+	Events     uint64 // trace events reported to observers (measurement events not counted)
 }
 
 type clientState struct {
@@ -155,6 +154,84 @@ type engine struct {
 	waiting                      []waiting
 	waitingOnDemand, waitingSche int
 	lastRun, lastOp, lastRequest uint64
+
+	slots slotMeter
+}
+
+// slotMeter is the engine's measurement of the throttle's slots in use,
+// reported as SlotsChanged events: after each Take and each Release that
+// gives a slot back, at each instant the limiter says its slots fall by
+// themselves (one live queue entry at a time), and at the end.
+type slotMeter struct {
+	lim      policy.Limiter // the throttle's own limiter; nil: nothing to measure
+	capacity int
+	taking   SlotChange // how the next Take counts: SlotTaken or SlotForced
+	at       int64      // the instant up to which area is folded
+	slots    float64    // the slots in use at the last SlotsChanged
+	area     float64    // slot·seconds since the last SlotsChanged
+	fallAt   int64      // the live fall entry's instant, or none
+	fallGen  uint32     // the live fall entry's plan; older entries are void
+}
+
+// metered stands between the throttle and its limiter, so that the engine
+// measures around every Take and Release.
+type metered struct {
+	policy.Limiter
+	e *engine
+}
+
+// Take implements policy.Limiter.
+func (m *metered) Take(now time.Time, id uint64) {
+	m.e.settle()
+	m.Limiter.Take(now, id)
+	m.e.measure(m.e.slots.taking, true)
+}
+
+// Release implements policy.Limiter. A slot given back is reported when
+// it changes what is in use (a token bucket's spent token never comes
+// back; a sliding log's slot may have expired already).
+func (m *metered) Release(now time.Time, id uint64, giveBack bool) {
+	if !giveBack {
+		m.Limiter.Release(now, id, false)
+		return
+	}
+	m.e.settle()
+	before := m.Limiter.Taken(now)
+	m.Limiter.Release(now, id, true)
+	m.e.measure(SlotGivenBack, m.Limiter.Taken(now) != before)
+}
+
+// settle folds the area of the slots in use up to now, before they change.
+func (e *engine) settle() {
+	m := &e.slots
+	if e.now > m.at {
+		m.area += m.lim.Integral(e.at(m.at), e.at(e.now))
+		m.at = e.now
+	}
+}
+
+// measure reports the slots in use now, if report says so, and plans the
+// next instant they fall by themselves.
+func (e *engine) measure(why SlotChange, report bool) {
+	m := &e.slots
+	if report {
+		slots := m.lim.Taken(e.at(e.now))
+		ev := e.emit(SlotsChanged)
+		ev.Change, ev.Capacity, ev.Slots, ev.Area = why, int32(m.capacity), slots, m.area
+		e.notify()
+		m.slots, m.area = slots, 0
+	}
+	next := m.lim.NextFall(e.at(e.now))
+	if next.IsZero() {
+		return
+	}
+	ms := next.UnixMilli()
+	if ms >= e.end || m.fallAt != none && m.fallAt <= ms {
+		return // past the horizon, or the live entry comes first and plans again
+	}
+	m.fallGen++
+	m.fallAt = ms
+	e.q.push(work{at: ms, prio: prioSlots, what: workSlots, gen: m.fallGen})
 }
 
 const none = int64(-1 << 63)
@@ -211,6 +288,12 @@ func Run(cfg Config, observers ...Observer) (Result, error) {
 			return Result{}, err
 		}
 		e.throttle = t
+		if c := t.Limiter.Capacity(); c > 0 {
+			own := *t // the engine's own copy: the Config's throttle is left as it is
+			own.Limiter = &metered{Limiter: t.Limiter, e: e}
+			e.throttle = &own
+			e.slots = slotMeter{lim: t.Limiter, capacity: c, at: e.now, fallAt: none}
+		}
 	}
 	if e.sched != nil {
 		e.scheduleFrom(e.now)
@@ -237,7 +320,18 @@ func Run(cfg Config, observers ...Observer) (Result, error) {
 			e.nextArrival(int(w.client))
 		case workRetry:
 			e.request(int(w.client), w.id, int(w.attempt))
+		case workSlots:
+			if w.gen == e.slots.fallGen {
+				e.slots.fallAt = none
+				e.settle()
+				e.measure(SlotFreed, e.slots.lim.Taken(e.at(e.now)) != e.slots.slots) // an entry planned early may find nothing freed
+			}
 		}
+	}
+	if e.slots.lim != nil {
+		e.now = e.end
+		e.settle()
+		e.measure(SlotHorizon, true)
 	}
 	return Result{Start: cfg.Start, End: cfg.End, Events: e.events}, nil
 }
@@ -251,8 +345,14 @@ func (e *engine) emit(k Kind) *Event {
 	return &e.ev
 }
 
+// send reports a trace event to the observers.
 func (e *engine) send() {
 	e.events++
+	e.notify()
+}
+
+// notify reports the current event, trace or measurement, to the observers.
+func (e *engine) notify() {
 	for _, o := range e.observers {
 		o.Observe(&e.ev)
 	}
@@ -309,7 +409,7 @@ func (e *engine) scheduled(nominal int64) {
 		e.send()
 		return
 	}
-	if e.throttle != nil && e.cfg.ScheduledCounting == policy.ScheduledThrottled {
+	if e.throttle != nil && e.throttle.Scheduled == policy.ScheduledThrottled {
 		if v := e.throttle.Check(e.at(e.now)); !v.Allow {
 			e.skip(nominal, SkipThrottled).RetryAfter = v.RetryAfter
 			e.send()
@@ -318,8 +418,12 @@ func (e *engine) scheduled(nominal int64) {
 	}
 	e.lastRun++
 	w := waiting{trigger: policy.Scheduled, run: e.lastRun, client: -1, accepted: e.now, nominal: nominal,
-		counted: e.throttle != nil && e.cfg.ScheduledCounting != policy.ScheduledNotCounted}
+		counted: e.throttle != nil && e.throttle.Scheduled != policy.ScheduledNotCounted}
 	if w.counted {
+		e.slots.taking = SlotTaken
+		if e.throttle.Scheduled == policy.ScheduledCountedNeverRefused {
+			e.slots.taking = SlotForced
+		}
 		e.throttle.Started(e.at(e.now), w.run, false)
 	}
 	e.startOrWait(w, action)
@@ -346,6 +450,10 @@ func (e *engine) request(i int, request uint64, attempt int) {
 		verdict.Allow = true
 	}
 	if e.throttle != nil {
+		e.slots.taking = SlotForced // under attempts counting, a refused attempt takes a slot too
+		if action != policy.Refuse && verdict.Allow {
+			e.slots.taking = SlotTaken
+		}
 		e.throttle.Attempt(e.at(e.now))
 	}
 	switch {
@@ -364,6 +472,7 @@ func (e *engine) request(i int, request uint64, attempt int) {
 	e.send()
 	e.opChanged(op, OpNotStarted, c.Name, 0)
 	if e.throttle != nil {
+		e.slots.taking = SlotTaken
 		e.throttle.Started(e.at(e.now), e.lastRun, true)
 	}
 	if e.cfg.Skip != nil && !e.cfg.Skip.FromRunStart() {
@@ -463,6 +572,7 @@ func (e *engine) startRun(w waiting) {
 func (e *engine) finish(w work) {
 	e.running--
 	if w.counted {
+		e.slots.taking = SlotForced // a run counted when it completes was not allowed then
 		e.throttle.Finished(e.at(e.now), w.id, w.status.Succeeded())
 	}
 	ev := e.emit(RunFinished)

@@ -25,12 +25,22 @@ const (
 	OperationChanged             // a long-running operation changed status
 	RetryScheduled               // a client will try again at Event.Next
 	GaveUp                       // a client gave up on a request
+
+	// SlotsChanged is a measurement event, not a trace line: the slots of
+	// the throttle in use changed (Event.Slots, Event.Area, Event.Change).
+	// Trace writers leave it out, so traces do not depend on it.
+	SlotsChanged
 	numKinds
 )
+
+// numTraceKinds is the number of kinds a trace holds: those before
+// SlotsChanged.
+const numTraceKinds = int(SlotsChanged)
 
 var kindNames = []string{
 	"request-arrived", "accepted", "throttled", "conflict", "run-started", "run-finished",
 	"scheduled-due", "scheduled-skipped", "operation-changed", "retry-scheduled", "gave-up",
+	"slots-changed",
 }
 
 // enumName and parseEnum read and write the small enums of this file
@@ -53,17 +63,46 @@ func parseEnum[T ~uint8](names []string, s string) (T, bool) {
 
 func (k Kind) String() string { return enumName(kindNames, k, "Kind") }
 
-// Kinds returns every event kind, in trace order of the vocabulary.
+// Kinds returns every kind a trace holds, in the order of the vocabulary;
+// the measurement kind SlotsChanged is not among them.
 func Kinds() []Kind {
-	ks := make([]Kind, numKinds)
+	ks := make([]Kind, numTraceKinds)
 	for i := range ks {
 		ks[i] = Kind(i)
 	}
 	return ks
 }
 
-// ParseKind returns the kind named s, as printed by Kind.String.
-func ParseKind(s string) (Kind, bool) { return parseEnum[Kind](kindNames, s) }
+// ParseKind returns the trace kind named s, as printed by Kind.String.
+func ParseKind(s string) (Kind, bool) { return parseEnum[Kind](kindNames[:numTraceKinds], s) }
+
+// Measurement reports whether k is a measurement kind (SlotsChanged): an
+// event observers may read but no trace holds.
+func (k Kind) Measurement() bool { return k == SlotsChanged }
+
+// SlotChange says why the slots of the throttle in use changed.
+type SlotChange uint8
+
+// The reasons of a SlotsChanged event.
+const (
+	// SlotTaken: a slot taken by a start the throttle allowed.
+	SlotTaken SlotChange = iota
+	// SlotForced: a slot taken without the throttle's leave: a refused
+	// attempt (counting attempts), a scheduled run that is never refused,
+	// a run counted when it completes.
+	SlotForced
+	// SlotGivenBack: a failed run gave its slot back.
+	SlotGivenBack
+	// SlotFreed: the slots fell by themselves (a slot expired, a window
+	// ended, a bucket refilled), at the instant the limiter announced.
+	SlotFreed
+	// SlotHorizon: the end of the run, so that the last span is measured.
+	SlotHorizon
+)
+
+var slotChangeNames = []string{"taken", "forced", "given-back", "freed", "horizon"}
+
+func (c SlotChange) String() string { return enumName(slotChangeNames, c, "SlotChange") }
 
 // RunStatus is the status of an industryDataRun.
 type RunStatus uint8
@@ -169,6 +208,10 @@ func splitmix(x uint64) uint64 {
 type Event struct {
 	At   time.Time // virtual instant, UTC
 	Kind Kind
+	// SlotsChanged only (a measurement event), with Slots and Area below;
+	// kept here, in the padding after Kind, so that the event stays small.
+	Change   SlotChange // why the slots changed
+	Capacity int32      // the limiter's capacity (policy.Limiter.Capacity)
 
 	Client  string // request events, and operation events: the client's name
 	Request uint64 // request events: the request, shared by its attempts
@@ -187,6 +230,9 @@ type Event struct {
 	Nominal    time.Time     // ScheduledDue, ScheduledSkipped, RunStarted of a scheduled run: the nominal instant
 	Cause      time.Time     // ScheduledSkipped by on-demand: when the request was accepted
 	Next       time.Time     // RetryScheduled: when the client tries again
+
+	Slots float64 // SlotsChanged: the slots in use from At on (policy.Limiter.Taken)
+	Area  float64 // SlotsChanged: slot·seconds in use since the previous SlotsChanged (or Start)
 }
 
 // An Observer receives the engine's events in order. The *Event is valid

@@ -44,3 +44,30 @@ func ExampleRun() {
 	// 2025-01-06T14:00:00Z scheduled-due nominal=2025-01-06T14:00:00Z
 	// 2025-01-06T14:00:00Z scheduled-skipped nominal=2025-01-06T14:00:00Z reason=on-demand cause=2025-01-06T05:00:00Z
 }
+
+// Measurement events are for observers, not traces: hourly starts
+// under a sliding log of 2 per 12h (the 02:00 one is throttled), each
+// accepted start holding its slot for 12 hours.
+func ExampleSlotsChanged() {
+	t0 := time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
+	cfg := sim.Config{
+		Start: t0, End: t0.Add(14 * time.Hour), Seed: 1,
+		NewThrottle: func() (*policy.Throttle, error) { return policy.SlidingThrottle(2, 12*time.Hour) },
+		Runs:        sim.Drawn{Duration: sim.Constant(10 * time.Minute), Outcomes: []sim.Outcome{{Status: sim.Completed, P: 1}}},
+		Clients:     []sim.Client{{Name: "admin", Arrivals: sim.At{t0, t0.Add(time.Hour), t0.Add(2 * time.Hour)}}},
+	}
+	_, err := sim.Run(cfg, sim.ObserverFunc(func(e *sim.Event) {
+		if e.Kind == sim.SlotsChanged {
+			fmt.Println(e)
+		}
+	}))
+	if err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// 2025-01-06T00:00:00Z slots-changed change=taken slots=1 capacity=2 area_s=0
+	// 2025-01-06T01:00:00Z slots-changed change=taken slots=2 capacity=2 area_s=3600
+	// 2025-01-06T12:00:00Z slots-changed change=freed slots=1 capacity=2 area_s=79200
+	// 2025-01-06T13:00:00Z slots-changed change=freed slots=0 capacity=2 area_s=3600
+	// 2025-01-06T14:00:00Z slots-changed change=horizon slots=0 capacity=2 area_s=0
+}

@@ -18,10 +18,17 @@ func at(d time.Duration) time.Time { return t0.Add(d) }
 
 func hm(h, m int) time.Duration { return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute }
 
-// recorder keeps a copy of every event.
-type recorder struct{ events []Event }
+// recorder keeps a copy of every event: trace events in events,
+// measurement events in slots.
+type recorder struct{ events, slots []Event }
 
-func (r *recorder) Observe(e *Event) { r.events = append(r.events, *e) }
+func (r *recorder) Observe(e *Event) {
+	if e.Kind.Measurement() {
+		r.slots = append(r.slots, *e)
+		return
+	}
+	r.events = append(r.events, *e)
+}
 
 func (r *recorder) of(k Kind) []Event {
 	var out []Event

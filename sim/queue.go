@@ -17,7 +17,7 @@ type work struct {
 	counted bool      // finish: the run was recorded by the throttle
 
 	nominal  int64  // scheduled: the nominal instant
-	gen      uint32 // scheduled: the schedule generation it belongs to
+	gen      uint32 // scheduled: the schedule generation it belongs to; slots: the plan it belongs to
 	accepted int64  // finish: when the start was accepted
 }
 
@@ -28,13 +28,16 @@ const (
 	workScheduled
 	workArrival
 	workRetry
+	workSlots // the throttle's slots fall by themselves: measure them
 )
 
-// Priorities of same-instant work; lower goes first.
+// Priorities of same-instant work; lower goes first. Slots that fall by
+// themselves are measured before anything else happens at that instant.
 const (
-	prioFinish    = 0
-	prioScheduled = 1
-	prioRequest   = 2
+	prioSlots     = 0
+	prioFinish    = 1
+	prioScheduled = 2
+	prioRequest   = 3
 )
 
 // queue is a binary min-heap of work ordered by (at, prio, seq). It is

@@ -100,11 +100,23 @@ var fields = []field{
 	{"next", func(e *Event) string { return instant(e.Next) }},
 }
 
-// AppendText appends the text trace line of e, without a newline.
+// AppendText appends the text line of e, without a newline: its trace
+// line, or for a measurement event (which no trace holds) its change,
+// slots, capacity and area.
 func (e *Event) AppendText(b []byte) []byte {
 	b = e.At.UTC().AppendFormat(b, time.RFC3339Nano)
 	b = append(b, ' ')
 	b = append(b, e.Kind.String()...)
+	if e.Kind.Measurement() {
+		b = append(b, " change="...)
+		b = append(b, e.Change.String()...)
+		b = append(b, " slots="...)
+		b = strconv.AppendFloat(b, e.Slots, 'g', -1, 64)
+		b = append(b, " capacity="...)
+		b = strconv.AppendInt(b, int64(e.Capacity), 10)
+		b = append(b, " area_s="...)
+		return strconv.AppendFloat(b, e.Area, 'g', -1, 64)
+	}
 	for _, f := range fields {
 		if v := f.get(e); v != "" {
 			b = append(b, ' ')
@@ -118,9 +130,10 @@ func (e *Event) AppendText(b []byte) []byte {
 
 func (e *Event) String() string { return string(e.AppendText(nil)) }
 
-// TraceWriter is an Observer that writes every event to w in a format. Write
-// errors are kept: the first one is returned by Flush, and nothing more is
-// written after it.
+// TraceWriter is an Observer that writes every trace event to w in a
+// format; measurement events (SlotsChanged) are left out, so a trace is
+// the same whatever the engine measures. Write errors are kept: the first
+// one is returned by Flush, and nothing more is written after it.
 type TraceWriter struct {
 	w      *bufio.Writer
 	csv    *csv.Writer
@@ -153,7 +166,7 @@ func NewTraceWriter(w io.Writer, format TraceFormat) *TraceWriter {
 
 // Observe implements Observer.
 func (t *TraceWriter) Observe(e *Event) {
-	if t.err != nil {
+	if t.err != nil || e.Kind.Measurement() {
 		return
 	}
 	switch t.format {

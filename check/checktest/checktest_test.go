@@ -93,5 +93,5 @@ clients:
 	}
 	assert.Equal(t, 3, arrived)
 	assert.Equal(t, sum.Requests, arrived)
-	assert.Equal(t, 2, sum.OccupancyMax, "measured in the scenario's 1h window")
+	assert.Equal(t, 2.0, sum.OccupancyMax, "measured in the scenario's 1h window")
 }

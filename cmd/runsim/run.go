@@ -103,7 +103,6 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	report := reports.RunReport{Scenario: s.File.Name, File: files[0], Seed: s.File.Seed, Summary: first, Aggregate: acc, Assumptions: assumptions(s.Scenario)}
 	if timeline != nil {
-		timeline.Finish()
 		page := newPage(s, files[0], "Capacity report: "+s.File.Name)
 		page.Run = &report
 		if err := reports.WriteRun(sh.report, page, timeline); err != nil {
