@@ -1,7 +1,6 @@
 package experiment
 
 import (
-
 	"runsim/metrics"
 	"runsim/scenario"
 	"runsim/sim"

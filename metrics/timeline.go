@@ -25,7 +25,7 @@ type Timeline struct {
 	Runs       []RunSpan
 	Marks      []Mark
 	Successes  []time.Time // when successful runs finished
-	Occupancy  []Occupied     // the slots in use, at every change
+	Occupancy  []Occupied  // the slots in use, at every change
 	Cumulative map[string][]Step
 
 	open map[uint64]int // run → index in Runs
