@@ -155,7 +155,9 @@ type engine struct {
 	waitingOnDemand, waitingSche int
 	lastRun, lastOp, lastRequest uint64
 
-	slots slotMeter
+	slots   slotMeter
+	metered metered         // the throttle's limiter, measured
+	own     policy.Throttle // the throttle the engine uses when it is measured
 }
 
 // slotMeter is the engine's measurement of the throttle's slots in use,
@@ -289,9 +291,13 @@ func Run(cfg Config, observers ...Observer) (Result, error) {
 		}
 		e.throttle = t
 		if c := t.Limiter.Capacity(); c > 0 {
-			own := *t // the engine's own copy: the Config's throttle is left as it is
-			own.Limiter = &metered{Limiter: t.Limiter, e: e}
-			e.throttle = &own
+			// The engine's own copy, its limiter metered; the Config's
+			// throttle is left as it is. Both live in the engine: no
+			// allocation.
+			e.metered = metered{Limiter: t.Limiter, e: e}
+			e.own = *t
+			e.own.Limiter = &e.metered
+			e.throttle = &e.own
 			e.slots = slotMeter{lim: t.Limiter, capacity: c, at: e.now, fallAt: none}
 		}
 	}
