@@ -289,8 +289,11 @@ def sweep(d):
     print(row("control: two at once, wall (s)", [t[r]["ctl2"][0] for r in rounds], "%.3f"))
     print(row("control speed-up, 2 processes (x)",
               [2 * t[r]["ctl1"][0] / t[r]["ctl2"][0] for r in rounds], "%.2f"))
+    if 2 in workers:
+        print(row("sweep speed-up (2) / control speed-up",
+                  [(t[r]["w1"][0] / t[r]["w2"][0]) / (2 * t[r]["ctl1"][0] / t[r]["ctl2"][0]) for r in rounds], "%.2f"))
     print("  (2.00 for the control means two idle CPUs; less means the machine was busy,")
-    print("   and the sweep's speed-up cannot exceed it)")
+    print("   and the sweep's speed-up cannot be expected to exceed it)")
     return 0
 
 
