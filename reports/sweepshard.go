@@ -402,6 +402,8 @@ func differ(a, b ShardHeader) (string, string, string) {
 		{"runsim version", a.Version, b.Version},
 		{"scenario", a.Page.Scenario, b.Page.Scenario},
 		{"scenario after overrides (fingerprint)", short(a.Sweep), short(b.Sweep)},
+		{"scenario file as given", a.Page.File, b.Page.File},
+		{"scenario source", a.Page.Source, b.Page.Source},
 		{"report page", a.Page, b.Page},
 	}
 	for _, f := range fields {
