@@ -117,21 +117,48 @@ func TestShardHeader(t *testing.T) {
 	assert.True(t, strings.HasPrefix(lines[2], "4,requests,"), "shard 2 of 2 holds point 1, the limit of 4")
 }
 
-// TestShardAutoFromEnvironment: --shard auto/N takes K from the engine's
-// index, and says so on standard error.
+// TestShardAutoFromEnvironment: --shard auto/N (or auto/auto) takes K from
+// each engine's index variable, set in the environment, says so on
+// standard error, and writes what --shard K/N writes.
 func TestShardAutoFromEnvironment(t *testing.T) {
-	for _, v := range []string{"JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "AWS_BATCH_JOB_ARRAY_INDEX", "CLOUD_RUN_TASK_INDEX", "CLOUD_RUN_TASK_COUNT"} {
-		t.Setenv(v, "")
-	}
+	vars := []string{"JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP",
+		"AWS_BATCH_JOB_ARRAY_INDEX", "CLOUD_RUN_TASK_INDEX", "CLOUD_RUN_TASK_COUNT"}
 	params := []string{"service.throttle.limit=3,4,5"}
-	t.Setenv("SLURM_ARRAY_TASK_ID", "2")
-	t.Setenv("SLURM_ARRAY_TASK_MIN", "1")
-	code, auto, errOut := runsim(sweepArgs(params, "--shard", "auto/3")...)
-	require.Equal(t, 0, code, errOut)
-	assert.Equal(t, "runsim sweep: shard 2/3 (from SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_TASK_MIN=1)\n", errOut)
-	code, explicit, errOut := runsim(sweepArgs(params, "--shard", "2/3")...)
-	require.Equal(t, 0, code, errOut)
-	assert.Equal(t, explicit, auto)
+	tests := []struct {
+		name  string
+		env   map[string]string
+		shard string
+		want  string // the explicit shard
+		from  string
+	}{
+		{name: "Kubernetes", env: map[string]string{"JOB_COMPLETION_INDEX": "1"}, shard: "auto/3", want: "2/3", from: "JOB_COMPLETION_INDEX=1"},
+		{name: "Slurm", env: map[string]string{"SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "5"}, shard: "auto/3", want: "3/3",
+			from: "SLURM_ARRAY_TASK_ID=7 SLURM_ARRAY_TASK_MIN=5"},
+		{name: "AWS Batch", env: map[string]string{"AWS_BATCH_JOB_ARRAY_INDEX": "0"}, shard: "auto/3", want: "1/3", from: "AWS_BATCH_JOB_ARRAY_INDEX=0"},
+		{name: "Cloud Run", env: map[string]string{"CLOUD_RUN_TASK_INDEX": "1", "CLOUD_RUN_TASK_COUNT": "2"}, shard: "auto/auto", want: "2/2",
+			from: "CLOUD_RUN_TASK_INDEX=1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, v := range vars {
+				t.Setenv(v, tc.env[v])
+			}
+			code, auto, errOut := runsim(sweepArgs(params, "--shard", tc.shard)...)
+			require.Equal(t, 0, code, errOut)
+			assert.Equal(t, "runsim sweep: shard "+tc.want+" (from "+tc.from+")\n", errOut)
+			code, explicit, errOut := runsim(sweepArgs(params, "--shard", tc.want)...)
+			require.Equal(t, 0, code, errOut)
+			assert.Equal(t, explicit, auto)
+		})
+	}
+}
+
+// TestBuildVersion: a build with no version nor commit (as go test's) is
+// named by its executable, the same every time, so it merges with itself.
+func TestBuildVersion(t *testing.T) {
+	v := buildVersion()
+	assert.Regexp(t, `^devel go\S+ exe:[0-9a-f]{16}$`, v)
+	assert.Equal(t, v, buildVersion())
 }
 
 func TestSweepShardErrors(t *testing.T) {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
@@ -169,31 +171,60 @@ func shardHeader(base loaded, params []experiment.Param, opts experiment.Options
 
 // buildVersion names the build of runsim for a shard's header, so that
 // shards of different builds do not merge: the version set with
-// -ldflags, else the module's version, with the commit it was built from
-// (and "+dirty" for uncommitted changes) and the Go version. A build
-// with no such information is "devel", and still merges with itself.
+// -ldflags "-X main.version=...", else the module's version with the
+// commit it was built from (and "+dirty" for uncommitted changes), then
+// the Go version. A build that names no version and commit, or a dirty
+// one, adds "exe:" and a SHA-256 prefix of its own executable: the same
+// binary merges with itself, two different ones do not.
 func buildVersion() string {
 	v := version
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		if v == "" {
-			v = "devel"
+	var rev string
+	dirty := false
+	goVersion := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		goVersion = " " + bi.GoVersion
+		if v == "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
 		}
-		return v
+		for _, s := range bi.Settings {
+			switch {
+			case s.Key == "vcs.revision":
+				rev = " " + s.Value
+			case s.Key == "vcs.modified" && s.Value == "true":
+				dirty = true
+			}
+		}
 	}
+	known := v != "" || rev != ""
 	if v == "" {
-		v = bi.Main.Version
-	}
-	if v == "" || v == "(devel)" {
 		v = "devel"
 	}
-	for _, s := range bi.Settings {
-		switch {
-		case s.Key == "vcs.revision":
-			v += " " + s.Value
-		case s.Key == "vcs.modified" && s.Value == "true":
-			v += "+dirty"
-		}
+	v += rev
+	if dirty {
+		v += "+dirty"
 	}
-	return v + " " + bi.GoVersion
+	v += goVersion
+	if version == "" && (!known || dirty) {
+		v += " exe:" + executableDigest()
+	}
+	return v
+}
+
+// executableDigest is the start of the SHA-256 of the running executable,
+// or "unknown".
+func executableDigest() string {
+	path, err := os.Executable()
+	if err != nil {
+		return "unknown"
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "unknown"
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "unknown"
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
