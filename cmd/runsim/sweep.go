@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"sync"
 
 	"runsim/experiment"
 	"runsim/reports"
@@ -211,8 +212,8 @@ func buildVersion() string {
 }
 
 // executableDigest is the start of the SHA-256 of the running executable,
-// or "unknown".
-func executableDigest() string {
+// or "unknown"; computed once.
+var executableDigest = sync.OnceValue(func() string {
 	path, err := os.Executable()
 	if err != nil {
 		return "unknown"
@@ -227,4 +228,4 @@ func executableDigest() string {
 		return "unknown"
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
-}
+})
