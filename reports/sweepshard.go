@@ -281,6 +281,9 @@ func (sf *ShardFile) readJSON(data []byte) error {
 		}
 		return fmt.Errorf("not a complete runsim shard: %v", err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("more after the shard's JSON object")
+	}
 	if js.Header == nil {
 		return errors.New("not a runsim shard: no \"runsim_shard\" header")
 	}
