@@ -3,8 +3,8 @@
 // goes through it, so their figures agree by construction. It runs
 // scenarios many times: replications with confidence intervals
 // (Replicate), variants side by side on common random numbers (Variants,
-// Compare), parameter sweeps (Sweep) and capacity searches
-// (SearchCapacity).
+// Compare), parameter sweeps (Sweep, or one Shard of one with SweepShard)
+// and capacity searches (SearchCapacity).
 //
 // Work is spread over workers, but results are always combined in the same
 // order (replication by replication, point by point), so the output is the

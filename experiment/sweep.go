@@ -99,18 +99,14 @@ func round(x float64) float64 { return math.Round(x*1e9) / 1e9 }
 
 // A Point is one combination of the swept values and its results.
 type Point struct {
+	Index     int      // its place in the whole grid, from 0 (the first param varying slowest)
 	Values    []string // one per Param
 	Aggregate *metrics.Accumulator
 }
 
-// Sweep runs every combination of the params' values (the first param
-// varying slowest), each with opts.Replications replications, and hands
-// each point to emit in order as soon as it is complete. Every point is
-// loaded first, so a bad value is refused before anything runs.
-func Sweep(base *scenario.Scenario, params []Param, opts Options, emit func(Point) error) error {
-	if len(params) == 0 {
-		return errors.New("no --param given")
-	}
+// Grid returns every combination of the params' values, the first param
+// varying slowest: the points of a sweep, in the order it writes them.
+func Grid(params []Param) [][]string {
 	combos := [][]string{{}}
 	for _, p := range params {
 		var next [][]string
@@ -121,7 +117,32 @@ func Sweep(base *scenario.Scenario, params []Param, opts Options, emit func(Poin
 		}
 		combos = next
 	}
-	preps := make([]prepared, len(combos))
+	return combos
+}
+
+// Sweep runs every combination of the params' values (the first param
+// varying slowest), each with opts.Replications replications, and hands
+// each point to emit in order as soon as it is complete. Every point is
+// loaded first, so a bad value is refused before anything runs.
+func Sweep(base *scenario.Scenario, params []Param, opts Options, emit func(Point) error) error {
+	return SweepShard(base, params, Whole, opts, emit)
+}
+
+// SweepShard is Sweep restricted to the points of one shard (see
+// Shard.Has): each of them gives exactly what it gives in the whole sweep,
+// since a point's replications and their seeds depend on nothing else.
+// Every point of the grid is still loaded first, so every shard refuses a
+// bad value, and before anything runs.
+func SweepShard(base *scenario.Scenario, params []Param, shard Shard, opts Options, emit func(Point) error) error {
+	if len(params) == 0 {
+		return errors.New("no --param given")
+	}
+	if err := shard.validate(); err != nil {
+		return err
+	}
+	combos := Grid(params)
+	var preps []prepared
+	var index []int
 	for i, pt := range combos {
 		overrides := make([]string, len(params))
 		for j, p := range params {
@@ -131,11 +152,19 @@ func Sweep(base *scenario.Scenario, params []Param, opts Options, emit func(Poin
 		if err != nil {
 			return err
 		}
-		if preps[i], err = prepare(s); err != nil {
+		p, err := prepare(s)
+		if err != nil {
 			return err
 		}
+		if shard.Has(i) {
+			preps = append(preps, p)
+			index = append(index, i)
+		}
+	}
+	if len(preps) == 0 {
+		return nil
 	}
 	return points(preps, replications(base, opts), opts, func(i int, _ metrics.Summary, acc *metrics.Accumulator) error {
-		return emit(Point{Values: combos[i], Aggregate: acc})
+		return emit(Point{Index: index[i], Values: combos[index[i]], Aggregate: acc})
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -52,7 +53,7 @@ func toJSON(iv metrics.Interval) jsonInterval {
 }
 
 // intervalsJSON is every metric's interval by key.
-func intervalsJSON(a *metrics.Accumulator) map[string]jsonInterval {
+func intervalsJSON(a IntervalSource) map[string]jsonInterval {
 	out := map[string]jsonInterval{}
 	for _, m := range metrics.All() {
 		out[m.Key()] = toJSON(a.Interval(m.Name))
@@ -152,8 +153,28 @@ type SweepReport struct {
 
 // A SweepPoint is one combination of values and its metrics.
 type SweepPoint struct {
-	Values    []string
-	Aggregate *metrics.Accumulator
+	Values []string
+	// Aggregate is a *metrics.Accumulator, or the Intervals of a point read
+	// back from a shard.
+	Aggregate IntervalSource
+}
+
+// An IntervalSource gives each metric's mean and 95% interval by name, as
+// *metrics.Accumulator does.
+type IntervalSource interface {
+	Interval(metric string) metrics.Interval
+}
+
+// Intervals are metrics' intervals by name, as a shard carries them.
+type Intervals map[string]metrics.Interval
+
+// Interval is the metric's interval, all NaN for a name it lacks (as
+// *metrics.Accumulator gives it).
+func (iv Intervals) Interval(metric string) metrics.Interval {
+	if v, ok := iv[metric]; ok {
+		return v
+	}
+	return metrics.Interval{Mean: math.NaN(), Low: math.NaN(), High: math.NaN()}
 }
 
 type jsonSweepPoint struct {
@@ -165,6 +186,10 @@ type jsonSweepPoint struct {
 // swept values under "params" and every metric's mean and 95% interval
 // under "metrics", by key (durations in seconds).
 func (sw *SweepReport) WriteJSON(w io.Writer) error {
+	return encodeJSON(w, sw.jsonPoints())
+}
+
+func (sw *SweepReport) jsonPoints() []jsonSweepPoint {
 	out := make([]jsonSweepPoint, len(sw.Points))
 	for i, pt := range sw.Points {
 		jp := jsonSweepPoint{Params: map[string]string{}, Metrics: intervalsJSON(pt.Aggregate)}
@@ -173,12 +198,15 @@ func (sw *SweepReport) WriteJSON(w io.Writer) error {
 		}
 		out[i] = jp
 	}
-	return encodeJSON(w, out)
+	return out
 }
 
 // WriteCSV writes the sweep as CSV: a column per parameter, then metric
 // (its key), mean, ci95_low, ci95_high and n; a row per point and metric.
-func (sw *SweepReport) WriteCSV(w io.Writer) error {
+func (sw *SweepReport) WriteCSV(w io.Writer) error { return sw.writeCSV(w, fmtF) }
+
+// writeCSV writes the sweep as CSV, numbers formatted by num.
+func (sw *SweepReport) writeCSV(w io.Writer, num func(float64) string) error {
 	cw := csv.NewWriter(w)
 	header := append(append([]string{}, sw.Params...), "metric", "mean", "ci95_low", "ci95_high", "n")
 	if err := cw.Write(header); err != nil {
@@ -187,7 +215,7 @@ func (sw *SweepReport) WriteCSV(w io.Writer) error {
 	for _, pt := range sw.Points {
 		for _, m := range metrics.All() {
 			iv := pt.Aggregate.Interval(m.Name)
-			row := append(append([]string{}, pt.Values...), m.Key(), fmtF(iv.Mean), fmtF(iv.Low), fmtF(iv.High), strconv.Itoa(iv.N))
+			row := append(append([]string{}, pt.Values...), m.Key(), num(iv.Mean), num(iv.Low), num(iv.High), strconv.Itoa(iv.N))
 			if err := cw.Write(row); err != nil {
 				return err
 			}

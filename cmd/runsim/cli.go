@@ -36,6 +36,7 @@ func init() {
 	commands = []command{
 		{"run", "simulate a scenario and print its summary", runUsage, runCmd},
 		{"sweep", "run a scenario over a grid of parameter values, with confidence intervals", sweepUsage, sweepCmd},
+		{"merge", "put the shards of a sweep (sweep --shard K/N) together, byte for byte", mergeUsage, mergeCmd},
 		{"capacity", "find the largest (or smallest) parameter value that keeps a metric within a target", capacityUsage, capacityCmd},
 		{"compare", "run a scenario and its variants side by side on the same random numbers", compareUsage, compareCmd},
 		{"check", "run scenarios and their expectations and golden traces", checkUsage, checkCmd},

@@ -1,9 +1,14 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
+	"sync"
 
 	"runsim/experiment"
 	"runsim/reports"
@@ -32,9 +37,22 @@ flags:
   --out FILE           write there instead of standard output (whole or not
                        at all)
   --quiet              no progress bar (it is drawn only on a terminal anyway)
+  --shard K/N          run only shard K of N (1 <= K <= N) and write it with
+                       a header naming the sweep and the shard, for runsim
+                       merge. Point i of the grid (from 0, the first param
+                       varying slowest) is in shard i mod N + 1, whatever
+                       the workers. auto/N takes K from the array-job index
+                       (from 0) of the engine: JOB_COMPLETION_INDEX
+                       (Kubernetes Indexed Job), SLURM_ARRAY_TASK_ID (less
+                       SLURM_ARRAY_TASK_MIN, over SLURM_ARRAY_TASK_STEP),
+                       AWS_BATCH_JOB_ARRAY_INDEX, CLOUD_RUN_TASK_INDEX, the
+                       first set; auto/auto also takes N from
+                       CLOUD_RUN_TASK_COUNT. Not with --report (give it to
+                       runsim merge).
 ` + sweepSpec.help() + `
-example:
+examples:
   runsim sweep scenarios/documented.yaml --param clients.admin.arrivals.poisson.rate=1/d:12/d:1/d --replications 50
+  runsim sweep documented --param clients.admin.arrivals.poisson.rate=1/d:12/d:1/d --shard auto/4 --out shards/$JOB_COMPLETION_INDEX.csv
 `
 
 func sweepCmd(args []string, stdout, stderr io.Writer) int {
@@ -45,6 +63,7 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&paramSpecs, "param", "")
 	out := fs.String("out", "", "")
 	quiet := fs.Bool("quiet", false, "")
+	shardSpec := fs.String("shard", "", "")
 	files, code, ok := parseFlags(fs, sweepUsage, args, stdout, stderr)
 	if !ok {
 		return code
@@ -62,6 +81,20 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	if len(paramSpecs) == 0 {
 		return fail("no --param given; see runsim help sweep")
 	}
+	shard := experiment.Whole
+	if *shardSpec != "" {
+		k, from, err := experiment.ParseShard(*shardSpec, os.Getenv)
+		if err != nil {
+			return fail("%v", err)
+		}
+		shard = k
+		if sh.report != "" {
+			return fail("--report writes the report of the whole sweep: give it to runsim merge, not to a shard")
+		}
+		if from != "" {
+			fmt.Fprintf(stderr, "runsim sweep: shard %s (from %s)\n", shard, from)
+		}
+	}
 	base, err := sh.load(files[0])
 	if err != nil {
 		return fail("%v", err)
@@ -77,7 +110,8 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 		sw.Params = append(sw.Params, p.Path)
 	}
 	update, finish := progress(stderr, "sweep", *quiet)
-	err = experiment.Sweep(base.Scenario, params, experiment.Options{Replications: sh.replications, Workers: sh.workers, Progress: update},
+	opts := experiment.Options{Replications: sh.replications, Workers: sh.workers, Progress: update}
+	err = experiment.SweepShard(base.Scenario, params, shard, opts,
 		func(p experiment.Point) error {
 			sw.Points = append(sw.Points, reports.SweepPoint{Values: p.Values, Aggregate: p.Aggregate})
 			return nil
@@ -86,9 +120,20 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
+	page := newPage(base, files[0], "Sweep report: "+base.File.Name)
 	write := sw.WriteCSV
 	if sh.format == "json" {
 		write = sw.WriteJSON
+	}
+	if *shardSpec != "" {
+		h, err := shardHeader(base, params, opts, shard, page)
+		if err != nil {
+			return fail("%v", err)
+		}
+		write = func(w io.Writer) error { return sw.WriteShardCSV(w, h) }
+		if sh.format == "json" {
+			write = func(w io.Writer) error { return sw.WriteShardJSON(w, h) }
+		}
 	}
 	if *out != "" {
 		err = toFile(*out, write)
@@ -99,7 +144,6 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 		return fail("writing the sweep: %v", err)
 	}
 	if sh.report != "" {
-		page := newPage(base, files[0], "Sweep report: "+base.File.Name)
 		page.Sweep = sw
 		if err := reports.WriteSweep(sh.report, page); err != nil {
 			return fail("--report: %v", err)
@@ -107,3 +151,81 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	return exitOK
 }
+
+// shardHeader identifies a shard of the sweep of base over params.
+func shardHeader(base loaded, params []experiment.Param, opts experiment.Options, shard experiment.Shard, page reports.Page) (reports.ShardHeader, error) {
+	version := buildVersion()
+	fp, err := experiment.Fingerprint(base.Scenario, params, opts, version)
+	if err != nil {
+		return reports.ShardHeader{}, err
+	}
+	h := reports.ShardHeader{
+		Sweep: fp, Shard: shard.K, Of: shard.N, GridPoints: len(experiment.Grid(params)),
+		Replications: experiment.Replications(base.Scenario, opts), Seed: base.File.Seed, Version: version,
+		Page: reports.ShardPageOf(page),
+	}
+	for _, p := range params {
+		h.Params = append(h.Params, reports.ShardParam{Path: p.Path, Values: p.Values})
+	}
+	return h, nil
+}
+
+// buildVersion names the build of runsim for a shard's header, so that
+// shards of different builds do not merge: the version set with
+// -ldflags "-X main.version=...", else the module's version with the
+// commit it was built from (and "+dirty" for uncommitted changes), then
+// the Go version. A build that names no version and commit, or a dirty
+// one, adds "exe:" and a SHA-256 prefix of its own executable: the same
+// binary merges with itself, two different ones do not.
+func buildVersion() string {
+	v := version
+	var rev string
+	dirty := false
+	goVersion := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		goVersion = " " + bi.GoVersion
+		if v == "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			switch {
+			case s.Key == "vcs.revision":
+				rev = " " + s.Value
+			case s.Key == "vcs.modified" && s.Value == "true":
+				dirty = true
+			}
+		}
+	}
+	known := v != "" || rev != ""
+	if v == "" {
+		v = "devel"
+	}
+	v += rev
+	if dirty {
+		v += "+dirty"
+	}
+	v += goVersion
+	if version == "" && (!known || dirty) {
+		v += " exe:" + executableDigest()
+	}
+	return v
+}
+
+// executableDigest is the start of the SHA-256 of the running executable,
+// or "unknown"; computed once.
+var executableDigest = sync.OnceValue(func() string {
+	path, err := os.Executable()
+	if err != nil {
+		return "unknown"
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "unknown"
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "unknown"
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+})

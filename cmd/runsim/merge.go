@@ -1,0 +1,122 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"runsim/reports"
+)
+
+var mergeUsage = `usage: runsim merge SHARD... [--out FILE] [--report DIR]
+
+Puts the shards of a sweep, written by runsim sweep --shard K/N, together
+and writes exactly what the sweep would have written unsharded: the same
+bytes, CSV or JSON as the shards were written. A SHARD is a file, or a
+folder whose every file (hidden ones aside) is a shard.
+
+Every shard must belong to the same sweep (the same scenario after its
+overrides, grid, replications, seed and runsim build, as its header says),
+each of the N shards given once, and each whole. Otherwise merge says what
+is wrong and writes nothing (exit 2).
+
+flags:
+  --out FILE    write there instead of standard output (whole or not at all)
+  --report DIR  also write the sweep's report (report.html, report.md,
+                summary.json and a chart per key metric), as runsim sweep
+                --report does
+
+example:
+  runsim merge shards/ --out sweep.csv --report out/sweep
+`
+
+func mergeCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
+	out := fs.String("out", "", "")
+	report := fs.String("report", "", "")
+	paths, code, ok := parseFlags(fs, mergeUsage, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	fail := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "runsim merge: "+format+"\n", args...)
+		return exitBadInput
+	}
+	if len(paths) == 0 {
+		return fail("no shards given; see runsim help merge")
+	}
+	files, err := shardFiles(paths)
+	if err != nil {
+		return fail("%v", err)
+	}
+	var shards []*reports.ShardFile
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return fail("%v", err)
+		}
+		sf, err := reports.ReadShard(f, data)
+		if err != nil {
+			return fail("%v", err)
+		}
+		shards = append(shards, sf)
+	}
+	sw, h, err := reports.MergeShards(shards)
+	if err != nil {
+		return fail("%v", err)
+	}
+	write := sw.WriteCSV
+	if shards[0].Format == "json" {
+		write = sw.WriteJSON
+	}
+	if *out != "" {
+		err = toFile(*out, write)
+	} else {
+		err = output(stdout, write)
+	}
+	if err != nil {
+		return fail("writing the sweep: %v", err)
+	}
+	if *report != "" {
+		page := h.Page.ReportPage()
+		page.Sweep = sw
+		if err := reports.WriteSweep(*report, page); err != nil {
+			return fail("--report: %v", err)
+		}
+	}
+	return exitOK
+}
+
+// shardFiles lists the files named: a file as given, a folder as its
+// files in name order (hidden ones, such as unfinished writes, left out).
+func shardFiles(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			return nil, err
+		}
+		n := len(out)
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".") || e.IsDir() {
+				continue
+			}
+			out = append(out, filepath.Join(p, e.Name()))
+		}
+		if len(out) == n {
+			return nil, fmt.Errorf("%s: no shards in the folder", p)
+		}
+	}
+	return out, nil
+}
