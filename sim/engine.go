@@ -192,8 +192,19 @@ func (c *Config) Validate() error {
 // observers, in order. Errors are for a Config that cannot be run; what
 // happens in the simulation is reported as events.
 func Run(cfg Config, observers ...Observer) (Result, error) {
-	if err := cfg.Validate(); err != nil {
+	e, err := newEngine(cfg, observers)
+	if err != nil {
 		return Result{}, err
+	}
+	e.advance(e.end)
+	return Result{Start: cfg.Start, End: cfg.End, Events: e.events}, nil
+}
+
+// newEngine validates cfg and sets an engine at its start, with the first
+// scheduled run and each client's first arrival queued.
+func newEngine(cfg Config, observers []Observer) (*engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	e := &engine{
 		cfg:         cfg,
@@ -208,7 +219,7 @@ func Run(cfg Config, observers ...Observer) (Result, error) {
 	if cfg.NewThrottle != nil {
 		t, err := cfg.NewThrottle()
 		if err != nil {
-			return Result{}, err
+			return nil, err
 		}
 		e.throttle = t
 	}
@@ -221,25 +232,33 @@ func Run(cfg Config, observers ...Observer) (Result, error) {
 			arrivals: NewStream(cfg.Seed, "client/"+c.Name), retries: NewStream(cfg.Seed, "client/"+c.Name+"/retries")}
 		e.nextArrival(i)
 	}
-	for e.q.len() > 0 {
-		w := e.q.pop()
-		e.now = w.at
-		switch w.what {
-		case workFinish:
-			e.finish(w)
-		case workScheduled:
-			if w.gen == e.schedGen {
-				e.scheduled(w.nominal)
-			}
-		case workArrival:
-			e.lastRequest++
-			e.request(int(w.client), e.lastRequest, 1)
-			e.nextArrival(int(w.client))
-		case workRetry:
-			e.request(int(w.client), w.id, int(w.attempt))
-		}
+	return e, nil
+}
+
+// advance does all queued work due at or before t, in queue order.
+func (e *engine) advance(t int64) {
+	for e.q.len() > 0 && e.q.items[0].at <= t {
+		e.do(e.q.pop())
 	}
-	return Result{Start: cfg.Start, End: cfg.End, Events: e.events}, nil
+}
+
+// do carries out one piece of queued work at its instant.
+func (e *engine) do(w work) {
+	e.now = w.at
+	switch w.what {
+	case workFinish:
+		e.finish(w)
+	case workScheduled:
+		if w.gen == e.schedGen {
+			e.scheduled(w.nominal)
+		}
+	case workArrival:
+		e.lastRequest++
+		e.request(int(w.client), e.lastRequest, 1)
+		e.nextArrival(int(w.client))
+	case workRetry:
+		e.request(int(w.client), w.id, int(w.attempt))
+	}
 }
 
 func (e *engine) at(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
