@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"runsim/serve"
+)
+
+// startServe runs "runsim serve" in-process on a free loopback port and
+// returns its URL and a function that stops it (as SIGINT would) and
+// returns its exit code and what it wrote to standard error after the
+// first line.
+func startServe(t *testing.T, args ...string) (string, func() (int, string)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		code := serveMain(ctx, append(args, "--addr", "127.0.0.1:0"), io.Discard, pw)
+		pw.Close()
+		done <- code
+	}()
+	r := bufio.NewReader(pr)
+	first, err := r.ReadString('\n')
+	require.NoError(t, err)
+	url := regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`).FindString(first)
+	require.NotEmpty(t, url, first)
+	rest := make(chan string, 1)
+	go func() {
+		b, _ := io.ReadAll(r)
+		rest <- string(b)
+	}()
+	stopped := false
+	stop := func() (int, string) {
+		stopped = true
+		cancel()
+		return <-done, <-rest
+	}
+	t.Cleanup(func() {
+		if !stopped {
+			stop()
+		}
+	})
+	return url, stop
+}
+
+func post(t *testing.T, url, tok, body string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest("POST", url, strings.NewReader(body))
+	require.NoError(t, err)
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res
+}
+
+func TestServeFirstLineAndToken(t *testing.T) {
+	_, out, errOut := runsim("token", "--roles", "IndustryData-Run.Start,IndustryData-Run.Read.All", "--tenant", "contoso")
+	require.Empty(t, errOut)
+	tok := strings.TrimSpace(out)
+	require.Equal(t, 2, strings.Count(tok, "."), "a JWT")
+
+	url, stop := startServe(t, "../../scenarios/serve.yaml", "--quiet")
+	res := post(t, url+serve.Prefix+"/runs/start", tok, "")
+	assert.Equal(t, http.StatusAccepted, res.StatusCode)
+	code, rest := stop()
+	assert.Equal(t, 0, code)
+	assert.Contains(t, rest, "stopped")
+
+	code, _, errOut = runsim("token")
+	assert.Equal(t, exitBadInput, code)
+	assert.Contains(t, errOut, "--roles")
+	code, _, errOut = runsim("serve", "../../scenarios/serve.yaml", "--clock", "sundial")
+	assert.Equal(t, exitBadInput, code)
+	assert.Contains(t, errOut, "unknown clock")
+}
+
+// TestServeSessionReplays is the replay property: the instants of a serve
+// session's requests, given to runsim run as an explicit at: list of one
+// client, give the same trace, byte for byte. Sessions are drawn at random
+// (requests and clock advances) over scenarios with schedules, skip rules,
+// throttles, overlaps and failing runs of their own.
+func TestServeSessionReplays(t *testing.T) {
+	files := []string{"serve.yaml", "documented.yaml", "policies/overlap-buffer.yaml", "policies/throttle-token-bucket.yaml", "policies/skip-re-anchor.yaml", "flaky-runs.yaml"}
+	for i, file := range files {
+		t.Run(file, func(t *testing.T) {
+			dir := t.TempDir()
+			scn := "../../scenarios/" + file
+			tracePath := filepath.Join(dir, "serve.trace")
+			url, stop := startServe(t, scn, "--quiet", "--trace", tracePath)
+			_, out, _ := runsim("token", "--roles", serve.PermRunStart)
+			tok := strings.TrimSpace(out)
+
+			rng := rand.New(rand.NewPCG(uint64(i), 1))
+			var times []string
+			for range 30 + rng.IntN(30) {
+				if rng.IntN(4) > 0 {
+					advance := time.Duration(rng.Int64N(int64(6 * time.Hour))).Truncate(time.Millisecond)
+					require.Equal(t, 200, post(t, url+"/_runsim/clock", "", fmt.Sprintf(`{"advance": "%dms"}`, advance.Milliseconds())).StatusCode)
+				}
+				res := post(t, url+serve.Prefix+"/runs/start", tok, "")
+				require.Contains(t, []int{202, 409, 429}, res.StatusCode)
+			}
+			// The request instants, to the millisecond, from the summary's
+			// source: the session's request log.
+			res, err := http.Get(url + "/_runsim/trace")
+			require.NoError(t, err)
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			var last time.Time
+			for _, line := range strings.Split(strings.TrimSpace(string(body)), "\n") {
+				m := regexp.MustCompile(`^\{"time":"([^"]+)","kind":"request-arrived"`).FindStringSubmatch(line)
+				if m != nil {
+					times = append(times, m[1])
+				}
+			}
+			post(t, url+"/_runsim/clock", "", `{"advance": "1h"}`)
+			res, err = http.Get(url + "/_runsim/clock")
+			require.NoError(t, err)
+			nowJSON, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			last, err = time.Parse(time.RFC3339Nano, regexp.MustCompile(`"now":"([^"]+)"`).FindStringSubmatch(string(nowJSON))[1])
+			require.NoError(t, err)
+			code, _ := stop()
+			require.Equal(t, 0, code)
+
+			s, err := os.ReadFile(scn)
+			require.NoError(t, err)
+			start, err := time.Parse(time.RFC3339, regexp.MustCompile(`(?m)^start: (\S+)`).FindStringSubmatch(string(s))[1])
+			require.NoError(t, err)
+			replayTrace := filepath.Join(dir, "replay.trace")
+			code, _, errOut := runsim("run", scn, "--trace", replayTrace,
+				"--set", "clients=[{name: graph, arrivals: {at: ["+strings.Join(times, ", ")+"]}}]",
+				"--set", fmt.Sprintf("horizon=%dms", last.Sub(start).Milliseconds()+1))
+			require.Equal(t, 0, code, errOut)
+
+			served, err := os.ReadFile(tracePath)
+			require.NoError(t, err)
+			replayed, err := os.ReadFile(replayTrace)
+			require.NoError(t, err)
+			require.Greater(t, strings.Count(string(served), "\n"), 30)
+			assert.Equal(t, string(replayed), string(served))
+		})
+	}
+}
