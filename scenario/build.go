@@ -53,7 +53,7 @@ func (s *Scenario) Config() (sim.Config, error) {
 			Name:       c.Name,
 			Arrivals:   arrivals,
 			OnThrottle: c.OnThrottle.retry(),
-			OnConflict: c.OnConflict.retry(),
+			OnConflict: c.OnConflict.onConflict(),
 			Poll:       time.Duration(c.Poll),
 		})
 	}
@@ -199,8 +199,19 @@ func (a Arrivals) process(client string, start time.Time) (sim.Arrivals, error) 
 }
 
 func (r Retry) retry() sim.Retry {
+	if r.Retry == "kiota" {
+		return sim.KiotaHTTPGo()
+	}
 	kind := map[string]sim.RetryKind{"give-up": sim.GiveUp, "after-retry-after": sim.AfterRetryAfter, "after-delay": sim.AfterDelay, "backoff": sim.Backoff}[r.Retry]
 	return sim.Retry{Kind: kind, Delay: time.Duration(r.Delay), Cap: time.Duration(r.Cap), MaxAttempts: r.MaxAttempts}
+}
+
+// onConflict is the retry after 409: kiota-http-go never retries 409.
+func (r Retry) onConflict() sim.Retry {
+	if r.Retry == "kiota" {
+		return sim.Retry{Kind: sim.GiveUp, MaxAttempts: 1}
+	}
+	return r.retry()
 }
 
 // An Assumption is one policy setting in force.

@@ -144,6 +144,8 @@ var (
 		{"backoff", "exponential backoff with full jitter: a uniform wait in [0, min(cap, delay·2^(n-1)))", []Option{
 			{"delay", "15m", "the base"}, {"cap", "1h", "the longest wait"}, {"max_attempts", "3", "attempts in all"}},
 			"on_conflict: {retry: backoff, delay: 1m, cap: 1h, max_attempts: 6}"},
+		{"kiota", "the default client of kiota-http-go (the Graph Go SDK): on 429, Retry-After in whole seconds, at most 3 retries, none at or past 100 s from the first attempt (its client timeout); never retries 409", nil,
+			"on_throttle: {retry: kiota}"},
 	}}
 
 	// Distributions are how long runs last.

@@ -40,9 +40,18 @@ type Retry struct {
 	Delay       time.Duration // AfterDelay; the base of Backoff
 	Cap         time.Duration // the longest Backoff wait
 	MaxAttempts int           // attempts in all, the first included; at least 1
+	// RoundUp reads a Retry-After as the whole seconds it is sent as
+	// over HTTP (rounded up), as a client of runsim serve sees it.
+	RoundUp bool
+	// Budget, when positive, is a client timeout over all attempts: the
+	// client gives up rather than retry at or after Budget from the first.
+	Budget time.Duration
 }
 
 func (r Retry) String() string {
+	if r.RoundUp || r.Budget > 0 {
+		return r.clientString()
+	}
 	switch r.Kind {
 	case AfterRetryAfter:
 		return fmt.Sprintf("retry after Retry-After (without one, back off from %s up to %s), at most %d attempts", fmtDur(r.Delay), fmtDur(r.Cap), r.MaxAttempts)
@@ -58,6 +67,9 @@ func (r Retry) String() string {
 func (r Retry) wait(attempt int, retryAfter time.Duration, rng *rand.Rand) time.Duration {
 	switch {
 	case r.Kind == AfterRetryAfter && retryAfter > 0:
+		if r.RoundUp {
+			return (retryAfter + time.Second - 1).Truncate(time.Second)
+		}
 		return retryAfter
 	case r.Kind == AfterDelay:
 		return r.Delay
@@ -118,6 +130,7 @@ type clientState struct {
 	retries  *rand.Rand // backoff draws, apart so arrivals do not depend on them
 	k        int
 	prev     time.Time
+	firsts   []firstAttempt // clients with a Budget: first attempts of requests refused lately
 }
 
 // waiting is a start accepted (or due) while runs were in progress, kept
@@ -429,6 +442,12 @@ func (e *engine) refused(k Kind, i int, request uint64, attempt int, retryAfter 
 		return
 	}
 	next := e.now + r.wait(attempt, retryAfter, c.retries).Milliseconds()
+	if r.Budget > 0 && !c.inBudget(request, attempt, e.now, next, r.Budget.Milliseconds()) {
+		ev = e.emit(GaveUp)
+		ev.Client, ev.Request, ev.Attempt = c.Name, request, attempt
+		e.send()
+		return
+	}
 	ev = e.emit(RetryScheduled)
 	ev.Client, ev.Request, ev.Attempt, ev.Next = c.Name, request, attempt+1, e.at(next)
 	e.send()
