@@ -118,7 +118,7 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 	err = s.locked(c.claims.tenant(), func(t *tenant, now time.Time) error {
 		var err error
 		if a, err = t.eng.Request(s.opts.Client); err == nil {
-			t.times = append(t.times, now)
+			t.times = append(t.times, now.UnixMilli())
 		}
 		c.now = now
 		return err

@@ -274,7 +274,9 @@ func (t *tenant) cfg(s *Server) sim.Config {
 func (s *Server) Requests(tenantID string) []time.Time {
 	var out []time.Time
 	s.locked(tenantID, func(t *tenant, _ time.Time) error {
-		out = append(out, t.times...)
+		for _, ms := range t.times {
+			out = append(out, time.UnixMilli(ms).UTC())
+		}
 		return nil
 	})
 	return out

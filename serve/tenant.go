@@ -47,7 +47,7 @@ type tenant struct {
 	trace     []sim.Event
 	traceCap  int // < 0: keep none
 	truncated bool
-	times     []time.Time // instants of the requests taken, for replay
+	times     []int64 // instants of the requests taken (Unix ms), for replay
 }
 
 func newTenant(id string, cfg sim.Config, traceCap int, extra []sim.Observer) (*tenant, error) {
@@ -125,7 +125,11 @@ func (t *tenant) replay(cfg sim.Config, client string, now time.Time, window tim
 	cfg.Clients = append([]sim.Client(nil), cfg.Clients...)
 	for i := range cfg.Clients {
 		if cfg.Clients[i].Name == client {
-			cfg.Clients[i].Arrivals = sim.At(append([]time.Time(nil), t.times...))
+			at := make(sim.At, len(t.times))
+			for k, ms := range t.times {
+				at[k] = time.UnixMilli(ms).UTC()
+			}
+			cfg.Clients[i].Arrivals = at
 		}
 	}
 	c := metrics.NewCollector(cfg.Start, now).WithWindow(window)

@@ -270,3 +270,39 @@ func TestVerifiedTokens(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, a.status)
 	assert.Equal(t, http.StatusUnauthorized, do(t, "POST", ts.URL+serve.Prefix+"/runs/start", "not-a-jwt", "").status)
 }
+
+func jsonDecode(res *http.Response, v any) error { return json.NewDecoder(res.Body).Decode(v) }
+
+// The control endpoints: the clock, the summary (runsim run's JSON), the
+// trace (JSON lines) and reset.
+func TestControlEndpoints(t *testing.T) {
+	_, ts := newEmulator(t, serve.Options{})
+	tok := token(t, allRoles...)
+	a := do(t, "GET", ts.URL+serve.ControlPrefix+"/clock", "", "")
+	assert.JSONEq(t, `{"now":"2025-01-06T00:00:00Z"}`, string(a.body))
+	require.Equal(t, http.StatusAccepted, do(t, "POST", ts.URL+serve.Prefix+"/runs/start", tok, "").status)
+	a = do(t, "POST", ts.URL+serve.ControlPrefix+"/clock", "", `{"to": "2025-01-06T01:00:00Z"}`)
+	assert.JSONEq(t, `{"now":"2025-01-06T01:00:00Z"}`, string(a.body))
+
+	a = do(t, "GET", ts.URL+serve.ControlPrefix+"/summary", "", "")
+	require.Equal(t, http.StatusOK, a.status)
+	sum := decode[map[string]any](t, a.body)
+	assert.Equal(t, 1.0, sum["accepted"])
+	assert.Equal(t, 1.0, sum["runs_succeeded"])
+	assert.Equal(t, "2025-01-06T01:00:00Z", sum["end"])
+	assert.Contains(t, sum["assumptions"], "client graph")
+
+	a = do(t, "GET", ts.URL+serve.ControlPrefix+"/trace", "", "")
+	require.Equal(t, http.StatusOK, a.status)
+	lines := strings.Split(strings.TrimSpace(string(a.body)), "\n")
+	require.Len(t, lines, 7)
+	assert.Equal(t, `{"time":"2025-01-06T00:00:00Z","kind":"request-arrived","client":"graph","request":1,"attempt":1}`, lines[0])
+
+	a = do(t, "POST", ts.URL+serve.ControlPrefix+"/reset", "", "")
+	assert.JSONEq(t, `{"now":"2025-01-06T00:00:00Z"}`, string(a.body))
+	a = do(t, "GET", ts.URL+serve.ControlPrefix+"/trace", "", "")
+	assert.Empty(t, strings.TrimSpace(string(a.body)))
+	a = do(t, "POST", ts.URL+serve.ControlPrefix+"/clock", "", `{"to": "2200-01-01T00:00:00Z"}`)
+	assert.Equal(t, http.StatusBadRequest, a.status)
+	assert.Contains(t, decode[graphError](t, a.body).Error.Message, "horizon")
+}

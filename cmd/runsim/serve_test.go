@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -160,4 +161,35 @@ func TestServeSessionReplays(t *testing.T) {
 			assert.Equal(t, string(replayed), string(served))
 		})
 	}
+}
+
+// TestServeStopsCleanly: after a stop, no goroutine of the server is left
+// (the count returns to what it was, once the test's own idle connections
+// are closed), and the trace is written whole.
+func TestServeStopsCleanly(t *testing.T) {
+	client := &http.Client{Transport: &http.Transport{}}
+	before := runtime.NumGoroutine()
+	dir := t.TempDir()
+	url, stop := startServe(t, "../../scenarios/serve.yaml", "--quiet", "--trace", filepath.Join(dir, "s.jsonl"))
+	_, out, _ := runsim("token", "--roles", serve.PermRunStart)
+	for range 20 {
+		req, _ := http.NewRequest("POST", url+serve.Prefix+"/runs/start", nil)
+		req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(out))
+		res, err := client.Do(req)
+		require.NoError(t, err)
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+	code, _ := stop()
+	require.Equal(t, 0, code)
+	client.CloseIdleConnections()
+	left := runtime.NumGoroutine()
+	for i := 0; i < 100 && left > before; i++ { // bounded: goroutines take a moment to return
+		time.Sleep(20 * time.Millisecond)
+		left = runtime.NumGoroutine()
+	}
+	assert.LessOrEqual(t, left, before)
+	b, err := os.ReadFile(filepath.Join(dir, "s.jsonl"))
+	require.NoError(t, err)
+	assert.Equal(t, 20+20+3+19, strings.Count(string(b), "\n"), "20 arrivals and 20 answers; the first accepted: its operation (notStarted, running) and its run started; 19 conflicts, each given up")
 }
