@@ -123,6 +123,7 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 		c.now = now
 		return err
 	})
+	w.Header().Set("Date", c.now.Format(http.TimeFormat)) // the instant the engine took it
 	if err != nil {
 		c.internal(w, err)
 		return

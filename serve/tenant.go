@@ -94,9 +94,10 @@ func (t *tenant) Observe(e *sim.Event) {
 	}
 }
 
-// sync advances the tenant's engine to now (under t.mu).
+// sync advances the tenant's engine to now (under t.mu), doing the work
+// due at now too, so that a request comes after it.
 func (t *tenant) sync(now time.Time) error {
-	if !now.After(t.eng.Now()) {
+	if now.Before(t.eng.Now()) {
 		return nil
 	}
 	return t.eng.AdvanceTo(now)

@@ -306,3 +306,20 @@ func TestControlEndpoints(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, a.status)
 	assert.Contains(t, decode[graphError](t, a.body).Error.Message, "horizon")
 }
+
+// With Background, the scenario's clients ask beside the HTTP client: the
+// walkthrough client of serve.yaml starts a run at 00:00, before a request
+// over HTTP at the same instant, which meets it in progress.
+func TestBackground(t *testing.T) {
+	srv, ts := newEmulator(t, serve.Options{Background: true})
+	a := do(t, "POST", ts.URL+serve.Prefix+"/runs/start", token(t, allRoles...), "")
+	assert.Equal(t, http.StatusConflict, a.status)
+	_, err := srv.AdvanceTo(t0.Add(13 * time.Hour))
+	require.NoError(t, err)
+	sum, err := srv.Summary("")
+	require.NoError(t, err)
+	assert.Equal(t, 6, sum.Summary.Accepted, "the walkthrough's six, the 05:00 one throttled")
+	assert.Equal(t, 1, sum.Summary.Throttled)
+	assert.Equal(t, 1, sum.Summary.Conflicts)
+	assert.Equal(t, []time.Time{t0}, srv.Requests(""))
+}

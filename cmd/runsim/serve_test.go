@@ -100,13 +100,25 @@ func TestServeFirstLineAndToken(t *testing.T) {
 // (requests and clock advances) over scenarios with schedules, skip rules,
 // throttles, overlaps and failing runs of their own.
 func TestServeSessionReplays(t *testing.T) {
-	files := []string{"serve.yaml", "documented.yaml", "policies/overlap-buffer.yaml", "policies/throttle-token-bucket.yaml", "policies/skip-re-anchor.yaml", "flaky-runs.yaml"}
-	for i, file := range files {
-		t.Run(file, func(t *testing.T) {
+	cases := []struct {
+		file string
+		sets []string
+	}{
+		{"serve.yaml", nil},
+		{"documented.yaml", nil},
+		{"documented.yaml", []string{"--set", "service.schedule.anchor=2025-01-06T00:00:00Z"}}, // the schedule anchored at the start
+		{"policies/overlap-buffer.yaml", nil},
+		{"policies/throttle-token-bucket.yaml", nil},
+		{"policies/skip-re-anchor.yaml", nil},
+		{"flaky-runs.yaml", nil},
+	}
+	for i, tc := range cases {
+		file := tc.file
+		t.Run(fmt.Sprint(file, tc.sets), func(t *testing.T) {
 			dir := t.TempDir()
 			scn := "../../scenarios/" + file
 			tracePath := filepath.Join(dir, "serve.trace")
-			url, stop := startServe(t, scn, "--quiet", "--trace", tracePath)
+			url, stop := startServe(t, append([]string{scn, "--quiet", "--trace", tracePath}, tc.sets...)...)
 			_, out, _ := runsim("token", "--roles", serve.PermRunStart)
 			tok := strings.TrimSpace(out)
 
@@ -148,9 +160,9 @@ func TestServeSessionReplays(t *testing.T) {
 			start, err := time.Parse(time.RFC3339, regexp.MustCompile(`(?m)^start: (\S+)`).FindStringSubmatch(string(s))[1])
 			require.NoError(t, err)
 			replayTrace := filepath.Join(dir, "replay.trace")
-			code, _, errOut := runsim("run", scn, "--trace", replayTrace,
-				"--set", "clients=[{name: graph, arrivals: {at: ["+strings.Join(times, ", ")+"]}}]",
-				"--set", fmt.Sprintf("horizon=%dms", last.Sub(start).Milliseconds()+1))
+			code, _, errOut := runsim(append([]string{"run", scn, "--trace", replayTrace,
+				"--set", "clients=[{name: graph, arrivals: {at: [" + strings.Join(times, ", ") + "]}}]",
+				"--set", fmt.Sprintf("horizon=%dms", last.Sub(start).Milliseconds()+1)}, tc.sets...)...)
 			require.Equal(t, 0, code, errOut)
 
 			served, err := os.ReadFile(tracePath)
