@@ -65,6 +65,10 @@ func (c *call) fail(w http.ResponseWriter, status int, code, message string) {
 
 // internal answers an engine or I/O error.
 func (c *call) internal(w http.ResponseWriter, err error) {
+	if errors.Is(err, ErrTooManyTenants) {
+		c.fail(w, http.StatusServiceUnavailable, "ServiceUnavailable", fmt.Sprintf("The emulator keeps at most %d tenants; POST /_runsim/reset starts anew.", MaxTenants))
+		return
+	}
 	if errors.Is(err, sim.ErrPastEnd) {
 		c.fail(w, http.StatusServiceUnavailable, "ServiceUnavailable", "The emulator's virtual time is past its horizon.")
 		return

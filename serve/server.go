@@ -33,6 +33,8 @@ const (
 	// DefaultTraceEvents is how many events of each tenant's trace are kept
 	// unless Options.TraceEvents says otherwise.
 	DefaultTraceEvents = 1 << 18
+	// MaxTenants bounds the tenants (tid) an emulator keeps a service for.
+	MaxTenants = 1024
 	// DefaultClient names the client of the requests that come over HTTP,
 	// in traces and in a replay.
 	DefaultClient = "graph"
@@ -148,6 +150,9 @@ func (s *Server) tenantLocked(id string) (*tenant, error) {
 	if t, ok := s.tenants[id]; ok {
 		return t, nil
 	}
+	if len(s.tenants) >= MaxTenants {
+		return nil, ErrTooManyTenants
+	}
 	cfg := s.base
 	cfg.Start, cfg.End = s.start, s.start.Add(Horizon)
 	var extra []sim.Observer
@@ -161,6 +166,9 @@ func (s *Server) tenantLocked(id string) (*tenant, error) {
 	s.tenants[id] = t
 	return t, nil
 }
+
+// ErrTooManyTenants is returned for a tenant past MaxTenants.
+var ErrTooManyTenants = errors.New("serve: too many tenants")
 
 func (s *Server) tenant(id string) (*tenant, error) {
 	if id == "" {

@@ -2,6 +2,7 @@ package serve_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -322,4 +323,17 @@ func TestBackground(t *testing.T) {
 	assert.Equal(t, 1, sum.Summary.Throttled)
 	assert.Equal(t, 1, sum.Summary.Conflicts)
 	assert.Equal(t, []time.Time{t0}, srv.Requests(""))
+}
+
+func TestTenantsBounded(t *testing.T) {
+	_, ts := newEmulator(t, serve.Options{})
+	for i := range serve.MaxTenants - 1 { // the default tenant is the first
+		a := do(t, "GET", ts.URL+serve.ControlPrefix+"/clock?tenant="+fmt.Sprint(i), "", "")
+		require.Equal(t, http.StatusOK, a.status)
+		a = do(t, "GET", ts.URL+serve.ControlPrefix+"/summary?tenant="+fmt.Sprint(i), "", "")
+		require.Equal(t, http.StatusOK, a.status)
+	}
+	a := do(t, "GET", ts.URL+serve.ControlPrefix+"/summary?tenant=one-more", "", "")
+	assert.Equal(t, http.StatusServiceUnavailable, a.status)
+	assert.Equal(t, "ServiceUnavailable", decode[graphError](t, a.body).Error.Code)
 }
