@@ -133,7 +133,7 @@ func (t *tenant) replay(cfg sim.Config, client string, now time.Time, window tim
 			cfg.Clients[i].Arrivals = at
 		}
 	}
-	c := metrics.NewCollector(cfg.Start, now).WithWindow(window)
+	c := metrics.NewCollector(cfg.Start, cfg.End).WithWindow(window) // [start, now] in milliseconds
 	if _, err := sim.Run(cfg, append([]sim.Observer{c}, observers...)...); err != nil {
 		return metrics.Summary{}, err
 	}

@@ -290,7 +290,7 @@ func TestControlEndpoints(t *testing.T) {
 	sum := decode[map[string]any](t, a.body)
 	assert.Equal(t, 1.0, sum["accepted"])
 	assert.Equal(t, 1.0, sum["runs_succeeded"])
-	assert.Equal(t, "2025-01-06T01:00:00Z", sum["end"])
+	assert.Equal(t, "2025-01-06T01:00:00.001Z", sum["end"], "the session so far: [start, now], to the millisecond")
 	assert.Contains(t, sum["assumptions"], "client graph")
 
 	a = do(t, "GET", ts.URL+serve.ControlPrefix+"/trace", "", "")

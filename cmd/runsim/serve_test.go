@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -152,6 +153,10 @@ func TestServeSessionReplays(t *testing.T) {
 			res.Body.Close()
 			last, err = time.Parse(time.RFC3339Nano, regexp.MustCompile(`"now":"([^"]+)"`).FindStringSubmatch(string(nowJSON))[1])
 			require.NoError(t, err)
+			res, err = http.Get(url + "/_runsim/summary")
+			require.NoError(t, err)
+			summaryJSON, _ := io.ReadAll(res.Body)
+			res.Body.Close()
 			code, _ := stop()
 			require.Equal(t, 0, code)
 
@@ -164,6 +169,20 @@ func TestServeSessionReplays(t *testing.T) {
 				"--set", "clients=[{name: graph, arrivals: {at: [" + strings.Join(times, ", ") + "]}}]",
 				"--set", fmt.Sprintf("horizon=%dms", last.Sub(start).Milliseconds()+1)}, tc.sets...)...)
 			require.Equal(t, 0, code, errOut)
+
+			// The summary so far is runsim run's JSON of the same replay,
+			// but for the scenario's file and the client's description.
+			code, runJSON, errOut := runsim(append([]string{"run", scn, "--format", "json",
+				"--set", "clients=[{name: graph, arrivals: {at: [" + strings.Join(times, ", ") + "]}}]",
+				"--set", fmt.Sprintf("horizon=%dms", last.Sub(start).Milliseconds()+1)}, tc.sets...)...)
+			require.Equal(t, 0, code, errOut)
+			var fromServe, fromRun map[string]any
+			require.NoError(t, json.Unmarshal(summaryJSON, &fromServe), string(summaryJSON))
+			require.NoError(t, json.Unmarshal([]byte(runJSON), &fromRun))
+			for _, m := range []map[string]any{fromServe, fromRun} {
+				delete(m["assumptions"].(map[string]any), "client graph")
+			}
+			assert.Equal(t, fromRun, fromServe)
 
 			served, err := os.ReadFile(tracePath)
 			require.NoError(t, err)
