@@ -53,7 +53,7 @@ func (s *Scenario) Config() (sim.Config, error) {
 			Name:       c.Name,
 			Arrivals:   arrivals,
 			OnThrottle: c.OnThrottle.retry(),
-			OnConflict: c.OnConflict.onConflict(),
+			OnConflict: c.OnConflict.retry(),
 			Poll:       time.Duration(c.Poll),
 		})
 	}
@@ -204,14 +204,6 @@ func (r Retry) retry() sim.Retry {
 	}
 	kind := map[string]sim.RetryKind{"give-up": sim.GiveUp, "after-retry-after": sim.AfterRetryAfter, "after-delay": sim.AfterDelay, "backoff": sim.Backoff}[r.Retry]
 	return sim.Retry{Kind: kind, Delay: time.Duration(r.Delay), Cap: time.Duration(r.Cap), MaxAttempts: r.MaxAttempts}
-}
-
-// onConflict is the retry after 409: kiota-http-go never retries 409.
-func (r Retry) onConflict() sim.Retry {
-	if r.Retry == "kiota" {
-		return sim.Retry{Kind: sim.GiveUp, MaxAttempts: 1}
-	}
-	return r.retry()
 }
 
 // An Assumption is one policy setting in force.

@@ -46,10 +46,12 @@ type Retry struct {
 	// Budget, when positive, is a client timeout over all attempts: the
 	// client gives up rather than retry at or after Budget from the first.
 	Budget time.Duration
+	// ThrottleOnly retries 429 only: on 409 the client gives up at once.
+	ThrottleOnly bool
 }
 
 func (r Retry) String() string {
-	if r.RoundUp || r.Budget > 0 {
+	if r.RoundUp || r.Budget > 0 || r.ThrottleOnly {
 		return r.clientString()
 	}
 	switch r.Kind {
@@ -435,7 +437,7 @@ func (e *engine) refused(k Kind, i int, request uint64, attempt int, retryAfter 
 	if k == Conflict {
 		r = c.OnConflict
 	}
-	if r.Kind == GiveUp || attempt >= r.MaxAttempts {
+	if r.Kind == GiveUp || attempt >= r.MaxAttempts || k == Conflict && r.ThrottleOnly {
 		ev = e.emit(GaveUp)
 		ev.Client, ev.Request, ev.Attempt = c.Name, request, attempt
 		e.send()

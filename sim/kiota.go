@@ -11,8 +11,7 @@ import (
 // 429 and never 503 or 504:
 //
 //   - its retry handler retries 429 (and 503, 504) at most 3 times, so
-//     4 attempts in all; it never retries 409, so use it for on_throttle
-//     only;
+//     4 attempts in all; it never retries 409 (ThrottleOnly);
 //   - it waits Retry-After, read as seconds (runsim serve sends whole
 //     seconds rounded up; a fraction would be cut off, time.Duration of
 //     the float, so a client would come back early);
@@ -28,18 +27,21 @@ import (
 // the same.
 func KiotaHTTPGo() Retry {
 	return Retry{Kind: AfterRetryAfter, Delay: 3 * time.Second, Cap: 180 * time.Second, MaxAttempts: 4,
-		RoundUp: true, Budget: 100 * time.Second}
+		RoundUp: true, Budget: 100 * time.Second, ThrottleOnly: true}
 }
 
 func (r Retry) clientString() string {
 	r2 := r
-	r2.RoundUp, r2.Budget = false, 0
+	r2.RoundUp, r2.Budget, r2.ThrottleOnly = false, 0, false
 	s := r2.String()
 	if r.RoundUp {
 		s += "; Retry-After read in whole seconds, rounded up"
 	}
 	if r.Budget > 0 {
 		s += fmt.Sprintf("; gives up rather than retry %s or more after the first attempt (a client timeout)", fmtDur(r.Budget))
+	}
+	if r.ThrottleOnly {
+		s += "; never retries 409"
 	}
 	return s
 }
