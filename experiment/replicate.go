@@ -44,6 +44,14 @@ func prepare(s *scenario.Scenario) (prepared, error) {
 func (p prepared) run(seed uint64, observers ...sim.Observer) (metrics.Summary, error) {
 	cfg := p.cfg
 	cfg.Seed = seed
+	return Measure(cfg, observers...)
+}
+
+// Measure runs an engine configuration once, as it is, and returns its
+// summary: the one place where the engine meets the collector. Commands
+// that start from a scenario use RunOnce or Replicate; Measure is for a
+// configuration derived by other means (an emulator session replayed).
+func Measure(cfg sim.Config, observers ...sim.Observer) (metrics.Summary, error) {
 	c := metrics.NewCollector(cfg.Start, cfg.End)
 	if _, err := sim.Run(cfg, append([]sim.Observer{c}, observers...)...); err != nil {
 		return metrics.Summary{}, err

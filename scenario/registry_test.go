@@ -100,6 +100,7 @@ func TestEveryVariantBuildsWhatItsNameSays(t *testing.T) {
 		"retry/after-retry-after":            "after-retry-after",
 		"retry/after-delay":                  "after-delay",
 		"retry/backoff":                      "backoff",
+		"retry/kiota":                        "after-retry-after",
 		"distribution/constant":              "sim.Constant",
 		"distribution/exponential":           "sim.Exponential",
 		"distribution/lognormal":             "sim.LogNormal",

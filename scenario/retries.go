@@ -23,6 +23,9 @@ var retries = &family[Retry, sim.Retry]{
 		row("backoff", retry(sim.Backoff), "exponential backoff with full jitter: a uniform wait in [0, min(cap, delay·2^(n-1)))", []opt{
 			{"delay", "the base", ""}, {"cap", "the longest wait", ""}, maxAttemptsOption},
 			"on_conflict: {retry: backoff, delay: 1m, cap: 1h, max_attempts: 6}").checked(checkBackoff),
+		row("kiota", func(*Retry, env) (sim.Retry, error) { return sim.KiotaHTTPGo(), nil },
+			"the default client of kiota-http-go (the Graph Go SDK): on 429, Retry-After in whole seconds, at most 3 retries, none at or past 100 s from the first attempt (its client timeout); never retries 409",
+			nil, "on_throttle: {retry: kiota}"),
 	},
 }
 

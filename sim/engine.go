@@ -40,9 +40,20 @@ type Retry struct {
 	Delay       time.Duration // AfterDelay; the base of Backoff
 	Cap         time.Duration // the longest Backoff wait
 	MaxAttempts int           // attempts in all, the first included; at least 1
+	// RoundUp reads a Retry-After as the whole seconds it is sent as
+	// over HTTP (rounded up), as a client of runsim serve sees it.
+	RoundUp bool
+	// Budget, when positive, is a client timeout over all attempts: the
+	// client gives up rather than retry at or after Budget from the first.
+	Budget time.Duration
+	// ThrottleOnly retries 429 only: on 409 the client gives up at once.
+	ThrottleOnly bool
 }
 
 func (r Retry) String() string {
+	if r.RoundUp || r.Budget > 0 || r.ThrottleOnly {
+		return r.clientString()
+	}
 	switch r.Kind {
 	case AfterRetryAfter:
 		return fmt.Sprintf("retry after Retry-After (without one, back off from %s up to %s), at most %d attempts", fmtDur(r.Delay), fmtDur(r.Cap), r.MaxAttempts)
@@ -58,6 +69,9 @@ func (r Retry) String() string {
 func (r Retry) wait(attempt int, retryAfter time.Duration, rng *rand.Rand) time.Duration {
 	switch {
 	case r.Kind == AfterRetryAfter && retryAfter > 0:
+		if r.RoundUp {
+			return (retryAfter + time.Second - 1).Truncate(time.Second)
+		}
 		return retryAfter
 	case r.Kind == AfterDelay:
 		return r.Delay
@@ -117,6 +131,7 @@ type clientState struct {
 	retries  *rand.Rand // backoff draws, apart so arrivals do not depend on them
 	k        int
 	prev     time.Time
+	firsts   []firstAttempt // clients with a Budget: first attempts of requests refused lately
 }
 
 // waiting is a start accepted (or due) while runs were in progress, kept
@@ -271,8 +286,20 @@ func (c *Config) Validate() error {
 // observers, in order. Errors are for a Config that cannot be run; what
 // happens in the simulation is reported as events.
 func Run(cfg Config, observers ...Observer) (Result, error) {
-	if err := cfg.Validate(); err != nil {
+	e, err := newEngine(cfg, observers)
+	if err != nil {
 		return Result{}, err
+	}
+	e.advance(e.end)
+	e.finishRun()
+	return Result{Start: cfg.Start, End: cfg.End, Events: e.events}, nil
+}
+
+// newEngine validates cfg and sets an engine at its start, with the first
+// scheduled run and each client's first arrival queued.
+func newEngine(cfg Config, observers []Observer) (*engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	e := &engine{
 		cfg:         cfg,
@@ -287,7 +314,7 @@ func Run(cfg Config, observers ...Observer) (Result, error) {
 	if cfg.NewThrottle != nil {
 		t, err := cfg.NewThrottle()
 		if err != nil {
-			return Result{}, err
+			return nil, err
 		}
 		e.throttle = t
 		if c := t.Limiter.Capacity(); c > 0 {
@@ -310,36 +337,49 @@ func Run(cfg Config, observers ...Observer) (Result, error) {
 			arrivals: NewStream(cfg.Seed, "client/"+c.Name), retries: NewStream(cfg.Seed, "client/"+c.Name+"/retries")}
 		e.nextArrival(i)
 	}
-	for e.q.len() > 0 {
-		w := e.q.pop()
-		e.now = w.at
-		switch w.what {
-		case workFinish:
-			e.finish(w)
-		case workScheduled:
-			if w.gen == e.schedGen {
-				e.scheduled(w.nominal)
-			}
-		case workArrival:
-			e.lastRequest++
-			e.request(int(w.client), e.lastRequest, 1)
-			e.nextArrival(int(w.client))
-		case workRetry:
-			e.request(int(w.client), w.id, int(w.attempt))
-		case workSlots:
-			if w.gen == e.slots.fallGen {
-				e.slots.fallAt = none
-				e.settle()
-				e.measure(SlotFreed, e.slots.lim.Taken(e.at(e.now)) != e.slots.slots) // an entry planned early may find nothing freed
-			}
+	return e, nil
+}
+
+// advance does all queued work due at or before t, in queue order.
+func (e *engine) advance(t int64) {
+	for e.q.len() > 0 && e.q.items[0].at <= t {
+		e.do(e.q.pop())
+	}
+}
+
+// do carries out one piece of queued work at its instant.
+func (e *engine) do(w work) {
+	e.now = w.at
+	switch w.what {
+	case workFinish:
+		e.finish(w)
+	case workScheduled:
+		if w.gen == e.schedGen {
+			e.scheduled(w.nominal)
+		}
+	case workArrival:
+		e.lastRequest++
+		e.request(int(w.client), e.lastRequest, 1)
+		e.nextArrival(int(w.client))
+	case workRetry:
+		e.request(int(w.client), w.id, int(w.attempt))
+	case workSlots:
+		if w.gen == e.slots.fallGen {
+			e.slots.fallAt = none
+			e.settle()
+			e.measure(SlotFreed, e.slots.lim.Taken(e.at(e.now)) != e.slots.slots) // an entry planned early may find nothing freed
 		}
 	}
+}
+
+// finishRun closes the run at its end: the throttle's slots are measured
+// once more at the horizon, so that the tail of the occupancy is counted.
+func (e *engine) finishRun() {
 	if e.slots.lim != nil {
 		e.now = e.end
 		e.settle()
 		e.measure(SlotHorizon, true)
 	}
-	return Result{Start: cfg.Start, End: cfg.End, Events: e.events}, nil
 }
 
 func (e *engine) at(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
@@ -518,13 +558,19 @@ func (e *engine) refused(k Kind, i int, request uint64, attempt int, retryAfter 
 	if k == Conflict {
 		r = c.OnConflict
 	}
-	if r.Kind == GiveUp || attempt >= r.MaxAttempts {
+	if r.Kind == GiveUp || attempt >= r.MaxAttempts || k == Conflict && r.ThrottleOnly {
 		ev = e.emit(GaveUp)
 		ev.Client, ev.Request, ev.Attempt = c.Name, request, attempt
 		e.send()
 		return
 	}
 	next := e.now + r.wait(attempt, retryAfter, c.retries).Milliseconds()
+	if r.Budget > 0 && !c.inBudget(request, attempt, e.now, next, r.Budget.Milliseconds()) {
+		ev = e.emit(GaveUp)
+		ev.Client, ev.Request, ev.Attempt = c.Name, request, attempt
+		e.send()
+		return
+	}
 	ev = e.emit(RetryScheduled)
 	ev.Client, ev.Request, ev.Attempt, ev.Next = c.Name, request, attempt+1, e.at(next)
 	e.send()

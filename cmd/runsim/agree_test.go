@@ -188,7 +188,7 @@ func TestTraceOfAnOddClientName(t *testing.T) {
 // TestHelpIsTruthful: every flag a command's help names is a flag it
 // takes, and the shared ones are named in every command that takes them.
 func TestHelpIsTruthful(t *testing.T) {
-	flagRe := regexp.MustCompile(`(?m)^\s+(--[a-z]+)`)
+	flagRe := regexp.MustCompile(`(?m)^\s+(--[a-z][a-z-]*)`)
 	for _, c := range commands {
 		t.Run(c.name, func(t *testing.T) {
 			for _, m := range flagRe.FindAllStringSubmatch(c.usage, -1) {

@@ -42,6 +42,8 @@ func init() {
 		{"check", "run scenarios and their expectations and golden traces", checkUsage, checkCmd},
 		{"policies", "list every registered policy variant, its options and defaults", policiesUsage, policiesCmd},
 		{"validate", "check scenario files without running them", validateUsage, validateCmd},
+		{"serve", "serve the service as a local Graph emulator in virtual time, for testing client code", serveUsage, serveCmd},
+		{"token", "print a bearer token that runsim serve accepts", tokenUsage, tokenCmd},
 		{"help", "explain runsim or one of its commands", "usage: runsim help [COMMAND]\n", helpCmd},
 	}
 }

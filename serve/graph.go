@@ -1,0 +1,138 @@
+package serve
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"runsim/sim"
+)
+
+// Graph's JSON shapes, as the beta reference pages give them.
+
+// publicError is Graph's error body.
+type publicError struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code       string     `json:"code"`
+	Message    string     `json:"message"`
+	InnerError innerError `json:"innerError"`
+}
+
+type innerError struct {
+	Date            string `json:"date"`
+	RequestID       string `json:"request-id"`
+	ClientRequestID string `json:"client-request-id"`
+}
+
+// longRunningOperation is microsoft.graph.longRunningOperation.
+type longRunningOperation struct {
+	Context            string    `json:"@odata.context"`
+	Type               string    `json:"@odata.type"`
+	ID                 string    `json:"id"`
+	CreatedDateTime    time.Time `json:"createdDateTime"`
+	LastActionDateTime time.Time `json:"lastActionDateTime"`
+	ResourceLocation   *string   `json:"resourceLocation"`
+	Status             string    `json:"status"`
+	StatusDetail       *string   `json:"statusDetail"`
+}
+
+// industryDataRun is microsoft.graph.industryData.industryDataRun.
+type industryDataRun struct {
+	Context       string       `json:"@odata.context,omitempty"`
+	Type          string       `json:"@odata.type"`
+	ID            string       `json:"id"`
+	DisplayName   string       `json:"displayName"`
+	StartDateTime time.Time    `json:"startDateTime"`
+	EndDateTime   *time.Time   `json:"endDateTime"`
+	Status        string       `json:"status"`
+	BlockingError *errorDetail `json:"blockingError"`
+}
+
+type runCollection struct {
+	Context  string            `json:"@odata.context"`
+	NextLink string            `json:"@odata.nextLink,omitempty"`
+	Value    []industryDataRun `json:"value"`
+}
+
+// industryDataRunStatistics is microsoft.graph.industryData.industryDataRunStatistics;
+// the emulator has no flows, so its figures are zero.
+type industryDataRunStatistics struct {
+	Context            string          `json:"@odata.context"`
+	Type               string          `json:"@odata.type"`
+	RunID              string          `json:"runId"`
+	Status             string          `json:"status"`
+	ActivityStatistics []struct{}      `json:"activityStatistics"`
+	InboundTotals      inboundStatsAgg `json:"inboundTotals"`
+}
+
+type inboundStatsAgg struct {
+	Type                  string     `json:"@odata.type"`
+	Errors                int        `json:"errors"`
+	Groups                int        `json:"groups"`
+	Memberships           int        `json:"memberships"`
+	Organizations         int        `json:"organizations"`
+	People                int        `json:"people"`
+	Warnings              int        `json:"warnings"`
+	MatchedPeopleByRole   []struct{} `json:"matchedPeopleByRole"`
+	UnmatchedPeopleByRole []struct{} `json:"unmatchedPeopleByRole"`
+}
+
+// writeJSON writes v with status; encoding errors of these plain shapes
+// cannot happen, and a failed write is the client's loss.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":{"code":"InternalServerError","message":"encoding failed"}}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+// guid formats 16 bytes derived from a seed, a salt and a number as a GUID.
+func guid(seed, salt, n uint64) string {
+	var id [16]byte
+	binary.BigEndian.PutUint64(id[0:8], splitmix(seed^splitmix(n^salt)))
+	binary.BigEndian.PutUint64(id[8:16], splitmix(seed+n+salt))
+	var b [36]byte
+	hex.Encode(b[0:8], id[0:4])
+	b[8] = '-'
+	hex.Encode(b[9:13], id[4:6])
+	b[13] = '-'
+	hex.Encode(b[14:18], id[6:8])
+	b[18] = '-'
+	hex.Encode(b[19:23], id[8:10])
+	b[23] = '-'
+	hex.Encode(b[24:36], id[10:16])
+	return string(b[:])
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+const (
+	saltRun     = 0x72756e // "run"
+	saltRequest = 0x726571 // "req"
+)
+
+// opStatusText is a longRunningOperation's statusDetail.
+func opStatusText(st sim.OpStatus, run string) string {
+	switch st {
+	case sim.OpNotStarted:
+		return "accepted; the run waits until the service is idle"
+	case sim.OpRunning:
+		return "run " + run + " is running"
+	case sim.OpSucceeded:
+		return "run " + run + " finished"
+	}
+	return "run " + run + " failed"
+}
