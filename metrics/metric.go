@@ -3,6 +3,7 @@ package metrics
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -82,8 +83,8 @@ func (m Metric) Bounds() (lo, hi float64) {
 
 // Format writes a value of the metric for people: durations as 1h25m (to
 // the minute from an hour up, else to the second), fractions as
-// percentages, whole numbers as such, others with two decimals; NaN as
-// "n/a".
+// percentages, whole numbers as such, others with two decimals, numbers
+// with their thousands separated by commas (26,250,870); NaN as "n/a".
 func (m Metric) Format(v float64) string {
 	switch {
 	case math.IsNaN(v):
@@ -97,9 +98,31 @@ func (m Metric) Format(v float64) string {
 	case m.Kind == Fraction:
 		return fmt.Sprintf("%.1f%%", 100*v)
 	case v == math.Trunc(v) && math.Abs(v) < 1e15:
-		return fmt.Sprintf("%.0f", v)
+		return FormatInt(int64(v))
+	case math.Abs(v) < 1e15:
+		whole, frac, _ := strings.Cut(fmt.Sprintf("%.2f", v), ".")
+		n, _ := strconv.ParseInt(whole, 10, 64)
+		sign := ""
+		if n == 0 && strings.HasPrefix(whole, "-") {
+			sign = "-"
+		}
+		return sign + FormatInt(n) + "." + frac
 	}
 	return fmt.Sprintf("%.2f", v)
+}
+
+// FormatInt writes n for people, its thousands separated by commas:
+// 26,250,870.
+func FormatInt(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return sign + s
 }
 
 // FormatDelta writes a difference of the metric with its sign, or "=" for
