@@ -121,6 +121,9 @@ func TestWriteErrorsExit2(t *testing.T) {
 		{"capacity text", capacity},
 		{"capacity json", append(capacity, "--format", "json")},
 		{"validate", []string{"validate", documented}},
+		{"run --trace -", []string{"run", documented, "--trace", "-"}},
+		{"run --trace - as a JSON array", []string{"run", documented, "--trace", "-", "--trace-format", "json"}},
+		{"version", []string{"version"}},
 		{"sweep into a missing folder", []string{"sweep", documented, "--param", "service.throttle.limit=4", "--out", filepath.Join(dir, "no", "x.csv")}},
 	}
 	for _, tc := range tests {

@@ -416,12 +416,11 @@ func noScenario(arg string) error {
 // name, by its name with .yaml (documented.yaml), or by the last part of
 // its name (throttle-gcra for policies/throttle-gcra).
 func libraryHint(arg string, names []string) string {
-	quote := func(s string) string { return `"` + s + `"` }
 	name := strings.TrimSuffix(arg, ".yaml")
 	if name != arg && slices.Contains(names, name) {
-		return "did you mean " + quote(name) + "?"
+		return suggest.Phrase([]string{name}, nil)
 	}
-	if hint := suggest.DidYouMean(name, names, quote); hint != "" {
+	if hint := suggest.DidYouMean(name, names, nil); hint != "" {
 		return hint
 	}
 	base := map[string]string{}
@@ -434,17 +433,14 @@ func libraryHint(arg string, names []string) string {
 		}
 	}
 	if b, ok := base[path.Base(name)]; ok {
-		return "did you mean " + quote(b) + "?"
+		return suggest.Phrase([]string{b}, nil)
 	}
 	near := suggest.Nearest(path.Base(name), bases)
-	if len(near) == 0 {
-		return ""
-	}
 	full := make([]string, len(near))
 	for i, b := range near {
 		full[i] = base[b]
 	}
-	return suggest.DidYouMean(name, full, quote)
+	return suggest.Phrase(full, nil)
 }
 
 // fileError is err about the file at path, without the operation's name
@@ -477,6 +473,20 @@ func toFile(path string, write func(io.Writer) error) error {
 		return err
 	}
 	return atomicfile.Write(path, buf.Bytes())
+}
+
+// reportError is an error writing a report folder, without the
+// operation's name that package os puts in front and without a temporary
+// name.
+func reportError(dir string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		if strings.HasPrefix(filepath.Base(pe.Path), ".") {
+			return fmt.Errorf("%s: %v", dir, pe.Err)
+		}
+		return fmt.Errorf("%s: %v", pe.Path, pe.Err)
+	}
+	return err
 }
 
 // failer returns a command's way to fail with bad input: it prints

@@ -102,7 +102,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		page := newPage(base, files[0], "Comparison: "+base.File.Name)
 		page.Comparison = rep
 		if err := reports.WriteComparison(sh.report, page); err != nil {
-			return fail("--report: %v", err)
+			return fail("--report: %v", reportError(sh.report, err))
 		}
 		wrote(stderr, "compare", sh.quiet, "the report", reportPlace(sh.report))
 	}

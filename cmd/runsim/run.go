@@ -107,11 +107,16 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		unit, total = "replications", reps
 	}
 	d := newDisplay(stderr, what, unit, sh.quiet)
+	// Events are counted for the display of one replication and for the
+	// note of the trace written; not otherwise, as each costs a call.
 	counter := &eventCounter{total: events}
-	if reps == 1 {
+	var observers []sim.Observer
+	if reps == 1 && d != nil {
 		counter.d = d
+		observers = append(observers, counter)
+	} else if target.path != "" {
+		observers = append(observers, counter)
 	}
-	observers := []sim.Observer{counter}
 	var trace *atomicfile.File
 	var traceWriter *sim.TraceWriter
 	var array *jsonArray
@@ -168,7 +173,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		page := newPage(s, files[0], "Capacity report: "+s.File.Name)
 		page.Run = &report
 		if err := reports.WriteRun(sh.report, page, timeline); err != nil {
-			return fail("--report: %v", err)
+			return fail("--report: %v", reportError(sh.report, err))
 		}
 		wrote(stderr, "run", sh.quiet, "the report", reportPlace(sh.report))
 	}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"runsim/internal/suggest"
@@ -67,34 +69,46 @@ func knownExtensions() string {
 func parseTrace(path, format string) (traceTarget, error) {
 	t := traceTarget{path: path}
 	if format != "" {
-		for _, f := range traceFormats {
-			if f.name == format {
-				t.format, t.array = f.f, f.array
-				return t, nil
+		i := slices.Index(traceFormatNames(), format)
+		if i < 0 {
+			err := fmt.Sprintf("--trace-format must be %s, got %q", orList(traceFormatNames()), format)
+			if hint := suggest.DidYouMean(format, traceFormatNames(), nil); hint != "" {
+				err += "; " + hint
 			}
+			return t, errors.New(err)
 		}
-		err := fmt.Sprintf("--trace-format must be %s, got %q", orList(traceFormatNames()), format)
-		if hint := suggest.DidYouMean(format, traceFormatNames(), nil); hint != "" {
-			err += "; " + hint
-		}
-		return t, errors.New(err)
+		t.format, t.array = traceFormats[i].f, traceFormats[i].array
+		return t, notAFolder(path, traceFormats[i].exts[0])
 	}
 	if t.stdout() {
 		return t, nil
 	}
+	if err := notAFolder(path, ".csv"); err != nil {
+		return t, err
+	}
 	ext := strings.ToLower(filepath.Ext(path))
 	for _, f := range traceFormats {
-		for _, e := range f.exts {
-			if e == ext {
-				t.format, t.array = f.f, f.array
-				return t, nil
-			}
+		if slices.Contains(f.exts, ext) {
+			t.format, t.array = f.f, f.array
+			return t, nil
 		}
 	}
 	if ext == "" {
 		return t, fmt.Errorf("--trace %s: no extension to tell the format by: name the file %s, or give --trace-format", path, knownExtensions())
 	}
 	return t, fmt.Errorf("--trace %s: runsim does not write %s traces: name the file %s, or give --trace-format", path, ext, knownExtensions())
+}
+
+// notAFolder refuses a trace path that is a folder, with an example of a
+// file name in it.
+func notAFolder(path, ext string) error {
+	if path == "-" {
+		return nil
+	}
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return fmt.Errorf("--trace %s: is a folder; give a file's name, e.g. %s", path, filepath.Join(path, "trace"+ext))
+	}
+	return nil
 }
 
 // jsonArray turns JSON lines, one object a line as encoding/json writes

@@ -106,6 +106,7 @@ func TestDidYouMean(t *testing.T) {
 		{name: "library scenario", args: []string{"run", "documnted"}, want: "runsim run: documnted: no such file, and the library has no scenario \"documnted\"; did you mean \"documented\"?\n"},
 		{name: "library scenario with .yaml", args: []string{"run", "hourly-poller.yaml"}, want: "runsim run: hourly-poller.yaml: no such file, and the library has no scenario \"hourly-poller.yaml\"; did you mean \"hourly-poller\"?\n"},
 		{name: "library scenario without its folder", args: []string{"compare", "throttle-gcra"}, want: "runsim compare: throttle-gcra: no such file, and the library has no scenario \"throttle-gcra\"; did you mean \"policies/throttle-gcra\"?\n"},
+		{name: "library scenario misspelt without its folder", args: []string{"run", "throtle-gcra"}, want: "runsim run: throtle-gcra: no such file, and the library has no scenario \"throtle-gcra\"; did you mean \"policies/throttle-gcra\"?\n"},
 		{name: "a path is not a name", args: []string{"run", "/no/such/file.yaml"}, want: "runsim run: /no/such/file.yaml: no such file\n"},
 		{name: "metric of --target", args: []string{"capacity", documented, "--param", "service.throttle.limit", "--range", "1:9", "--target", "throtled_fraction<=5%"},
 			want: "runsim capacity: --target: unknown metric \"throtled_fraction\"; did you mean \"throttled_fraction\"?\n"},
@@ -295,6 +296,12 @@ func TestWroteSaysWhere(t *testing.T) {
 			assert.Equal(t, tc.want, errOut)
 		})
 	}
+	// A report that cannot be written says where, without os's verbs.
+	require.NoError(t, os.WriteFile(at("file"), nil, 0o644))
+	code, _, errOut := runsim("run", documented, "--report", at("file"))
+	assert.Equal(t, exitBadInput, code)
+	assert.Equal(t, "runsim run: --report: "+at("file")+": not a directory\n", errOut)
+
 	var buf bytes.Buffer
 	wrote(&buf, "sweep", false, "the sweep", "out.csv")
 	assert.Equal(t, "runsim sweep: wrote the sweep to out.csv\n", buf.String())
@@ -389,6 +396,8 @@ func TestTraceTargets(t *testing.T) {
 			{"--trace out.xml", "runsim run: --trace out.xml: runsim does not write .xml traces: name the file " + exts + ", or give --trace-format\n"},
 			{"--trace out", "runsim run: --trace out: no extension to tell the format by: name the file " + exts + ", or give --trace-format\n"},
 			{"--trace-format csv", "runsim run: --trace-format needs --trace\n"},
+			{"--trace " + dir, "runsim run: --trace " + dir + ": is a folder; give a file's name, e.g. " + filepath.Join(dir, "trace.csv") + "\n"},
+			{"--trace " + dir + " --trace-format jsonl", "runsim run: --trace " + dir + ": is a folder; give a file's name, e.g. " + filepath.Join(dir, "trace.jsonl") + "\n"},
 			{"--trace " + filepath.Join(dir, "no", "t.csv"), "runsim run: --trace: " + filepath.Join(dir, "no", "t.csv") + ": the folder " + filepath.Join(dir, "no") + " does not exist\n"},
 		} {
 			code, out, errOut := runsim(append([]string{"run", documented}, strings.Fields(tc.args)...)...)

@@ -72,7 +72,12 @@ func Nearest(name string, known []string) []string {
 // as near) with each suggestion written by quote, or "" when Nearest has
 // none. quote nil writes names in double quotes.
 func DidYouMean(name string, known []string, quote func(string) string) string {
-	near := Nearest(name, known)
+	return Phrase(Nearest(name, known), quote)
+}
+
+// Phrase writes suggestions as DidYouMean does: "did you mean X?", "did
+// you mean X or Y?", or "" for none.
+func Phrase(near []string, quote func(string) string) string {
 	if len(near) == 0 {
 		return ""
 	}

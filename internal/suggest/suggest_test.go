@@ -55,6 +55,12 @@ func TestDidYouMean(t *testing.T) {
 	}
 }
 
+func TestPhrase(t *testing.T) {
+	assert.Equal(t, "", Phrase(nil, nil))
+	assert.Equal(t, `did you mean "policies/throttle-gcra"?`, Phrase([]string{"policies/throttle-gcra"}, nil))
+	assert.Equal(t, "did you mean 'a' or 'b'?", Phrase([]string{"a", "b"}, func(s string) string { return "'" + s + "'" }))
+}
+
 func TestDistance(t *testing.T) {
 	tests := []struct {
 		a, b string
