@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"runsim/metrics"
-	"runsim/sim"
 )
 
 func TestRoundToward(t *testing.T) {
@@ -150,40 +149,4 @@ func TestTargetMetricNames(t *testing.T) {
 			assert.Equal(t, tc.metric, target.Metric.Name)
 		})
 	}
-}
-
-// TestEstimateEvents: exact when the pilot covers the horizon, within 5%
-// of the count when it is extrapolated, and the same every time.
-func TestEstimateEvents(t *testing.T) {
-	tests := []struct {
-		name  string
-		sets  []string
-		exact bool
-	}{
-		{name: "a fortnight at 1/h", exact: true},
-		{name: "a year at 20/h", sets: []string{"horizon=365d", "clients.a.arrivals.poisson.rate=20/h"}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s, err := load(t, fmt.Sprintf(poisson, 1)).With(tc.sets...)
-			require.NoError(t, err)
-			got, exact, err := EstimateEvents(s)
-			require.NoError(t, err)
-			assert.Equal(t, tc.exact, exact)
-			again, _, _ := EstimateEvents(s)
-			assert.Equal(t, got, again, "deterministic")
-			var n int64
-			_, err = RunOnce(s, s.File.Seed, sim.ObserverFunc(func(*sim.Event) { n++ }))
-			require.NoError(t, err)
-			if tc.exact {
-				assert.Equal(t, n, got)
-			} else {
-				assert.InEpsilon(t, n, got, 0.05)
-			}
-		})
-	}
-	e := Estimate{Events: 26250870, Replications: 50, Points: 12, PointsNoun: "values tried"}
-	assert.Equal(t, int64(26250870*50*12), e.Total())
-	assert.Equal(t, "26,250,870 a replication × 50 replications × 12 values tried", e.Detail())
-	assert.Equal(t, "355 a replication", Estimate{Events: 355, Replications: 1, Points: 1}.Detail())
 }

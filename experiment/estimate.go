@@ -39,16 +39,15 @@ func (e Estimate) Detail() string {
 	return strings.Join(parts, " × ")
 }
 
-// pilotArrivals is how many requests of each client the pilot run of
-// EstimateEvents lets in before it stops and extrapolates.
-const pilotArrivals = 20_000
+// pilotEvents is how many events a pilot run of EstimateEvents needs
+// before its count is scaled to the horizon.
+const pilotEvents = 50_000
 
 // EstimateEvents estimates the events of one replication of s, in a few
-// milliseconds whatever its horizon: when every client sends at most
-// pilotArrivals requests before the end, it runs the first replication
-// and counts (exact); otherwise it runs the first replication up to the
-// instant a client sends its pilotArrivals-th request and scales the
-// count to the horizon. It is deterministic.
+// milliseconds whatever its horizon and its load: it runs the first
+// replication over a minute, then over spans 16 times longer, until one
+// has at least pilotEvents events, whose count it scales to the horizon,
+// or covers the horizon, whose count is exact. It is deterministic.
 func EstimateEvents(s *scenario.Scenario) (events int64, exact bool, err error) {
 	p, err := prepare(s)
 	if err != nil {
@@ -56,33 +55,18 @@ func EstimateEvents(s *scenario.Scenario) (events int64, exact bool, err error) 
 	}
 	cfg := p.cfg
 	cfg.Seed = sim.ReplicationSeed(p.seed, 0)
-	end := cfg.End
-	for _, c := range cfg.Clients {
-		rng := sim.NewStream(cfg.Seed, "client/"+c.Name)
-		prev := cfg.Start
-		for k := 0; k <= pilotArrivals; k++ {
-			t, ok := c.Arrivals.Next(k, prev, rng)
-			if !ok || !t.Before(end) {
-				break
-			}
-			if k == pilotArrivals {
-				end = t
-			}
-			prev = t
+	horizon := p.cfg.End.Sub(p.cfg.Start)
+	for span := min(time.Minute, horizon); ; span = min(16*span, horizon) {
+		cfg.End = cfg.Start.Add(span)
+		res, err := sim.Run(cfg)
+		if err != nil {
+			return 0, false, err
+		}
+		if span == horizon {
+			return int64(res.Events), true, nil
+		}
+		if res.Events >= pilotEvents {
+			return int64(float64(res.Events) * float64(horizon) / float64(span)), false, nil
 		}
 	}
-	if !end.After(cfg.Start) {
-		end = cfg.Start.Add(time.Millisecond)
-	}
-	exact = end.Equal(cfg.End)
-	cfg.End = end
-	res, err := sim.Run(cfg)
-	if err != nil {
-		return 0, false, err
-	}
-	if exact {
-		return int64(res.Events), true, nil
-	}
-	scale := float64(p.cfg.End.Sub(p.cfg.Start)) / float64(end.Sub(cfg.Start))
-	return int64(float64(res.Events) * scale), false, nil
 }
