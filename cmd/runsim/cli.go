@@ -495,11 +495,18 @@ func reportError(dir string, err error) error {
 func failer(stderr io.Writer, cmd string) func(format string, args ...any) int {
 	return func(format string, args ...any) int {
 		for line := range strings.SplitSeq(fmt.Sprintf(format, args...), "\n") {
-			fmt.Fprintf(stderr, "runsim %s: %s\n", cmd, line)
+			fmt.Fprintf(stderr, "runsim %s: %s\n", cmd, withoutPackages(line))
 		}
 		return exitBadInput
 	}
 }
+
+// internalPrefix is the prefix of an error from one of runsim's packages
+// ("sim: ", "policy: "), at the start of a message or after a colon: for
+// a Go caller it says where the error comes from, for people it is noise.
+var internalPrefix = regexp.MustCompile(`(^|: )(?:sim|policy|experiment|metrics|scenarios|reports|atomicfile|check): `)
+
+func withoutPackages(msg string) string { return internalPrefix.ReplaceAllString(msg, "$1") }
 
 // wrote says on stderr what a command wrote where, as "runsim CMD: wrote
 // WHAT to PATH", unless quiet; so that a command that succeeds with its

@@ -45,7 +45,8 @@ flags:
 ` + runSpec.help() + `
 Before it starts, run estimates the simulated events (a short pilot run)
 and refuses more than --max-events; on a terminal it shows the estimate
-and the progress on standard error, and says there what it wrote.
+and the progress on standard error. It says there what files it wrote,
+unless --quiet.
 
 examples:
   runsim run scenarios/documented.yaml --format json --trace out/documented.csv

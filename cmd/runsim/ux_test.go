@@ -123,6 +123,24 @@ func TestDidYouMean(t *testing.T) {
 	}
 }
 
+// TestNoInternalPrefixes: errors from runsim's packages reach people
+// without the package's name.
+func TestNoInternalPrefixes(t *testing.T) {
+	code, out, errOut := runsim("run", "documented", "--set", "service.skip.kind=re-anchor", "--set", `service.schedule={kind: cron, cron: "0 2 * * *"}`)
+	assert.Equal(t, exitBadInput, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "runsim run: documented: the re-anchor skip rule needs a schedule that can move (every)\n", errOut)
+
+	for msg, want := range map[string]string{
+		"sim: End must be after Start":            "End must be after Start",
+		"x.yaml: policy: GCRA burst must be >= 1": "x.yaml: GCRA burst must be >= 1",
+		"simulation: a word that only starts so":  "simulation: a word that only starts so",
+		"my-sim: file":                            "my-sim: file",
+	} {
+		assert.Equal(t, want, withoutPackages(msg), msg)
+	}
+}
+
 // TestFlagErrors: a bad flag is one line and the hint to the help, never
 // the whole help.
 func TestFlagErrors(t *testing.T) {
