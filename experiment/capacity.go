@@ -285,8 +285,11 @@ func SearchCapacity(base *scenario.Scenario, param, lo, hi string, target Target
 	lo2, hi2, inversion := res.unevenness(smallest)
 	if inversion != "" {
 		res.Monotone = false
-		width = math.Max(width, hi2-lo2)
-		res.Note = "the evidence is not monotone: " + inversion + "; near the answer the differences are within the noise, so the answer is rounded to the values where they are (more --replications would narrow it)"
+		res.Note = fmt.Sprintf("the evidence is not monotone: %s, though the search assumes the metric moves one way with %s; the answer may be wrong (more --replications would tell noise from a real turn)", inversion, param)
+		if !integer {
+			width = math.Max(width, hi2-lo2)
+			res.Note += ", and it is rounded to the span of those values"
+		}
 	}
 	answer := good
 	if !integer {

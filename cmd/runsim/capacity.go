@@ -151,6 +151,7 @@ func capacityCmd(args []string, stdout, stderr io.Writer) int {
 			}
 			enc := json.NewEncoder(w)
 			enc.SetIndent("", "  ")
+			enc.SetEscapeHTML(false) // targets read metric<=value
 			return enc.Encode(out)
 		}
 	}
@@ -166,7 +167,7 @@ func writeCapacityText(w io.Writer, res experiment.Capacity, smallest bool, rng 
 		what = "smallest"
 	}
 	if res.Found != "" {
-		fmt.Fprintf(w, "%s %s = %s keeps %s with 95%% confidence (%d replications a value)\n", what, res.Param, res.Found, res.Target, n)
+		fmt.Fprintf(w, "%s %s = %s keeps %s with 95%% confidence (%s a value)\n", what, res.Param, res.Found, res.Target, plural(n, "replication"))
 		switch {
 		case res.FailedAt == "":
 		case res.ClearlyFailedAt == res.FailedAt:
@@ -197,4 +198,12 @@ func writeCapacityText(w io.Writer, res experiment.Capacity, smallest bool, rng 
 func cutRange(s string) (string, string, bool) {
 	lo, hi, ok := strings.Cut(s, ":")
 	return lo, hi, ok && lo != "" && hi != "" && !strings.Contains(hi, ":")
+}
+
+// plural writes n and a noun, with an s when n is not 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

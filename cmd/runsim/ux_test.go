@@ -514,3 +514,23 @@ func TestCapacityAnswerIsRounded(t *testing.T) {
 	assert.Equal(t, "15.6875/d", got["clearly_failed_at"])
 	assert.Equal(t, true, got["monotone"])
 }
+
+// TestCapacitySaysWhenNotMonotone: searching over the seed, the metric
+// jumps about; the answer comes with a note that says so.
+func TestCapacitySaysWhenNotMonotone(t *testing.T) {
+	args := []string{"capacity", documented, "--param", "seed", "--range", "1:64", "--target", "requests<=55", "--replications", "1"}
+	code, out, errOut := runsim(args...)
+	require.Equal(t, exitOK, code, errOut)
+	assert.True(t, strings.HasPrefix(out, "largest seed = 26 keeps requests<=55 with 95% confidence (1 replication a value)\n"+
+		"  it held at 26 and failed at 27\n"+
+		"note: the evidence is not monotone: the mean of requests is 45 at 26 but 55 at 1, though the search assumes the metric moves one way with seed; "+
+		"the answer may be wrong (more --replications would tell noise from a real turn)\n"), out)
+
+	code, out, errOut = runsim(append(args, "--format", "json")...)
+	require.Equal(t, exitOK, code, errOut)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	assert.Equal(t, false, got["monotone"])
+	assert.Equal(t, "requests<=55", got["target"], "written as typed, not escaped")
+	assert.Contains(t, out, `"target": "requests<=55"`)
+}
