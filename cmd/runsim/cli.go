@@ -402,6 +402,9 @@ func (sh *shared) load(arg string) (loaded, error) {
 // library, and names the scenario it may have meant.
 func noScenario(arg string) error {
 	names := scenarios.Names()
+	if in := libraryFolder(arg); len(in) > 0 {
+		return fmt.Errorf("%s: no such file, and in the library it is a folder: give one of its scenarios (%s)", arg, strings.Join(in, ", "))
+	}
 	msg := fmt.Sprintf("%s: no such file, and the library has no scenario %q", arg, arg)
 	if hint := libraryHint(arg, names); hint != "" {
 		return errors.New(msg + "; " + hint)
@@ -410,6 +413,19 @@ func noScenario(arg string) error {
 		return fmt.Errorf("%s: no such file", arg) // a path, not a name
 	}
 	return fmt.Errorf("%s (it has %s)", msg, strings.Join(names, ", "))
+}
+
+// libraryFolder returns the library's scenarios below the folder dir
+// ("rules"), or nil when it is no folder of the library.
+func libraryFolder(dir string) []string {
+	prefix := strings.TrimSuffix(dir, "/") + "/"
+	var out []string
+	for _, n := range scenarios.Names() {
+		if strings.HasPrefix(n, prefix) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // libraryHint suggests the library's scenario nearest to arg: by its

@@ -352,6 +352,15 @@ func TestValidateWalksFolders(t *testing.T) {
 	assert.Empty(t, out)
 	assert.Equal(t, "runsim validate: "+empty+": no scenario files (*.yaml) in the folder\n", errOut)
 
+	code, out, errOut = runsim("validate", "rules")
+	assert.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "rules/five-then-throttled: ok\n", "a folder of the library")
+	assert.Equal(t, strings.Count(out, "\n"), strings.Count(out, "rules/"))
+
+	code, _, errOut = runsim("run", "rules")
+	assert.Equal(t, exitBadInput, code)
+	assert.True(t, strings.HasPrefix(errOut, "runsim run: rules: no such file, and in the library it is a folder: give one of its scenarios (rules/failed-runs-give-slots-back, "), errOut)
+
 	code, _, errOut = runsim("run", dir)
 	assert.Equal(t, exitBadInput, code)
 	assert.Equal(t, "runsim run: "+dir+" is a folder: give one scenario file (runsim check and runsim validate take folders)\n", errOut)

@@ -14,7 +14,8 @@ unknown fields, bad durations and rates, values out of range, outcome
 probabilities that do not sum to 1, horizons over 1000 years. Each problem is
 printed as FILE:LINE:COL: what is wrong. Prints "SCENARIO: ok" for each good
 one. A folder stands for every *.yaml file below it (testdata folders
-left out), as for runsim check.
+left out), as for runsim check; a folder of the library (rules,
+policies) for its scenarios.
 
 ` + scenarioArg + `
 Exit code 0 when every scenario is good, 2 otherwise.
@@ -35,7 +36,11 @@ func validateCmd(args []string, stdout, stderr io.Writer) int {
 	code = exitOK
 	for _, arg := range args {
 		files := []string{arg}
-		if info, err := os.Stat(arg); err == nil && info.IsDir() {
+		info, err := os.Stat(arg)
+		if in := libraryFolder(arg); err != nil && len(in) > 0 {
+			files = in // a folder of the library
+		}
+		if err == nil && info.IsDir() {
 			if files, err = scenarioFiles([]string{arg}); err != nil {
 				fail("%v", fileError(arg, err))
 				code = exitBadInput
