@@ -41,6 +41,9 @@ func TestVersion(t *testing.T) {
 			assert.Contains(t, out, runtime.GOOS+"/"+runtime.GOARCH)
 		})
 	}
+	code, out, _ := runsim("version", "--help")
+	assert.Equal(t, exitOK, code)
+	assert.Equal(t, versionUsage, out)
 	code, out, errOut := runsim("version", "now")
 	assert.Equal(t, exitBadInput, code)
 	assert.Empty(t, out)
@@ -100,6 +103,7 @@ func TestDidYouMean(t *testing.T) {
 		{name: "command", args: []string{"rn"}, want: "runsim: unknown command \"rn\"; did you mean \"run\"?\nrun \"runsim help\" for the list of commands\n"},
 		{name: "far from every command", args: []string{"simulate"}, want: "runsim: unknown command \"simulate\"\nrun \"runsim help\" for the list of commands\n"},
 		{name: "help for a command", args: []string{"help", "cpmpare"}, want: "runsim help: unknown command \"cpmpare\"; did you mean \"compare\"?\nrun \"runsim help\" for the list of commands\n"},
+		{name: "a flag before the command, far from any", args: []string{"--colour"}, want: "runsim: unknown flag --colour: flags go after the command\nrun \"runsim help\" for the list of commands\n"},
 		{name: "a flag before the command", args: []string{"--verison"}, want: "runsim: unknown flag --verison; did you mean --version?\nrun \"runsim help\" for the list of commands\n"},
 		{name: "flag", args: []string{"run", documented, "--sed", "7"}, want: "runsim run: unknown flag --sed; did you mean --seed?\nrun \"runsim help run\" for usage\n"},
 		{name: "flag with a value", args: []string{"sweep", documented, "--replicatons=3"}, want: "runsim sweep: unknown flag --replicatons; did you mean --replications?\nrun \"runsim help sweep\" for usage\n"},
@@ -163,6 +167,33 @@ func TestFlagErrors(t *testing.T) {
 			assert.Equal(t, exitBadInput, code)
 			assert.Empty(t, out)
 			assert.Equal(t, tc.want+"\nrun \"runsim help "+tc.args[0]+"\" for usage\n", errOut)
+		})
+	}
+}
+
+// TestCapacityUsage: what capacity needs, one line each.
+func TestCapacityUsage(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{name: "no scenario", args: []string{"capacity"}, want: "runsim capacity: want one scenario file, got 0; see runsim help capacity\n"},
+		{name: "no target", args: []string{"capacity", documented, "--param", "service.throttle.limit", "--range", "1:9"},
+			want: "runsim capacity: --param, --range and --target are all needed; see runsim help capacity\n"},
+		{name: "a range without a colon", args: []string{"capacity", documented, "--param", "service.throttle.limit", "--range", "9", "--target", "throttled<=3"},
+			want: "runsim capacity: --range \"9\": want LO:HI\n"},
+		{name: "ends in different units", args: []string{"capacity", documented, "--param", "service.throttle.window", "--range", "1h:2d", "--target", "throttled<=3"},
+			want: "runsim capacity: --range: both ends need the same unit, got \"h\" and \"d\"\n"},
+		{name: "a bad value for the path", args: []string{"capacity", documented, "--param", "service.throttle.limit", "--range", "0:9", "--target", "throttled<=3"},
+			want: "runsim capacity: documented.yaml: --set service.throttle.limit=0: service.throttle.limit: must be at least 1, got 0\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runsim(tc.args...)
+			assert.Equal(t, exitBadInput, code)
+			assert.Empty(t, out)
+			assert.Equal(t, tc.want, strings.ReplaceAll(errOut, documented, "documented.yaml"))
 		})
 	}
 }
