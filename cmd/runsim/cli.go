@@ -364,8 +364,33 @@ func (sh *shared) check() error {
 			sh.sets = append(sh.sets, "seed="+sh.seed)
 		}
 	}
-	return errors.Join(errs...)
+	if len(errs) == 0 {
+		return nil
+	}
+	name := ""
+	if sh.fs != nil {
+		name = sh.fs.Name()
+	}
+	return flagErrors{cmd: name, errs: errs}
 }
+
+// flagErrors are the errors of several flags: one line each, every line
+// after the first starting as a command's message does ("runsim sweep: "),
+// so that printed after that prefix each reads as a message of its own.
+type flagErrors struct {
+	cmd  string
+	errs []error
+}
+
+func (e flagErrors) Error() string {
+	lines := make([]string, len(e.errs))
+	for i, err := range e.errs {
+		lines[i] = err.Error()
+	}
+	return strings.Join(lines, "\nrunsim "+e.cmd+": ")
+}
+
+func (e flagErrors) Unwrap() []error { return e.errs }
 
 // loaded is a scenario and the text it was loaded from.
 type loaded struct {
@@ -510,8 +535,9 @@ func reportError(dir string, err error) error {
 // message is joined errors, and returns exitBadInput.
 func failer(stderr io.Writer, cmd string) func(format string, args ...any) int {
 	return func(format string, args ...any) int {
+		prefix := "runsim " + cmd + ": "
 		for line := range strings.SplitSeq(fmt.Sprintf(format, args...), "\n") {
-			fmt.Fprintf(stderr, "runsim %s: %s\n", cmd, withoutPackages(line))
+			fmt.Fprintf(stderr, "%s%s\n", prefix, withoutPackages(strings.TrimPrefix(line, prefix)))
 		}
 		return exitBadInput
 	}

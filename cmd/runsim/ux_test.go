@@ -212,6 +212,8 @@ func TestSharedFlagValues(t *testing.T) {
 			want: "runsim compare: --replications must be at least 1, got -3 (leave it out for the scenario's replications, 1 unless it says)\nrunsim compare: --workers must be at least 1, got 0\n"},
 		{name: "three bad flags", args: []string{"capacity", documented, "--param", "p", "--range", "1:2", "--target", "requests<=1", "--replications", "0", "--workers", "-1", "--seed", "x"},
 			want: "runsim capacity: --replications must be at least 1, got 0 (leave it out for the scenario's, at least 20)\nrunsim capacity: --workers must be at least 1, got -1\nrunsim capacity: --seed must be a whole number >= 0, got \"x\"\n"},
+		{name: "two in a sweep", args: []string{"sweep", documented, "--param", "service.throttle.limit=1,2", "--replications", "0", "--workers", "0"},
+			want: "runsim sweep: --replications must be at least 1, got 0 (leave it out for the scenario's replications)\nrunsim sweep: --workers must be at least 1, got 0\n"},
 		{name: "replications 0 in a sweep", args: []string{"sweep", documented, "--param", "service.throttle.limit=1,2", "--replications", "0"},
 			want: "runsim sweep: --replications must be at least 1, got 0 (leave it out for the scenario's replications)\n"},
 	}
