@@ -172,10 +172,15 @@ func writeCapacityText(w io.Writer, res experiment.Capacity, smallest bool, rng 
 		case res.FailedAt == "":
 		case res.ClearlyFailedAt == res.FailedAt:
 			fmt.Fprintf(w, "  it held at %s and failed at %s\n", res.HeldAt, res.FailedAt)
-		case res.ClearlyFailedAt == "":
-			fmt.Fprintf(w, "  it held at %s; beyond it no 95%% interval is wholly past the bound, so the answer has the digits that supports\n", res.HeldAt)
 		default:
-			fmt.Fprintf(w, "  it held at %s; up to %s the 95%% intervals straddle the bound, so the answer has the digits that supports\n", res.HeldAt, res.ClearlyFailedAt)
+			line := "  it held at " + res.HeldAt + "; between it and " + res.ClearlyFailedAt + " the 95% intervals straddle the bound"
+			if res.ClearlyFailedAt == "" {
+				line = "  it held at " + res.HeldAt + "; beyond it no 95% interval is wholly past the bound"
+			}
+			if res.Found != res.HeldAt {
+				line += ", so the answer has the digits that supports"
+			}
+			fmt.Fprintln(w, line)
 		}
 	} else {
 		fmt.Fprintf(w, "no %s %s in %s keeps %s\n", what, res.Param, rng, res.Target)

@@ -544,7 +544,7 @@ func TestCapacityAnswerIsRounded(t *testing.T) {
 	code, out, errOut := runsim(args...)
 	require.Equal(t, exitOK, code, errOut)
 	assert.True(t, strings.HasPrefix(out, "largest clients.admin.arrivals.poisson.rate = 13/d keeps throttled_fraction<=5.0% with 95% confidence (40 replications a value)\n"+
-		"  it held at 13.484375/d; up to 15.6875/d the 95% intervals straddle the bound, so the answer has the digits that supports\n\n"), out)
+		"  it held at 13.484375/d; between it and 15.6875/d the 95% intervals straddle the bound, so the answer has the digits that supports\n\n"), out)
 
 	code, out, errOut = runsim(append(args, "--format", "json")...)
 	require.Equal(t, exitOK, code, errOut)
@@ -555,6 +555,16 @@ func TestCapacityAnswerIsRounded(t *testing.T) {
 	assert.Equal(t, "13.530273438/d", got["failed_at"])
 	assert.Equal(t, "15.6875/d", got["clearly_failed_at"])
 	assert.Equal(t, true, got["monotone"])
+}
+
+// TestCapacityIntegersAreNotRounded: over integers the answer is the
+// value that held, even where the intervals straddle the bound.
+func TestCapacityIntegersAreNotRounded(t *testing.T) {
+	code, out, errOut := runsim("capacity", documented, "--param", "service.throttle.limit", "--range", "1:20", "--target", "throttled_fraction<=1%",
+		"--replications", "5", "--smallest")
+	require.Equal(t, exitOK, code, errOut)
+	assert.True(t, strings.HasPrefix(out, "smallest service.throttle.limit = 5 keeps throttled_fraction<=1.0% with 95% confidence (5 replications a value)\n"+
+		"  it held at 5; between it and 1 the 95% intervals straddle the bound\n\n"), out)
 }
 
 // TestCapacitySaysWhenNotMonotone: searching over the seed, the metric
