@@ -25,13 +25,12 @@ func onInterrupt(stderr io.Writer) {
 	c := make(chan os.Signal, 1)
 	signal.Notify(c, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
-		sig := <-c
+		sig, name := <-c, "SIGINT"
 		atomicfile.AbortAll()
-		code := 128 + int(syscall.SIGINT)
 		if sig == syscall.SIGTERM {
-			code = 128 + int(syscall.SIGTERM)
+			name = "SIGTERM"
 		}
-		fmt.Fprintf(stderr, "runsim: interrupted by %v; files being written were removed\n", sig)
-		os.Exit(code)
+		fmt.Fprintf(stderr, "runsim: stopped by %s; files being written were removed\n", name)
+		os.Exit(128 + int(sig.(syscall.Signal)))
 	}()
 }

@@ -35,7 +35,7 @@ func TestMainProcess(t *testing.T) {
 // temporary file and exits 130 or 143, leaving an older trace as it was.
 func TestInterrupt(t *testing.T) {
 	tests := []struct {
-		name string
+		name string // as the message says it
 		sig  syscall.Signal
 		code int
 	}{
@@ -73,7 +73,7 @@ func TestInterrupt(t *testing.T) {
 			var exit *exec.ExitError
 			require.True(t, errors.As(err, &exit), "exited by itself: %v", err)
 			assert.Equal(t, tc.code, exit.ExitCode())
-			assert.Equal(t, "runsim: interrupted by "+tc.sig.String()+"; files being written were removed\n", stderr.String())
+			assert.Equal(t, "runsim: stopped by "+tc.name+"; files being written were removed\n", stderr.String())
 
 			left, err := os.ReadDir(dir)
 			require.NoError(t, err)
