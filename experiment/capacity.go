@@ -2,13 +2,13 @@ package experiment
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 
-	"runsim/internal/suggest"
 	"runsim/metrics"
 	"runsim/scenario"
 )
@@ -46,21 +46,19 @@ func ParseTarget(s string) (Target, error) {
 }
 
 // lookupMetric finds a metric by its name, or by its key in JSON and CSV
-// (freshness_p95_s), and for an unknown name suggests the nearest or
-// lists them all.
+// (freshness_p95_s); for an unknown name, metrics.Lookup's error suggests
+// the nearest or lists them all.
 func lookupMetric(name string) (metrics.Metric, error) {
-	if m, err := metrics.Lookup(name); err == nil {
-		return m, nil
-	}
 	if base, ok := strings.CutSuffix(name, "_s"); ok {
 		if m, err := metrics.Lookup(base); err == nil && m.Key() == name {
 			return m, nil
 		}
 	}
-	if hint := suggest.DidYouMean(name, metrics.MetricNames, nil); hint != "" {
-		return metrics.Metric{}, fmt.Errorf("unknown metric %q; %s", name, hint)
+	m, err := metrics.Lookup(name)
+	if err != nil {
+		return metrics.Metric{}, errors.New(strings.TrimPrefix(err.Error(), "metrics: "))
 	}
-	return metrics.Metric{}, fmt.Errorf("unknown metric %q (known: %s)", name, strings.Join(metrics.MetricNames, ", "))
+	return m, nil
 }
 
 // parseValue reads a number, a percentage or a duration (in seconds).

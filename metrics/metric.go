@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"runsim/internal/suggest"
 	"runsim/policy"
 )
 
@@ -239,10 +240,14 @@ var MetricNames = func() []string {
 // All returns every metric, in the order outputs list them.
 func All() []Metric { return append([]Metric(nil), table...) }
 
-// Lookup returns the metric called name, or an error naming the known ones.
+// Lookup returns the metric called name, or an error naming the nearest
+// one when name looks like a typo of it, else the known ones.
 func Lookup(name string) (Metric, error) {
 	if i, ok := index[name]; ok {
 		return table[i], nil
+	}
+	if hint := suggest.DidYouMean(name, MetricNames, nil); hint != "" {
+		return Metric{}, fmt.Errorf("metrics: unknown metric %q; %s", name, hint)
 	}
 	return Metric{}, fmt.Errorf("metrics: unknown metric %q (known: %s)", name, strings.Join(MetricNames, ", "))
 }

@@ -92,6 +92,17 @@ func TestFormatInt(t *testing.T) {
 	}
 }
 
+func TestLookupSuggests(t *testing.T) {
+	for name, want := range map[string]string{
+		"throtled_fraction": `metrics: unknown metric "throtled_fraction"; did you mean "throttled_fraction"?`,
+		"freshnes_p95":      `metrics: unknown metric "freshnes_p95"; did you mean "freshness_p95"?`,
+		"happiness":         `metrics: unknown metric "happiness" (known: requests, accepted, throttled,`,
+	} {
+		_, err := Lookup(name)
+		assert.ErrorContains(t, err, want, name)
+	}
+}
+
 // TestIntervalsStayInRange: bounds are clipped to what a metric can take;
 // the mean is not.
 func TestIntervalsStayInRange(t *testing.T) {
