@@ -37,9 +37,12 @@ service: {schedule: {kind: every, every: 1h, anchor: 2025-01-06T00:00:00Z}, run:
 			assert.Equal(t, tc.exact, exact)
 			again, _, _ := EstimateEvents(s)
 			assert.Equal(t, got, again, "deterministic")
-			var n int64
-			_, err = RunOnce(s, s.File.Seed, sim.ObserverFunc(func(*sim.Event) { n++ }))
+			p, err := prepare(s)
 			require.NoError(t, err)
+			p.cfg.Seed = sim.ReplicationSeed(p.seed, 0)
+			res, err := sim.Run(p.cfg)
+			require.NoError(t, err)
+			n := int64(res.Events)
 			if tc.exact {
 				assert.Equal(t, n, got)
 			} else {

@@ -108,19 +108,16 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		unit, total = "replications", reps
 	}
 	d := newDisplay(stderr, what, unit, sh.quiet)
-	// Events are counted for the display of one replication and for the
-	// note of the trace written; not otherwise, as each costs a call.
-	counter := &eventCounter{total: events}
+	// Events are counted for the display of one replication only, as
+	// each costs a call.
 	var observers []sim.Observer
 	if reps == 1 && d != nil {
-		counter.d = d
-		observers = append(observers, counter)
-	} else if target.path != "" {
-		observers = append(observers, counter)
+		observers = append(observers, &eventCounter{total: events, d: d})
 	}
 	var trace *atomicfile.File
 	var traceWriter *sim.TraceWriter
 	var array *jsonArray
+	var lines *lineCounter // the trace's lines, one per event (and CSV's header)
 	if target.path != "" {
 		var w io.Writer = stdout
 		if !target.stdout() {
@@ -134,6 +131,8 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 			array = &jsonArray{w: w}
 			w = array
 		}
+		lines = &lineCounter{w: w}
+		w = lines
 		traceWriter = sim.NewTraceWriter(w, target.format)
 		observers = append(observers, traceWriter)
 	}
@@ -165,7 +164,11 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 			return fail("--trace: %v", fileError(target.path, err))
 		}
 		if trace != nil {
-			wrote(stderr, "run", sh.quiet, fmt.Sprintf("the trace (%s events)", metrics.FormatInt(counter.n)), target.path)
+			n := lines.n
+			if target.format == sim.TraceCSV {
+				n-- // the header
+			}
+			wrote(stderr, "run", sh.quiet, fmt.Sprintf("the trace (%s events)", metrics.FormatInt(n)), target.path)
 		}
 	}
 	report := reports.RunReport{Scenario: s.File.Name, File: files[0], Seed: s.File.Seed, Summary: first, Aggregate: acc, Assumptions: assumptions(s.Scenario)}

@@ -152,3 +152,15 @@ func (a *jsonArray) Close() error {
 	_, err := io.WriteString(a.w, end)
 	return err
 }
+
+// lineCounter counts the lines written through it: a trace's events.
+type lineCounter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *lineCounter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(bytes.Count(p[:n], []byte("\n")))
+	return n, err
+}

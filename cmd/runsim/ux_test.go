@@ -4,16 +4,20 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"runsim/metrics"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -264,6 +268,7 @@ func TestLiftTo(t *testing.T) {
 // TestBudget: work estimated past --max-events is refused before it
 // starts, with the way to lift it; --max-events 0 lifts it.
 func TestBudget(t *testing.T) {
+	n := documentedEvents(t)
 	tests := []struct {
 		name string
 		args []string
@@ -271,15 +276,15 @@ func TestBudget(t *testing.T) {
 		code int
 	}{
 		{name: "run", args: []string{"run", documented, "--max-events", "100"},
-			want: "runsim run: this would simulate about 355 events (355 a replication), over the budget of 100; lift it with --max-events 3.6e2, or --max-events 0 for no limit\n", code: exitBadInput},
+			want: fmt.Sprintf("runsim run: this would simulate about %d events (%d a replication), over the budget of 100; lift it with --max-events %s, or --max-events 0 for no limit\n", n, n, liftTo(int64(n))), code: exitBadInput},
 		{name: "run with replications", args: []string{"run", documented, "--max-events", "1000", "--replications", "10"},
-			want: "runsim run: this would simulate about 3,550 events (355 a replication × 10 replications), over the budget of 1,000; lift it with --max-events 3.6e3, or --max-events 0 for no limit\n", code: exitBadInput},
+			want: fmt.Sprintf("runsim run: this would simulate about %s events (%d a replication × 10 replications), over the budget of 1,000; lift it with --max-events %s, or --max-events 0 for no limit\n", metrics.FormatInt(int64(10*n)), n, liftTo(int64(10*n))), code: exitBadInput},
 		{name: "compare", args: []string{"compare", documented, "--variant", "b=service.throttle.kind=token-bucket", "--max-events", "100"},
 			want: "runsim compare: this would simulate about", code: exitBadInput},
 		{name: "capacity", args: []string{"capacity", documented, "--param", "service.throttle.limit", "--range", "1:9", "--target", "throttled<=3", "--max-events", "1e4"},
 			want: "runsim capacity: this would simulate about", code: exitBadInput},
 		{name: "lifted", args: []string{"run", documented, "--max-events", "0"}, code: exitOK},
-		{name: "within", args: []string{"run", documented, "--max-events", "355"}, code: exitOK},
+		{name: "within", args: []string{"run", documented, "--max-events", strconv.Itoa(n)}, code: exitOK},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -319,22 +324,34 @@ func TestSummaryGolden(t *testing.T) {
 	}
 }
 
+// documentedEvents is the events of documented.yaml's first replication,
+// as its golden trace has them, one a line.
+func documentedEvents(t *testing.T) int {
+	t.Helper()
+	golden, err := os.ReadFile("../../scenarios/testdata/documented.trace")
+	require.NoError(t, err)
+	return strings.Count(string(golden), "\n")
+}
+
 // TestWroteSaysWhere: a command whose output goes to files says on
 // standard error what it wrote where, unless --quiet.
 func TestWroteSaysWhere(t *testing.T) {
 	dir := t.TempDir()
 	at := func(name string) string { return filepath.Join(dir, name) }
+	events := fmt.Sprintf("(%d events)", documentedEvents(t))
 	tests := []struct {
 		name string
 		args []string
 		want string
 	}{
 		{name: "run --trace", args: []string{"run", documented, "--trace", at("t.csv")},
-			want: "runsim run: wrote the trace (355 events) to " + at("t.csv") + "\n"},
+			want: "runsim run: wrote the trace " + events + " to " + at("t.csv") + "\n"},
+		{name: "run --trace json", args: []string{"run", documented, "--trace", at("t.json")},
+			want: "runsim run: wrote the trace " + events + " to " + at("t.json") + "\n"},
 		{name: "run --report", args: []string{"run", documented, "--report", at("run")},
 			want: "runsim run: wrote the report to " + at("run") + " (open " + filepath.Join(at("run"), "report.html") + ")\n"},
 		{name: "run --trace --report", args: []string{"run", documented, "--trace", at("u.trace"), "--report", at("run2")},
-			want: "runsim run: wrote the trace (355 events) to " + at("u.trace") + "\nrunsim run: wrote the report to " + at("run2") + " (open " + filepath.Join(at("run2"), "report.html") + ")\n"},
+			want: "runsim run: wrote the trace " + events + " to " + at("u.trace") + "\nrunsim run: wrote the report to " + at("run2") + " (open " + filepath.Join(at("run2"), "report.html") + ")\n"},
 		{name: "compare --report", args: []string{"compare", documented, "--variant", "b=service.throttle.kind=token-bucket", "--report", at("cmp")},
 			want: "runsim compare: wrote the report to " + at("cmp") + " (open " + filepath.Join(at("cmp"), "report.html") + ")\n"},
 		{name: "quiet", args: []string{"run", documented, "--trace", at("q.csv"), "--report", at("q"), "--quiet"}, want: ""},
@@ -506,13 +523,14 @@ func TestProgressDisplay(t *testing.T) {
 	was := isTerminal
 	isTerminal = func(io.Writer) bool { return terminal }
 	t.Cleanup(func() { isTerminal = was })
+	n := documentedEvents(t)
 	tests := []struct {
 		name string
 		args []string
 		want string
 	}{
-		{name: "run", args: []string{"run", documented}, want: "run documented, about 355 events"},
-		{name: "run with replications", args: []string{"run", documented, "--replications", "3"}, want: "run documented, about 1,065 events"},
+		{name: "run", args: []string{"run", documented}, want: fmt.Sprintf("run documented, about %d events", n)},
+		{name: "run with replications", args: []string{"run", documented, "--replications", "3"}, want: "run documented, about " + metrics.FormatInt(int64(3*n)) + " events"},
 		{name: "compare", args: []string{"compare", documented, "--variant", "b=service.throttle.kind=token-bucket"}, want: "compare 2 variants, about"},
 		{name: "capacity", args: []string{"capacity", documented, "--param", "service.throttle.limit", "--range", "1:9", "--target", "throttled<=3", "--replications", "2"}, want: "capacity of service.throttle.limit, at most"},
 		{name: "sweep", args: []string{"sweep", documented, "--param", "service.throttle.limit=1,2", "--replications", "2"}, want: "sweep"},
