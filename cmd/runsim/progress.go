@@ -28,6 +28,7 @@ type display struct {
 	what string // the description before the bar, with the estimate
 	unit string // what is counted, plural: "replications", "events"
 	bar  *progressbar.ProgressBar
+	max  int // the bar's total, fixed when it is first drawn
 }
 
 // newDisplay returns the display of what, counting unit, or nil when
@@ -39,18 +40,21 @@ func newDisplay(stderr io.Writer, what, unit string, quiet bool) *display {
 	return &display{w: stderr, what: what, unit: unit}
 }
 
-// update draws done out of total; it may be called from any goroutine.
+// update draws done out of total, the total given first: an estimate
+// that falls short holds the bar at its end. Once it has been called,
+// it may be called from any goroutine.
 func (d *display) update(done, total int) {
 	if d == nil {
 		return
 	}
 	if d.bar == nil {
-		d.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(d.w), progressbar.OptionSetDescription(d.what),
+		d.max = max(total, 1)
+		d.bar = progressbar.NewOptions(d.max, progressbar.OptionSetWriter(d.w), progressbar.OptionSetDescription(d.what),
 			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString(d.unit),
 			progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionSetRenderBlankState(true), progressbar.OptionClearOnFinish())
 	}
-	d.bar.Set(min(done, total))
+	d.bar.Set(min(done, d.max))
 }
 
 // progress is the callback for experiment.Options.Progress: nil when
@@ -81,7 +85,7 @@ type eventCounter struct {
 func (c *eventCounter) Observe(*sim.Event) {
 	c.n++
 	if c.d != nil && c.n&(1<<16-1) == 0 {
-		c.d.update(int(c.n), int(max(c.total, c.n)))
+		c.d.update(int(c.n), int(c.total))
 	}
 }
 

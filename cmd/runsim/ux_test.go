@@ -604,3 +604,26 @@ func TestCapacitySaysWhenNotMonotone(t *testing.T) {
 	assert.Equal(t, "requests<=55", got["target"], "written as typed, not escaped")
 	assert.Contains(t, out, `"target": "requests<=55"`)
 }
+
+func TestDisplay(t *testing.T) {
+	was := isTerminal
+	t.Cleanup(func() { isTerminal = was })
+	isTerminal = func(io.Writer) bool { return true }
+
+	var buf bytes.Buffer
+	d := newDisplay(&buf, "run big, about 10 events", "events", false)
+	require.NotNil(t, d)
+	d.update(0, 10)
+	d.update(25, 10) // the estimate fell short
+	assert.Equal(t, 10, d.max)
+	d.finish()
+	assert.Contains(t, buf.String(), "run big, about 10 events")
+
+	assert.Nil(t, newDisplay(&buf, "x", "events", true), "quiet")
+	isTerminal = func(io.Writer) bool { return false }
+	var none *display
+	assert.Nil(t, newDisplay(&buf, "x", "events", false), "not a terminal")
+	assert.Nil(t, none.progress())
+	none.update(1, 2) // a nil display draws nothing and does not fail
+	none.finish()
+}
