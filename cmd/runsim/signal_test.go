@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -51,8 +50,13 @@ func TestInterrupt(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestMainProcess$", "--", "run", "../../bench/heavy.yaml",
 				"--set", "horizon=1000y", "--max-events", "0", "--trace", trace, "--report", filepath.Join(dir, "report"))
 			cmd.Env = append(os.Environ(), "RUNSIM_MAIN_PROCESS=1")
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
+			// Standard error goes to a file, which the test may read while
+			// the process writes it.
+			stderr, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+			require.NoError(t, err)
+			defer stderr.Close()
+			cmd.Stderr = stderr
+			errText := func() string { b, _ := os.ReadFile(stderr.Name()); return string(b) }
 			require.NoError(t, cmd.Start())
 			t.Cleanup(func() { cmd.Process.Kill() })
 
@@ -65,15 +69,17 @@ func TestInterrupt(t *testing.T) {
 						break
 					}
 				}
-				require.True(t, time.Now().Before(deadline), "the trace was never started; stderr: %s", stderr.String())
+				if !time.Now().Before(deadline) {
+					t.Fatalf("the trace was never started; stderr: %s", errText())
+				}
 				time.Sleep(10 * time.Millisecond)
 			}
 			require.NoError(t, cmd.Process.Signal(tc.sig))
-			err := cmd.Wait()
+			err = cmd.Wait()
 			var exit *exec.ExitError
 			require.True(t, errors.As(err, &exit), "exited by itself: %v", err)
 			assert.Equal(t, tc.code, exit.ExitCode())
-			assert.Equal(t, "runsim: stopped by "+tc.name+"; files being written were removed\n", stderr.String())
+			assert.Equal(t, "runsim: stopped by "+tc.name+"; files being written were removed\n", errText())
 
 			left, err := os.ReadDir(dir)
 			require.NoError(t, err)
