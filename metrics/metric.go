@@ -3,9 +3,11 @@ package metrics
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
+	"runsim/internal/suggest"
 	"runsim/policy"
 )
 
@@ -82,8 +84,8 @@ func (m Metric) Bounds() (lo, hi float64) {
 
 // Format writes a value of the metric for people: durations as 1h25m (to
 // the minute from an hour up, else to the second), fractions as
-// percentages, whole numbers as such, others with two decimals; NaN as
-// "n/a".
+// percentages, whole numbers as such, others with two decimals, numbers
+// with their thousands separated by commas (26,250,870); NaN as "n/a".
 func (m Metric) Format(v float64) string {
 	switch {
 	case math.IsNaN(v):
@@ -97,9 +99,31 @@ func (m Metric) Format(v float64) string {
 	case m.Kind == Fraction:
 		return fmt.Sprintf("%.1f%%", 100*v)
 	case v == math.Trunc(v) && math.Abs(v) < 1e15:
-		return fmt.Sprintf("%.0f", v)
+		return FormatInt(int64(v))
+	case math.Abs(v) < 1e15:
+		whole, frac, _ := strings.Cut(fmt.Sprintf("%.2f", v), ".")
+		n, _ := strconv.ParseInt(whole, 10, 64)
+		sign := ""
+		if n == 0 && strings.HasPrefix(whole, "-") {
+			sign = "-"
+		}
+		return sign + FormatInt(n) + "." + frac
 	}
 	return fmt.Sprintf("%.2f", v)
+}
+
+// FormatInt writes n for people, its thousands separated by commas:
+// 26,250,870.
+func FormatInt(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return sign + s
 }
 
 // FormatDelta writes a difference of the metric with its sign, or "=" for
@@ -216,10 +240,14 @@ var MetricNames = func() []string {
 // All returns every metric, in the order outputs list them.
 func All() []Metric { return append([]Metric(nil), table...) }
 
-// Lookup returns the metric called name, or an error naming the known ones.
+// Lookup returns the metric called name, or an error naming the nearest
+// one when name looks like a typo of it, else the known ones.
 func Lookup(name string) (Metric, error) {
 	if i, ok := index[name]; ok {
 		return table[i], nil
+	}
+	if hint := suggest.DidYouMean(name, MetricNames, nil); hint != "" {
+		return Metric{}, fmt.Errorf("metrics: unknown metric %q; %s", name, hint)
 	}
 	return Metric{}, fmt.Errorf("metrics: unknown metric %q (known: %s)", name, strings.Join(MetricNames, ", "))
 }

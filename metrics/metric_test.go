@@ -63,6 +63,9 @@ func TestFormat(t *testing.T) {
 		{"throttled_fraction", 0.125, "12.5%", "+12.5%"},
 		{"requests", 42, "42", "+42"},
 		{"runs_per_day", 2.5, "2.50", "+2.50"},
+		{"requests", 26250870, "26,250,870", "+26,250,870"},
+		{"runs_per_day", 12345.678, "12,345.68", "+12,345.68"},
+		{"runs_per_day", 0.25, "0.25", "+0.25"},
 	} {
 		t.Run(tc.metric, func(t *testing.T) {
 			m := MustLookup(tc.metric)
@@ -73,6 +76,31 @@ func TestFormat(t *testing.T) {
 	}
 	assert.Equal(t, "=", MustLookup("requests").FormatDelta(0))
 	assert.Equal(t, "n/a", MustLookup("latency_p50").Format(math.NaN()))
+}
+
+func TestFormatInt(t *testing.T) {
+	for _, tc := range []struct {
+		n    int64
+		want string
+	}{
+		{0, "0"}, {999, "999"}, {1000, "1,000"}, {-1000, "-1,000"}, {26250870, "26,250,870"},
+		{-123456, "-123,456"}, {math.MaxInt64, "9,223,372,036,854,775,807"}, {math.MinInt64, "-9,223,372,036,854,775,808"},
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			assert.Equal(t, tc.want, FormatInt(tc.n))
+		})
+	}
+}
+
+func TestLookupSuggests(t *testing.T) {
+	for name, want := range map[string]string{
+		"throtled_fraction": `metrics: unknown metric "throtled_fraction"; did you mean "throttled_fraction"?`,
+		"freshnes_p95":      `metrics: unknown metric "freshnes_p95"; did you mean "freshness_p95"?`,
+		"happiness":         `metrics: unknown metric "happiness" (known: requests, accepted, throttled,`,
+	} {
+		_, err := Lookup(name)
+		assert.ErrorContains(t, err, want, name)
+	}
 }
 
 // TestIntervalsStayInRange: bounds are clipped to what a metric can take;

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -104,8 +105,23 @@ func encodeJSON(w io.Writer, v any) error {
 }
 
 // WriteText writes the report as a readable table, one row per metric in
-// human units, followed by the details and the assumptions in force.
+// human units, followed by the details and the assumptions in force. No
+// line ends in spaces.
 func (r RunReport) WriteText(w io.Writer) error {
+	var buf bytes.Buffer
+	if err := r.writeTable(&buf); err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	for line := range bytes.Lines(buf.Bytes()) {
+		out.Write(bytes.TrimRight(line, " \n"))
+		out.WriteByte('\n')
+	}
+	_, err := w.Write(out.Bytes())
+	return err
+}
+
+func (r RunReport) writeTable(w io.Writer) error {
 	s := r.Summary
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	p := func(format string, args ...any) { fmt.Fprintf(tw, format+"\n", args...) }
@@ -131,12 +147,13 @@ func (r RunReport) WriteText(w io.Writer) error {
 	}
 	p("\t")
 	p("details\t(seed %d)", r.Seed)
-	p("  runs in progress at end\t%d", s.InProgress())
-	p("  scheduled runs due\t%d", s.ScheduledDue)
+	count := func(n int) string { return metrics.FormatInt(int64(n)) }
+	p("  runs in progress at end\t%s", count(s.InProgress()))
+	p("  scheduled runs due\t%s", count(s.ScheduledDue))
 	for _, reason := range []string{"on-demand", "run-in-progress", "throttled"} {
-		p("  skipped: %s\t%d", reason, s.ScheduledSkipped[reason])
+		p("  skipped: %s\t%s", reason, count(s.ScheduledSkipped[reason]))
 	}
-	p("  requests with a latency\t%d", s.Latency.N)
+	p("  requests with a latency\t%s", count(s.Latency.N))
 	p("\t")
 	p("assumptions\t")
 	for _, a := range r.Assumptions {

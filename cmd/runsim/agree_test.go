@@ -121,6 +121,9 @@ func TestWriteErrorsExit2(t *testing.T) {
 		{"capacity text", capacity},
 		{"capacity json", append(capacity, "--format", "json")},
 		{"validate", []string{"validate", documented}},
+		{"run --trace -", []string{"run", documented, "--trace", "-"}},
+		{"run --trace - as a JSON array", []string{"run", documented, "--trace", "-", "--trace-format", "json"}},
+		{"version", []string{"version"}},
 		{"sweep into a missing folder", []string{"sweep", documented, "--param", "service.throttle.limit=4", "--out", filepath.Join(dir, "no", "x.csv")}},
 	}
 	for _, tc := range tests {
@@ -160,7 +163,10 @@ func TestScenarioByName(t *testing.T) {
 	t.Run("neither", func(t *testing.T) {
 		code, _, errOut := runsim("run", "documentd")
 		assert.Equal(t, exitBadInput, code)
-		assert.Contains(t, errOut, `open documentd: no such file or directory, and the library has no scenario "documentd" (it has `)
+		assert.Equal(t, "runsim run: documentd: no such file, and the library has no scenario \"documentd\"; did you mean \"documented\"?\n", errOut)
+		code, _, errOut = runsim("run", "nothing-like-it")
+		assert.Equal(t, exitBadInput, code)
+		assert.Contains(t, errOut, `nothing-like-it: no such file, and the library has no scenario "nothing-like-it" (it has `)
 		assert.Contains(t, errOut, "policies/throttle-gcra")
 	})
 }
@@ -193,7 +199,7 @@ func TestHelpIsTruthful(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			for _, m := range flagRe.FindAllStringSubmatch(c.usage, -1) {
 				_, _, errOut := runsim(c.name, m[1]+"=x")
-				assert.NotContains(t, errOut, "flag provided but not defined", "%s names %s", c.name, m[1])
+				assert.NotContains(t, errOut, "unknown flag", "%s names %s", c.name, m[1])
 			}
 		})
 	}
@@ -208,7 +214,7 @@ func TestHelpIsTruthful(t *testing.T) {
 		for _, f := range shared {
 			assert.Contains(t, out, "\n  "+f+" ", "%s --help", name)
 			_, _, errOut := runsim(name, strings.Fields(f)[0]+"=x")
-			assert.NotContains(t, errOut, "flag provided but not defined", "%s %s", name, f)
+			assert.NotContains(t, errOut, "unknown flag", "%s %s", name, f)
 		}
 		assert.Contains(t, out, "SCENARIO is a scenario file, or the name of a scenario of the library")
 	}

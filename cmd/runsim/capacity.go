@@ -10,11 +10,13 @@ import (
 	"text/tabwriter"
 
 	"runsim/experiment"
+	"runsim/metrics"
 )
 
 var capacitySpec = sharedSpec{
 	formats:      []string{"text", "json"},
 	replications: "the scenario's, at least 20",
+	long:         true,
 }
 
 var capacityUsage = `usage: runsim capacity SCENARIO --param PATH --range LO:HI --target METRIC<=VALUE [flags]
@@ -64,6 +66,10 @@ type jsonCapacity struct {
 	Bound        float64    `json:"bound"`
 	Smallest     bool       `json:"smallest"`
 	Found        string     `json:"found"`
+	HeldAt       string     `json:"held_at,omitempty"`
+	FailedAt     string     `json:"failed_at,omitempty"`
+	Clearly      string     `json:"clearly_failed_at,omitempty"`
+	Monotone     bool       `json:"monotone"`
 	Note         string     `json:"note,omitempty"`
 	Replications int        `json:"replications"`
 	Steps        []jsonStep `json:"steps"`
@@ -82,10 +88,7 @@ func capacityCmd(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	fail := func(format string, args ...any) int {
-		fmt.Fprintf(stderr, "runsim capacity: "+format+"\n", args...)
-		return exitBadInput
-	}
+	fail := failer(stderr, "capacity")
 	switch {
 	case len(files) != 1:
 		return fail("want one scenario file, got %d; see runsim help capacity", len(files))
@@ -111,7 +114,29 @@ func capacityCmd(args []string, stdout, stderr io.Writer) int {
 	if n == 0 {
 		n = max(base.File.Replications, 20)
 	}
-	res, err := experiment.SearchCapacity(base.Scenario, *param, lo, hi, target, *smallest, *tolerance, experiment.Options{Replications: n, Workers: sh.workers})
+	tries, err := experiment.CapacityTries(lo, hi, *tolerance)
+	if err != nil {
+		return fail("%v", err)
+	}
+	est := experiment.Estimate{Replications: n, Points: tries, PointsNoun: "values tried at most"}
+	for _, end := range []string{lo, hi} {
+		s, err := base.With(*param + "=" + end)
+		if err != nil {
+			return fail("%v", err)
+		}
+		events, _, err := experiment.EstimateEvents(s)
+		if err != nil {
+			return fail("%s: %v", files[0], err)
+		}
+		est.Events = max(est.Events, events)
+	}
+	if err := sh.budget(est); err != nil {
+		return fail("%v", err)
+	}
+	d := newDisplay(stderr, fmt.Sprintf("capacity of %s, at most %s events", *param, metrics.FormatInt(est.Total())), "replications", sh.quiet)
+	d.update(0, n*tries)
+	res, err := experiment.SearchCapacity(base.Scenario, *param, lo, hi, target, *smallest, *tolerance, experiment.Options{Replications: n, Workers: sh.workers, Progress: d.progress()})
+	d.finish()
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -119,12 +144,14 @@ func capacityCmd(args []string, stdout, stderr io.Writer) int {
 	if sh.format == "json" {
 		write = func(w io.Writer) error {
 			out := jsonCapacity{Param: res.Param, Target: res.Target.String(), Metric: target.Metric.Key(), Bound: target.Value,
-				Smallest: *smallest, Found: res.Found, Note: res.Note, Replications: n, Steps: []jsonStep{}}
+				Smallest: *smallest, Found: res.Found, HeldAt: res.HeldAt, FailedAt: res.FailedAt, Clearly: res.ClearlyFailedAt, Monotone: res.Monotone,
+				Note: res.Note, Replications: n, Steps: []jsonStep{}}
 			for _, s := range res.Steps {
 				out.Steps = append(out.Steps, jsonStep{Value: s.Value, Mean: s.Interval.Mean, CI95Low: s.Interval.Low, CI95High: s.Interval.High, N: s.Interval.N, Held: s.Held})
 			}
 			enc := json.NewEncoder(w)
 			enc.SetIndent("", "  ")
+			enc.SetEscapeHTML(false) // targets read metric<=value
 			return enc.Encode(out)
 		}
 	}
@@ -140,7 +167,21 @@ func writeCapacityText(w io.Writer, res experiment.Capacity, smallest bool, rng 
 		what = "smallest"
 	}
 	if res.Found != "" {
-		fmt.Fprintf(w, "%s %s = %s keeps %s with 95%% confidence (%d replications a value)\n", what, res.Param, res.Found, res.Target, n)
+		fmt.Fprintf(w, "%s %s = %s keeps %s with 95%% confidence (%s a value)\n", what, res.Param, res.Found, res.Target, plural(n, "replication"))
+		switch {
+		case res.FailedAt == "":
+		case res.ClearlyFailedAt == res.FailedAt:
+			fmt.Fprintf(w, "  it held at %s and failed at %s\n", res.HeldAt, res.FailedAt)
+		default:
+			line := "  it held at " + res.HeldAt + "; between it and " + res.ClearlyFailedAt + " the 95% intervals straddle the bound"
+			if res.ClearlyFailedAt == "" {
+				line = "  it held at " + res.HeldAt + "; beyond it no 95% interval is wholly past the bound"
+			}
+			if res.Found != res.HeldAt {
+				line += ", so the answer has the digits that supports"
+			}
+			fmt.Fprintln(w, line)
+		}
 	} else {
 		fmt.Fprintf(w, "no %s %s in %s keeps %s\n", what, res.Param, rng, res.Target)
 	}
@@ -162,4 +203,12 @@ func writeCapacityText(w io.Writer, res experiment.Capacity, smallest bool, rng 
 func cutRange(s string) (string, string, bool) {
 	lo, hi, ok := strings.Cut(s, ":")
 	return lo, hi, ok && lo != "" && hi != "" && !strings.Contains(hi, ":")
+}
+
+// plural writes n and a noun, with an s when n is not 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -7,13 +7,20 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
+	"path"
+	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 
+	"runsim/experiment"
 	"runsim/internal/atomicfile"
+	"runsim/internal/suggest"
+	"runsim/metrics"
 	"runsim/scenario"
 	"runsim/scenarios"
 )
@@ -44,6 +51,7 @@ func init() {
 		{"validate", "check scenario files without running them", validateUsage, validateCmd},
 		{"serve", "serve the service as a local Graph emulator in virtual time, for testing client code", serveUsage, serveCmd},
 		{"token", "print a bearer token that runsim serve accepts", tokenUsage, tokenCmd},
+		{"version", "print runsim's version and the revision it was built from", versionUsage, versionCmd},
 		{"help", "explain runsim or one of its commands", "usage: runsim help [COMMAND]\n", helpCmd},
 	}
 }
@@ -60,7 +68,8 @@ Scenario files are YAML; see README.md for the format, or start from the
 files in scenarios/. "runsim help COMMAND" explains a command and its flags.
 
 exit codes: 0 ok; 1 failed expectations; 2 bad input or usage, or output
-that cannot be written.
+that cannot be written; 130 and 143 interrupted (SIGINT, SIGTERM), with
+the files being written removed.
 `
 
 func overviewText() string {
@@ -80,34 +89,67 @@ func cli(args []string, stdout, stderr io.Writer) int {
 	case "-h", "-help", "--help":
 		fmt.Fprint(stdout, overviewText())
 		return exitOK
+	case "-v", "-version", "--version":
+		return versionCmd(args[1:], stdout, stderr)
 	}
-	for _, c := range commands {
-		if c.name == args[0] {
-			return c.run(args[1:], stdout, stderr)
-		}
+	if c, ok := lookupCommand(args[0]); ok {
+		return c.run(args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "runsim: unknown command %q; run \"runsim help\" for the list\n", args[0])
+	fmt.Fprintf(stderr, "runsim: %s\nrun \"runsim help\" for the list of commands\n", unknownCommand(args[0]))
 	return exitBadInput
 }
+
+func lookupCommand(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// unknownCommand says that name is no command, and which it may have
+// meant.
+func unknownCommand(name string) string {
+	if strings.HasPrefix(name, "-") {
+		msg := fmt.Sprintf("unknown flag %s: flags go after the command", name)
+		if hint := suggest.DidYouMean(strings.TrimLeft(name, "-"), []string{"help", "version"}, dashed); hint != "" {
+			msg = fmt.Sprintf("unknown flag %s; %s", name, hint)
+		}
+		return msg
+	}
+	names := make([]string, len(commands))
+	for i, c := range commands {
+		names[i] = c.name
+	}
+	msg := fmt.Sprintf("unknown command %q", name)
+	if hint := suggest.DidYouMean(name, names, nil); hint != "" {
+		msg += "; " + hint
+	}
+	return msg
+}
+
+// dashed writes a flag's name as people type it.
+func dashed(name string) string { return "--" + name }
 
 func helpCmd(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stdout, overviewText())
 		return exitOK
 	}
-	for _, c := range commands {
-		if c.name == args[0] {
-			fmt.Fprint(stdout, c.usage)
-			return exitOK
-		}
+	if c, ok := lookupCommand(args[0]); ok {
+		fmt.Fprint(stdout, c.usage)
+		return exitOK
 	}
-	fmt.Fprintf(stderr, "runsim help: unknown command %q; run \"runsim help\" for the list\n", args[0])
+	fmt.Fprintf(stderr, "runsim help: %s\nrun \"runsim help\" for the list of commands\n", unknownCommand(args[0]))
 	return exitBadInput
 }
 
 // parseFlags parses flags that may come before, between or after the
 // positional arguments, and returns the positional ones. -h and --help
-// print the usage to stdout and return flag.ErrHelp.
+// print the usage to stdout and stop with exit code 0; a bad flag prints
+// one line saying what is wrong, with the nearest flag's name when it
+// looks like a typo, and where to find the usage, as go and git do.
 func parseFlags(fs *flag.FlagSet, usage string, args []string, stdout, stderr io.Writer) ([]string, int, bool) {
 	fs.SetOutput(io.Discard)
 	var positional []string
@@ -117,7 +159,7 @@ func parseFlags(fs *flag.FlagSet, usage string, args []string, stdout, stderr io
 				fmt.Fprint(stdout, usage)
 				return nil, exitOK, false
 			}
-			fmt.Fprintf(stderr, "runsim %s: %v\n%s", fs.Name(), err, usage)
+			fmt.Fprintf(stderr, "runsim %s: %s\nrun \"runsim help %s\" for usage\n", fs.Name(), flagError(fs, err), fs.Name())
 			return nil, exitBadInput, false
 		}
 		rest := fs.Args()
@@ -127,6 +169,55 @@ func parseFlags(fs *flag.FlagSet, usage string, args []string, stdout, stderr io
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+var (
+	undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
+	flagNoValue   = regexp.MustCompile(`^flag needs an argument: -+(.*)$`)
+	badFlagValue  = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-+([^:]*): (.*)$`)
+	badSyntax     = regexp.MustCompile(`^bad flag syntax: (.*)$`)
+)
+
+// flagError rewrites an error of package flag for people: flags written
+// as they are typed (--seed), a typo's nearest flag, and what a bad value
+// should have been.
+func flagError(fs *flag.FlagSet, err error) string {
+	msg := err.Error()
+	if m := undefinedFlag.FindStringSubmatch(msg); m != nil {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		out := "unknown flag --" + m[1]
+		if hint := suggest.DidYouMean(m[1], names, dashed); hint != "" {
+			out += "; " + hint
+		}
+		return out
+	}
+	if m := flagNoValue.FindStringSubmatch(msg); m != nil {
+		return "--" + m[1] + " needs a value"
+	}
+	if m := badSyntax.FindStringSubmatch(msg); m != nil {
+		return "bad flag syntax " + m[1] + ": flags are --name or --name=value"
+	}
+	if m := badFlagValue.FindStringSubmatch(msg); m != nil {
+		value, name, why := m[1], m[2], m[3]
+		switch why {
+		case "parse error":
+			why = "not a number"
+			if f := fs.Lookup(name); f != nil {
+				if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+					why = "want true or false"
+				} else if g, ok := f.Value.(flag.Getter); ok {
+					if _, isInt := g.Get().(int); isInt {
+						why = "not a whole number"
+					}
+				}
+			}
+		case "value out of range":
+			why = "out of range"
+		}
+		return fmt.Sprintf("--%s %s: %s", name, value, why)
+	}
+	return msg
 }
 
 // multi is a repeatable string flag.
@@ -141,12 +232,15 @@ func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 // sharedSpec.
 type shared struct {
 	spec         sharedSpec
+	fs           *flag.FlagSet
 	seed         string
 	sets         multi
 	format       string
 	replications int
 	workers      int
 	report       string
+	quiet        bool
+	maxEvents    eventCount
 }
 
 // sharedSpec says which shared flags a command takes, and what they mean
@@ -155,11 +249,15 @@ type sharedSpec struct {
 	formats      []string // --format's values, the default first; none: no --format
 	replications string   // --replications' default, for the help; "": no --replications nor --workers
 	report       string   // what --report DIR writes; "": no --report
+	// long is set for commands that may run for long: they take --quiet
+	// (no progress display, no note of what was written) and
+	// --max-events (the budget of simulated events).
+	long bool
 }
 
 // declare adds the flags of spec to fs.
 func (sh *shared) declare(fs *flag.FlagSet, spec sharedSpec) {
-	sh.spec = spec
+	sh.spec, sh.fs = spec, fs
 	fs.StringVar(&sh.seed, "seed", "", "")
 	fs.Var(&sh.sets, "set", "")
 	if len(spec.formats) > 0 {
@@ -171,6 +269,11 @@ func (sh *shared) declare(fs *flag.FlagSet, spec sharedSpec) {
 	}
 	if spec.report != "" {
 		fs.StringVar(&sh.report, "report", "", "")
+	}
+	if spec.long {
+		fs.BoolVar(&sh.quiet, "quiet", false, "")
+		sh.maxEvents = defaultMaxEvents
+		fs.Var(&sh.maxEvents, "max-events", "")
 	}
 }
 
@@ -219,6 +322,10 @@ func (spec sharedSpec) help() string {
 	if spec.report != "" {
 		line("--report DIR", "also write "+spec.report)
 	}
+	if spec.long {
+		line("--max-events N", "refuse work estimated at more than N simulated events in all, before it starts (default "+metrics.FormatInt(int64(defaultMaxEvents))+", about a minute on one CPU; 0: no limit)")
+		line("--quiet", "no progress display (drawn only when standard error is a terminal) and no note of the files written")
+	}
 	line("--seed N", "use seed N instead of the scenario's seed")
 	line("--set path=value", "override a scenario field (repeatable; list items by index or by name), e.g. service.throttle.limit=6 or clients.admin.arrivals.poisson.rate=2/h")
 	return b.String()
@@ -230,23 +337,63 @@ shipped with runsim (documented, burst, policies/throttle-gcra, ...); a
 file that exists wins over a library name.
 `
 
-// check validates the shared flags' values and folds --seed into the
-// overrides.
+// check validates the shared flags' values, one error per flag that is
+// wrong (joined), and folds --seed into the overrides.
 func (sh *shared) check() error {
-	if len(sh.spec.formats) > 0 && !slices.Contains(sh.spec.formats, sh.format) {
-		return fmt.Errorf("--format must be %s, got %q", strings.Join(sh.spec.formats, " or "), sh.format)
+	given := map[string]bool{}
+	if sh.fs != nil {
+		sh.fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	}
-	if sh.spec.replications != "" && (sh.replications < 0 || sh.workers < 1) {
-		return errors.New("--replications must be >= 1 and --workers >= 1")
+	var errs []error
+	if len(sh.spec.formats) > 0 && !slices.Contains(sh.spec.formats, sh.format) {
+		err := fmt.Sprintf("--format must be %s, got %q", strings.Join(sh.spec.formats, " or "), sh.format)
+		if hint := suggest.DidYouMean(sh.format, sh.spec.formats, nil); hint != "" {
+			err += "; " + hint
+		}
+		errs = append(errs, errors.New(err))
+	}
+	if sh.spec.replications != "" {
+		if sh.replications < 1 && (given["replications"] || sh.replications < 0) {
+			errs = append(errs, fmt.Errorf("--replications must be at least 1, got %d (leave it out for %s)", sh.replications, sh.spec.replications))
+		}
+		if sh.workers < 1 {
+			errs = append(errs, fmt.Errorf("--workers must be at least 1, got %d", sh.workers))
+		}
 	}
 	if sh.seed != "" {
 		if _, err := strconv.ParseUint(sh.seed, 10, 64); err != nil {
-			return fmt.Errorf("--seed must be a whole number >= 0, got %q", sh.seed)
+			errs = append(errs, fmt.Errorf("--seed must be a whole number >= 0, got %q", sh.seed))
+		} else {
+			sh.sets = append(sh.sets, "seed="+sh.seed)
 		}
-		sh.sets = append(sh.sets, "seed="+sh.seed)
 	}
-	return nil
+	if len(errs) == 0 {
+		return nil
+	}
+	name := ""
+	if sh.fs != nil {
+		name = sh.fs.Name()
+	}
+	return flagErrors{cmd: name, errs: errs}
 }
+
+// flagErrors are the errors of several flags: one line each, every line
+// after the first starting as a command's message does ("runsim sweep: "),
+// so that printed after that prefix each reads as a message of its own.
+type flagErrors struct {
+	cmd  string
+	errs []error
+}
+
+func (e flagErrors) Error() string {
+	lines := make([]string, len(e.errs))
+	for i, err := range e.errs {
+		lines[i] = err.Error()
+	}
+	return strings.Join(lines, "\nrunsim "+e.cmd+": ")
+}
+
+func (e flagErrors) Unwrap() []error { return e.errs }
 
 // loaded is a scenario and the text it was loaded from.
 type loaded struct {
@@ -265,15 +412,90 @@ func (sh *shared) load(arg string) (loaded, error) {
 		src, err := fs.ReadFile(scenarios.FS, arg+".yaml")
 		return loaded{s, src}, err
 	}
+	if info, err := os.Stat(arg); err == nil && info.IsDir() {
+		return loaded{}, fmt.Errorf("%s is a folder: give one scenario file (runsim check and runsim validate take folders)", arg)
+	}
 	src, err := os.ReadFile(arg)
 	if errors.Is(err, fs.ErrNotExist) {
-		return loaded{}, fmt.Errorf("%w, and the library has no scenario %q (it has %s)", err, arg, strings.Join(scenarios.Names(), ", "))
+		return loaded{}, noScenario(arg)
 	}
 	if err != nil {
-		return loaded{}, err
+		return loaded{}, fileError(arg, err)
 	}
 	s, err := scenario.Parse(arg, src, sh.sets...)
 	return loaded{s, src}, err
+}
+
+// noScenario says that arg is neither a file nor a scenario of the
+// library, and names the scenario it may have meant.
+func noScenario(arg string) error {
+	names := scenarios.Names()
+	if in := libraryFolder(arg); len(in) > 0 {
+		return fmt.Errorf("%s: no such file, and in the library it is a folder: give one of its scenarios (%s)", arg, strings.Join(in, ", "))
+	}
+	msg := fmt.Sprintf("%s: no such file, and the library has no scenario %q", arg, arg)
+	if hint := libraryHint(arg, names); hint != "" {
+		return errors.New(msg + "; " + hint)
+	}
+	if filepath.IsAbs(arg) || filepath.Ext(arg) != "" {
+		return fmt.Errorf("%s: no such file", arg) // a path, not a name
+	}
+	return fmt.Errorf("%s (it has %s)", msg, strings.Join(names, ", "))
+}
+
+// libraryFolder returns the library's scenarios below the folder dir
+// ("rules"), or nil when it is no folder of the library.
+func libraryFolder(dir string) []string {
+	prefix := strings.TrimSuffix(dir, "/") + "/"
+	var out []string
+	for _, n := range scenarios.Names() {
+		if strings.HasPrefix(n, prefix) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// libraryHint suggests the library's scenario nearest to arg: by its
+// name, by its name with .yaml (documented.yaml), or by the last part of
+// its name (throttle-gcra for policies/throttle-gcra).
+func libraryHint(arg string, names []string) string {
+	name := strings.TrimSuffix(arg, ".yaml")
+	if name != arg && slices.Contains(names, name) {
+		return suggest.Phrase([]string{name}, nil)
+	}
+	if hint := suggest.DidYouMean(name, names, nil); hint != "" {
+		return hint
+	}
+	base := map[string]string{}
+	var bases []string
+	for _, n := range names {
+		b := path.Base(n)
+		if _, dup := base[b]; !dup {
+			base[b] = n
+			bases = append(bases, b)
+		}
+	}
+	if b, ok := base[path.Base(name)]; ok {
+		return suggest.Phrase([]string{b}, nil)
+	}
+	near := suggest.Nearest(path.Base(name), bases)
+	full := make([]string, len(near))
+	for i, b := range near {
+		full[i] = base[b]
+	}
+	return suggest.Phrase(full, nil)
+}
+
+// fileError is err about the file at path, without the operation's name
+// that package os puts in front ("open x: permission denied" becomes
+// "x: permission denied").
+func fileError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %v", path, pe.Err)
+	}
+	return err
 }
 
 // output writes what write produces to w, whole: a write that fails, to a
@@ -295,4 +517,92 @@ func toFile(path string, write func(io.Writer) error) error {
 		return err
 	}
 	return atomicfile.Write(path, buf.Bytes())
+}
+
+// reportError is an error writing a report folder, without the
+// operation's name that package os puts in front and without a temporary
+// name.
+func reportError(dir string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		if strings.HasPrefix(filepath.Base(pe.Path), ".") {
+			return fmt.Errorf("%s: %v", dir, pe.Err)
+		}
+		return fmt.Errorf("%s: %v", pe.Path, pe.Err)
+	}
+	return err
+}
+
+// failer returns a command's way to fail with bad input: it prints
+// "runsim CMD: " and the message on stderr, one line per error when the
+// message is joined errors, and returns exitBadInput.
+func failer(stderr io.Writer, cmd string) func(format string, args ...any) int {
+	return func(format string, args ...any) int {
+		prefix := "runsim " + cmd + ": "
+		for line := range strings.SplitSeq(fmt.Sprintf(format, args...), "\n") {
+			fmt.Fprintf(stderr, "%s%s\n", prefix, withoutPackages(strings.TrimPrefix(line, prefix)))
+		}
+		return exitBadInput
+	}
+}
+
+// internalPrefix is the prefix of an error from one of runsim's packages
+// ("sim: ", "policy: "), at the start of a message or after a colon: for
+// a Go caller it says where the error comes from, for people it is noise.
+var internalPrefix = regexp.MustCompile(`(^|: )(?:sim|policy|experiment|metrics|scenarios|reports|atomicfile|check): `)
+
+func withoutPackages(msg string) string { return internalPrefix.ReplaceAllString(msg, "$1") }
+
+// wrote says on stderr what a command wrote where, as "runsim CMD: wrote
+// WHAT to PATH", unless quiet; so that a command that succeeds with its
+// output in files is not silent.
+func wrote(stderr io.Writer, cmd string, quiet bool, what, path string) {
+	if !quiet {
+		fmt.Fprintf(stderr, "runsim %s: wrote %s to %s\n", cmd, what, path)
+	}
+}
+
+// eventCount is a number of events given as a flag: 1000000, 1_000_000,
+// 1,000,000 or 1e6.
+type eventCount int64
+
+// defaultMaxEvents is --max-events' default: a billion events take about
+// a minute on one CPU.
+const defaultMaxEvents eventCount = 1_000_000_000
+
+func (n *eventCount) String() string { return metrics.FormatInt(int64(*n)) }
+
+func (n *eventCount) Set(s string) error {
+	clean := strings.NewReplacer("_", "", ",", "").Replace(s)
+	if v, err := strconv.ParseInt(clean, 10, 64); err == nil && v >= 0 {
+		*n = eventCount(v)
+		return nil
+	}
+	v, err := strconv.ParseFloat(clean, 64)
+	if err != nil || v < 0 || v > math.MaxInt64 || v != math.Trunc(v) {
+		return fmt.Errorf("want a whole number of events >= 0, e.g. 2e9 or 2_000_000_000")
+	}
+	*n = eventCount(v)
+	return nil
+}
+
+// budget refuses work estimated at more events than --max-events allows,
+// saying how to lift the limit.
+func (sh *shared) budget(est experiment.Estimate) error {
+	if sh.maxEvents == 0 || est.Total() <= int64(sh.maxEvents) {
+		return nil
+	}
+	return fmt.Errorf("this would simulate about %s events (%s), over the budget of %s; lift it with --max-events %s, or --max-events 0 for no limit",
+		metrics.FormatInt(est.Total()), est.Detail(), metrics.FormatInt(int64(sh.maxEvents)), liftTo(est.Total()))
+}
+
+// liftTo is a round --max-events above n: its two leading digits, rounded
+// up, in e notation (26250870 → 2.7e7).
+func liftTo(n int64) string {
+	exp := math.Floor(math.Log10(float64(n)))
+	lead := math.Ceil(float64(n)/math.Pow(10, exp-1)) / 10
+	if lead >= 10 {
+		lead, exp = lead/10, exp+1
+	}
+	return strconv.FormatFloat(lead, 'g', -1, 64) + "e" + strconv.Itoa(int(exp))
 }

@@ -154,13 +154,13 @@ func TestUsageErrors(t *testing.T) {
 		{"no file", []string{"run"}, "want one scenario file, got 0"},
 		{"two files", []string{"run", documented, documented}, "want one scenario file, got 2"},
 		{"missing file", []string{"run", "nope.yaml"}, "nope.yaml: no such file"},
-		{"unknown flag", []string{"run", documented, "--colour"}, "flag provided but not defined: -colour"},
+		{"unknown flag", []string{"run", documented, "--colour"}, "runsim run: unknown flag --colour\nrun \"runsim help run\" for usage\n"},
 		{"bad format", []string{"run", documented, "--format", "xml"}, `--format must be text or json, got "xml"`},
 		{"bad seed", []string{"run", documented, "--seed", "-1"}, `--seed must be a whole number >= 0, got "-1"`},
-		{"bad trace extension", []string{"run", documented, "--trace", filepath.Join(dir, "t.xml")}, `unknown extension ".xml"`},
+		{"bad trace extension", []string{"run", documented, "--trace", filepath.Join(dir, "t.xml")}, `runsim does not write .xml traces: name the file .trace, .txt or .log (text), .csv (CSV), .jsonl or .ndjson (JSON lines) or .json (a JSON array), or give --trace-format`},
 		{"trace in a missing folder", []string{"run", documented, "--trace", filepath.Join(dir, "no", "t.csv")}, "does not exist"},
 		{"bad override", []string{"run", documented, "--set", "service.throttle.limit=0"}, "--set service.throttle.limit=0: service.throttle.limit: must be at least 1, got 0"},
-		{"validate nothing", []string{"validate"}, "no files given"},
+		{"validate nothing", []string{"validate"}, "no scenarios given"},
 		{"help for an unknown command", []string{"help", "fly"}, `unknown command "fly"`},
 	}
 	for _, tc := range tests {

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"runsim/experiment"
+	"runsim/metrics"
 	"runsim/reports"
 	"runsim/scenario"
 )
@@ -14,6 +15,7 @@ var compareSpec = sharedSpec{
 	formats:      []string{"text", "json"},
 	replications: "the scenario's replications, 1 unless it says",
 	report:       "report.html, report.md, summary.json (the JSON output) and a bar chart (PNG, SVG, CSV) per key metric",
+	long:         true,
 }
 
 var compareUsage = `usage: runsim compare SCENARIO [--variant NAME=PATH=VALUE[,PATH=VALUE]]... [flags]
@@ -50,10 +52,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	fail := func(format string, args ...any) int {
-		fmt.Fprintf(stderr, "runsim compare: "+format+"\n", args...)
-		return exitBadInput
-	}
+	fail := failer(stderr, "compare")
 	if len(files) != 1 {
 		return fail("want one scenario file, got %d; see runsim help compare", len(files))
 	}
@@ -68,7 +67,25 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	results, err := experiment.Compare(variants, experiment.Options{Replications: sh.replications, Workers: sh.workers})
+	reps := sh.replications
+	if reps == 0 {
+		reps = max(base.File.Replications, 1)
+	}
+	est := experiment.Estimate{Replications: reps, Points: len(variants), PointsNoun: "variants"}
+	for _, v := range variants {
+		events, _, err := experiment.EstimateEvents(v.Scenario)
+		if err != nil {
+			return fail("%s: %v", v.Name, err)
+		}
+		est.Events = max(est.Events, events)
+	}
+	if err := sh.budget(est); err != nil {
+		return fail("%v", err)
+	}
+	d := newDisplay(stderr, fmt.Sprintf("compare %d variants, about %s events", len(variants), metrics.FormatInt(est.Total())), "replications", sh.quiet)
+	d.update(0, reps*len(variants))
+	results, err := experiment.Compare(variants, experiment.Options{Replications: reps, Workers: sh.workers, Progress: d.progress()})
+	d.finish()
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -85,8 +102,9 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		page := newPage(base, files[0], "Comparison: "+base.File.Name)
 		page.Comparison = rep
 		if err := reports.WriteComparison(sh.report, page); err != nil {
-			return fail("--report: %v", err)
+			return fail("--report: %v", reportError(sh.report, err))
 		}
+		wrote(stderr, "compare", sh.quiet, "the report", reportPlace(sh.report))
 	}
 	write := rep.WriteText
 	if sh.format == "json" {

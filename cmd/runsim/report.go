@@ -1,25 +1,9 @@
 package main
 
 import (
-	"runtime/debug"
-
 	"runsim/reports"
 	"runsim/scenario"
 )
-
-// version is runsim's version: set with -ldflags "-X main.version=v1.2.3",
-// else the module's version from the build, else "devel".
-var version = ""
-
-func runsimVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
-}
 
 // assumptions are the policy settings in force in s, for a report.
 func assumptions(s *scenario.Scenario) []reports.Assumption {

@@ -54,7 +54,7 @@ func TestBadSweeps(t *testing.T) {
 		{"a fraction for an integer", []string{"--param", "service.throttle.limit=1:2:0.5"}, `service.throttle.limit: expected an integer, got "1.5"`},
 		{"no param", nil, "no --param given"},
 		{"bad format", []string{"--param", "service.throttle.limit=1,2", "--format", "xml"}, `--format must be csv or json, got "xml"`},
-		{"bad workers", []string{"--param", "service.throttle.limit=1,2", "--workers", "0"}, "--workers >= 1"},
+		{"bad workers", []string{"--param", "service.throttle.limit=1,2", "--workers", "0"}, "--workers must be at least 1, got 0"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

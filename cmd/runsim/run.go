@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"runsim/experiment"
 	"runsim/internal/atomicfile"
@@ -16,6 +17,7 @@ var runSpec = sharedSpec{
 	formats:      []string{"text", "json"},
 	replications: "the scenario's replications, 1 unless it says",
 	report:       "report.html, report.md, summary.json and the charts (PNG, SVG, CSV) of the first replication",
+	long:         true,
 }
 
 var runUsage = `usage: runsim run SCENARIO [flags]
@@ -32,12 +34,24 @@ each metric also has its mean and 95% confidence interval.
 ` + scenarioArg + `
 flags:
   --trace PATH         also write every event of the first replication, one
-                       per line, to PATH: .csv, .jsonl, or text for .trace,
-                       .txt and .log. The file is written whole or not at all.
+                       per line, to PATH: text for .trace, .txt and .log,
+                       CSV for .csv, JSON lines for .jsonl and .ndjson, a
+                       JSON array for .json. The file is written whole or not
+                       at all. --trace - writes the trace to standard output
+                       (as text unless --trace-format says) and the summary
+                       to standard error.
+  --trace-format F     the trace's format whatever its name: text, csv,
+                       jsonl or json
 ` + runSpec.help() + `
-example:
+Before it starts, run estimates the simulated events (a short pilot run)
+and refuses more than --max-events; on a terminal it shows the estimate
+and the progress on standard error. It says there what files it wrote,
+unless --quiet.
+
+examples:
   runsim run scenarios/documented.yaml --format json --trace out/documented.csv
   runsim run documented --replications 20
+  runsim run documented --trace - --trace-format jsonl | jq .kind
 `
 
 func runCmd(args []string, stdout, stderr io.Writer) int {
@@ -45,41 +59,81 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	var sh shared
 	sh.declare(fs, runSpec)
 	tracePath := fs.String("trace", "", "")
+	traceFormat := fs.String("trace-format", "", "")
 	files, code, ok := parseFlags(fs, runUsage, args, stdout, stderr)
 	if !ok {
 		return code
 	}
-	fail := func(format string, args ...any) int {
-		fmt.Fprintf(stderr, "runsim run: "+format+"\n", args...)
-		return exitBadInput
-	}
+	fail := failer(stderr, "run")
 	if len(files) != 1 {
 		return fail("want one scenario file, got %d; see runsim help run", len(files))
 	}
 	if err := sh.check(); err != nil {
 		return fail("%v", err)
 	}
-	var traceFormat sim.TraceFormat
+	var target traceTarget
 	if *tracePath != "" {
-		f, err := sim.TraceFormatFor(*tracePath)
-		if err != nil {
-			return fail("--trace: %v", err)
+		var err error
+		if target, err = parseTrace(*tracePath, *traceFormat); err != nil {
+			return fail("%v", err)
 		}
-		traceFormat = f
+	} else if *traceFormat != "" {
+		return fail("--trace-format needs --trace")
 	}
 	s, err := sh.load(files[0])
 	if err != nil {
 		return fail("%v", err)
 	}
+	events, exact, err := experiment.EstimateEvents(s.Scenario)
+	if err != nil {
+		return fail("%s: %v", files[0], err)
+	}
+	reps := sh.replications
+	if reps == 0 {
+		reps = max(s.File.Replications, 1)
+	}
+	est := experiment.Estimate{Events: events, Exact: exact, Replications: reps, Points: 1}
+	if err := sh.budget(est); err != nil {
+		return fail("%v", err)
+	}
+
+	// The summary goes to standard output, unless the trace does.
+	summaryOut := stdout
+	if target.stdout() {
+		summaryOut = stderr
+	}
+	what := fmt.Sprintf("run %s, about %s events", s.File.Name, metrics.FormatInt(est.Total()))
+	unit, total := "events", int(events)
+	if reps > 1 {
+		unit, total = "replications", reps
+	}
+	d := newDisplay(stderr, what, unit, sh.quiet)
+	// Events are counted for the display of one replication only, as
+	// each costs a call.
 	var observers []sim.Observer
+	if reps == 1 && d != nil {
+		observers = append(observers, &eventCounter{total: events, d: d})
+	}
 	var trace *atomicfile.File
 	var traceWriter *sim.TraceWriter
-	if *tracePath != "" {
-		if trace, err = atomicfile.Create(*tracePath); err != nil {
-			return fail("--trace: %v", err)
+	var array *jsonArray
+	var lines *lineCounter // the trace's lines, one per event (and CSV's header)
+	if target.path != "" {
+		var w io.Writer = stdout
+		if !target.stdout() {
+			if trace, err = atomicfile.Create(target.path); err != nil {
+				return fail("--trace: %v", err)
+			}
+			defer trace.Abort() // a no-op once committed
+			w = trace
 		}
-		defer trace.Abort() // a no-op once committed
-		traceWriter = sim.NewTraceWriter(trace, traceFormat)
+		if target.array {
+			array = &jsonArray{w: w}
+			w = array
+		}
+		lines = &lineCounter{w: w}
+		w = lines
+		traceWriter = sim.NewTraceWriter(w, target.format)
 		observers = append(observers, traceWriter)
 	}
 	var timeline *metrics.Timeline
@@ -89,16 +143,32 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		observers = append(observers, timeline)
 	}
-	first, acc, err := experiment.Replicate(s.Scenario, experiment.Options{Replications: sh.replications, Workers: sh.workers, First: observers})
+	d.update(0, total)
+	first, acc, err := experiment.Replicate(s.Scenario, experiment.Options{Replications: reps, Workers: sh.workers, First: observers, Progress: d.progress()})
+	d.finish()
 	if err != nil {
 		return fail("%s: %v", files[0], err)
 	}
-	if trace != nil {
-		if err := traceWriter.Flush(); err != nil {
-			return fail("--trace: %v", err)
+	if traceWriter != nil {
+		err := traceWriter.Flush()
+		if err == nil && array != nil {
+			err = array.Close()
 		}
-		if err := trace.Commit(); err != nil {
-			return fail("--trace: %v", err)
+		if err == nil && trace != nil {
+			err = trace.Commit()
+		}
+		if err != nil {
+			if target.stdout() {
+				return fail("writing the trace to standard output: %v", err)
+			}
+			return fail("--trace: %v", fileError(target.path, err))
+		}
+		if trace != nil {
+			n := lines.n
+			if target.format == sim.TraceCSV {
+				n-- // the header
+			}
+			wrote(stderr, "run", sh.quiet, fmt.Sprintf("the trace (%s events)", metrics.FormatInt(n)), target.path)
 		}
 	}
 	report := reports.RunReport{Scenario: s.File.Name, File: files[0], Seed: s.File.Seed, Summary: first, Aggregate: acc, Assumptions: assumptions(s.Scenario)}
@@ -106,15 +176,21 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		page := newPage(s, files[0], "Capacity report: "+s.File.Name)
 		page.Run = &report
 		if err := reports.WriteRun(sh.report, page, timeline); err != nil {
-			return fail("--report: %v", err)
+			return fail("--report: %v", reportError(sh.report, err))
 		}
+		wrote(stderr, "run", sh.quiet, "the report", reportPlace(sh.report))
 	}
 	write := report.WriteText
 	if sh.format == "json" {
 		write = report.WriteJSON
 	}
-	if err := output(stdout, write); err != nil {
+	if err := output(summaryOut, write); err != nil {
 		return fail("writing the summary: %v", err)
 	}
 	return exitOK
+}
+
+// reportPlace is where a report folder was written, with the page to open.
+func reportPlace(dir string) string {
+	return dir + " (open " + filepath.Join(dir, "report.html") + ")"
 }

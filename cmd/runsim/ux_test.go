@@ -1,0 +1,629 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"runsim/metrics"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./cmd/runsim -update to create it")
+	assert.Equal(t, string(want), got)
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}, {"-version"}, {"-v"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			code, out, errOut := runsim(args...)
+			assert.Equal(t, exitOK, code)
+			assert.Empty(t, errOut)
+			assert.Regexp(t, `^runsim \S+`, out)
+			assert.Contains(t, out, runtime.Version())
+			assert.Contains(t, out, runtime.GOOS+"/"+runtime.GOARCH)
+		})
+	}
+	code, out, _ := runsim("version", "--help")
+	assert.Equal(t, exitOK, code)
+	assert.Equal(t, versionUsage, out)
+	code, out, errOut := runsim("version", "now")
+	assert.Equal(t, exitBadInput, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "runsim version: takes no arguments, got \"now\"\nrun \"runsim help version\" for usage\n", errOut)
+}
+
+func TestDescribeBuild(t *testing.T) {
+	vcs := []debug.BuildSetting{{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "4cd2440c1f3a5b6c7d8e9f00112233445566778"},
+		{Key: "vcs.time", Value: "2026-11-23T16:32:26Z"}, {Key: "vcs.modified", Value: "true"}}
+	tests := []struct {
+		name   string
+		bi     *debug.BuildInfo
+		linked string
+		want   string
+	}{
+		{name: "no build info", bi: nil, want: "devel"},
+		{name: "a work tree without VCS", bi: &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}},
+			want: "devel go1.26.8"},
+		{name: "a work tree with VCS", bi: &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}, Settings: vcs},
+			want: "devel (revision 4cd2440c1f3a, 2026-11-23T16:32:26Z, modified) go1.26.8"},
+		{name: "go install of a tag", bi: &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v1.2.0"}},
+			want: "v1.2.0 go1.26.8"},
+		{name: "set at link time", bi: &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v1.2.0"}, Settings: vcs[:2]},
+			linked: "v9.9.9", want: "v9.9.9 (revision 4cd2440c1f3a) go1.26.8"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, describeBuild(tc.bi, tc.linked))
+		})
+	}
+}
+
+// TestReportCarriesTheVersion: every report page names the version the
+// version command prints.
+func TestReportCarriesTheVersion(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "r")
+	code, _, errOut := runsim("run", documented, "--report", dir, "--quiet")
+	require.Equal(t, exitOK, code, errOut)
+	_, v, _ := runsim("version")
+	version := strings.TrimPrefix(strings.Fields(v)[1], "runsim ")
+	for _, f := range []string{"report.html", "report.md"} {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		require.NoError(t, err)
+		assert.Contains(t, string(data), "runsim "+version, f)
+		assert.Contains(t, string(data), runsimVersion(), f)
+	}
+}
+
+// TestDidYouMean: wherever a name is looked up, a near miss gets the
+// nearest name.
+func TestDidYouMean(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{name: "command", args: []string{"rn"}, want: "runsim: unknown command \"rn\"; did you mean \"run\"?\nrun \"runsim help\" for the list of commands\n"},
+		{name: "far from every command", args: []string{"simulate"}, want: "runsim: unknown command \"simulate\"\nrun \"runsim help\" for the list of commands\n"},
+		{name: "help for a command", args: []string{"help", "cpmpare"}, want: "runsim help: unknown command \"cpmpare\"; did you mean \"compare\"?\nrun \"runsim help\" for the list of commands\n"},
+		{name: "a flag before the command, far from any", args: []string{"--colour"}, want: "runsim: unknown flag --colour: flags go after the command\nrun \"runsim help\" for the list of commands\n"},
+		{name: "a flag before the command", args: []string{"--verison"}, want: "runsim: unknown flag --verison; did you mean --version?\nrun \"runsim help\" for the list of commands\n"},
+		{name: "flag", args: []string{"run", documented, "--sed", "7"}, want: "runsim run: unknown flag --sed; did you mean --seed?\nrun \"runsim help run\" for usage\n"},
+		{name: "flag with a value", args: []string{"sweep", documented, "--replicatons=3"}, want: "runsim sweep: unknown flag --replicatons; did you mean --replications?\nrun \"runsim help sweep\" for usage\n"},
+		{name: "library scenario", args: []string{"run", "documnted"}, want: "runsim run: documnted: no such file, and the library has no scenario \"documnted\"; did you mean \"documented\"?\n"},
+		{name: "library scenario with .yaml", args: []string{"run", "hourly-poller.yaml"}, want: "runsim run: hourly-poller.yaml: no such file, and the library has no scenario \"hourly-poller.yaml\"; did you mean \"hourly-poller\"?\n"},
+		{name: "library scenario without its folder", args: []string{"compare", "throttle-gcra"}, want: "runsim compare: throttle-gcra: no such file, and the library has no scenario \"throttle-gcra\"; did you mean \"policies/throttle-gcra\"?\n"},
+		{name: "library scenario misspelt without its folder", args: []string{"run", "throtle-gcra"}, want: "runsim run: throtle-gcra: no such file, and the library has no scenario \"throtle-gcra\"; did you mean \"policies/throttle-gcra\"?\n"},
+		{name: "a path is not a name", args: []string{"run", "/no/such/file.yaml"}, want: "runsim run: /no/such/file.yaml: no such file\n"},
+		{name: "metric of --target", args: []string{"capacity", documented, "--param", "service.throttle.limit", "--range", "1:9", "--target", "throtled_fraction<=5%"},
+			want: "runsim capacity: --target: unknown metric \"throtled_fraction\"; did you mean \"throttled_fraction\"?\n"},
+		{name: "--format", args: []string{"run", documented, "--format", "jsn"}, want: "runsim run: --format must be text or json, got \"jsn\"; did you mean \"json\"?\n"},
+		{name: "--trace-format", args: []string{"run", documented, "--trace", "-", "--trace-format", "jsnl"}, want: "runsim run: --trace-format must be text, csv, jsonl or json, got \"jsnl\"; did you mean \"jsonl\"?\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runsim(tc.args...)
+			assert.Equal(t, exitBadInput, code)
+			assert.Empty(t, out)
+			assert.Equal(t, tc.want, errOut)
+		})
+	}
+}
+
+// TestNoInternalPrefixes: errors from runsim's packages reach people
+// without the package's name.
+func TestNoInternalPrefixes(t *testing.T) {
+	code, out, errOut := runsim("run", "documented", "--set", "service.skip.kind=re-anchor", "--set", `service.schedule={kind: cron, cron: "0 2 * * *"}`)
+	assert.Equal(t, exitBadInput, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "runsim run: documented: the re-anchor skip rule needs a schedule that can move (every)\n", errOut)
+
+	for msg, want := range map[string]string{
+		"sim: End must be after Start":            "End must be after Start",
+		"x.yaml: policy: GCRA burst must be >= 1": "x.yaml: GCRA burst must be >= 1",
+		"simulation: a word that only starts so":  "simulation: a word that only starts so",
+		"my-sim: file":                            "my-sim: file",
+	} {
+		assert.Equal(t, want, withoutPackages(msg), msg)
+	}
+}
+
+// TestFlagErrors: a bad flag is one line and the hint to the help, never
+// the whole help.
+func TestFlagErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{name: "unknown", args: []string{"run", documented, "--colour"}, want: "runsim run: unknown flag --colour"},
+		{name: "no value", args: []string{"run", documented, "--seed"}, want: "runsim run: --seed needs a value"},
+		{name: "not a whole number", args: []string{"run", documented, "--replications", "many"}, want: "runsim run: --replications many: not a whole number"},
+		{name: "not a number", args: []string{"capacity", documented, "--tolerance", "fine"}, want: "runsim capacity: --tolerance fine: not a number"},
+		{name: "not a boolean", args: []string{"capacity", documented, "--smallest=maybe"}, want: "runsim capacity: --smallest maybe: want true or false"},
+		{name: "not a count of events", args: []string{"run", documented, "--max-events", "lots"}, want: "runsim run: --max-events lots: want a whole number of events >= 0, e.g. 2e9 or 2_000_000_000"},
+		{name: "bad syntax", args: []string{"validate", "---set"}, want: "runsim validate: bad flag syntax ---set: flags are --name or --name=value"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runsim(tc.args...)
+			assert.Equal(t, exitBadInput, code)
+			assert.Empty(t, out)
+			assert.Equal(t, tc.want+"\nrun \"runsim help "+tc.args[0]+"\" for usage\n", errOut)
+		})
+	}
+}
+
+// TestCapacityUsage: what capacity needs, one line each.
+func TestCapacityUsage(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{name: "no scenario", args: []string{"capacity"}, want: "runsim capacity: want one scenario file, got 0; see runsim help capacity\n"},
+		{name: "no target", args: []string{"capacity", documented, "--param", "service.throttle.limit", "--range", "1:9"},
+			want: "runsim capacity: --param, --range and --target are all needed; see runsim help capacity\n"},
+		{name: "a range without a colon", args: []string{"capacity", documented, "--param", "service.throttle.limit", "--range", "9", "--target", "throttled<=3"},
+			want: "runsim capacity: --range \"9\": want LO:HI\n"},
+		{name: "ends in different units", args: []string{"capacity", documented, "--param", "service.throttle.window", "--range", "1h:2d", "--target", "throttled<=3"},
+			want: "runsim capacity: --range: both ends need the same unit, got \"h\" and \"d\"\n"},
+		{name: "a bad value for the path", args: []string{"capacity", documented, "--param", "service.throttle.limit", "--range", "0:9", "--target", "throttled<=3"},
+			want: "runsim capacity: documented.yaml: --set service.throttle.limit=0: service.throttle.limit: must be at least 1, got 0\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runsim(tc.args...)
+			assert.Equal(t, exitBadInput, code)
+			assert.Empty(t, out)
+			assert.Equal(t, tc.want, strings.ReplaceAll(errOut, documented, "documented.yaml"))
+		})
+	}
+}
+
+// TestSharedFlagValues: an explicit --replications 0 is refused, not
+// taken as the default, and each bad flag gets its own line.
+func TestSharedFlagValues(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{name: "replications 0", args: []string{"run", documented, "--replications", "0"},
+			want: "runsim run: --replications must be at least 1, got 0 (leave it out for the scenario's replications, 1 unless it says)\n"},
+		{name: "two bad flags, two lines", args: []string{"compare", documented, "--replications", "-3", "--workers", "0"},
+			want: "runsim compare: --replications must be at least 1, got -3 (leave it out for the scenario's replications, 1 unless it says)\nrunsim compare: --workers must be at least 1, got 0\n"},
+		{name: "three bad flags", args: []string{"capacity", documented, "--param", "p", "--range", "1:2", "--target", "requests<=1", "--replications", "0", "--workers", "-1", "--seed", "x"},
+			want: "runsim capacity: --replications must be at least 1, got 0 (leave it out for the scenario's, at least 20)\nrunsim capacity: --workers must be at least 1, got -1\nrunsim capacity: --seed must be a whole number >= 0, got \"x\"\n"},
+		{name: "two in a sweep", args: []string{"sweep", documented, "--param", "service.throttle.limit=1,2", "--replications", "0", "--workers", "0"},
+			want: "runsim sweep: --replications must be at least 1, got 0 (leave it out for the scenario's replications)\nrunsim sweep: --workers must be at least 1, got 0\n"},
+		{name: "replications 0 in a sweep", args: []string{"sweep", documented, "--param", "service.throttle.limit=1,2", "--replications", "0"},
+			want: "runsim sweep: --replications must be at least 1, got 0 (leave it out for the scenario's replications)\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runsim(tc.args...)
+			assert.Equal(t, exitBadInput, code)
+			assert.Empty(t, out)
+			assert.Equal(t, tc.want, errOut)
+		})
+	}
+}
+
+func TestEventCountFlag(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		err  bool
+	}{
+		{in: "1000", want: 1000}, {in: "2_000_000_000", want: 2_000_000_000}, {in: "3,000", want: 3000}, {in: "2e9", want: 2_000_000_000},
+		{in: "1.5e3", want: 1500}, {in: "0", want: 0}, {in: "-1", err: true}, {in: "1.5", err: true}, {in: "lots", err: true}, {in: "1e30", err: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			var n eventCount
+			err := n.Set(tc.in)
+			if tc.err {
+				assert.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, int64(n))
+		})
+	}
+}
+
+func TestLiftTo(t *testing.T) {
+	for n, want := range map[int64]string{26250870: "2.7e7", 1_562_356_360: "1.6e9", 1000: "1e3", 1001: "1.1e3", 999: "1e3", 99_999: "1e5"} {
+		t.Run(want, func(t *testing.T) {
+			assert.Equal(t, want, liftTo(n))
+			var lifted eventCount
+			require.NoError(t, lifted.Set(want))
+			assert.GreaterOrEqual(t, int64(lifted), n)
+		})
+	}
+}
+
+// TestBudget: work estimated past --max-events is refused before it
+// starts, with the way to lift it; --max-events 0 lifts it.
+func TestBudget(t *testing.T) {
+	n := documentedEvents(t)
+	tests := []struct {
+		name string
+		args []string
+		want string
+		code int
+	}{
+		{name: "run", args: []string{"run", documented, "--max-events", "100"},
+			want: fmt.Sprintf("runsim run: this would simulate about %d events (%d a replication), over the budget of 100; lift it with --max-events %s, or --max-events 0 for no limit\n", n, n, liftTo(int64(n))), code: exitBadInput},
+		{name: "run with replications", args: []string{"run", documented, "--max-events", "1000", "--replications", "10"},
+			want: fmt.Sprintf("runsim run: this would simulate about %s events (%d a replication × 10 replications), over the budget of 1,000; lift it with --max-events %s, or --max-events 0 for no limit\n", metrics.FormatInt(int64(10*n)), n, liftTo(int64(10*n))), code: exitBadInput},
+		{name: "compare", args: []string{"compare", documented, "--variant", "b=service.throttle.kind=token-bucket", "--max-events", "100"},
+			want: "runsim compare: this would simulate about", code: exitBadInput},
+		{name: "capacity", args: []string{"capacity", documented, "--param", "service.throttle.limit", "--range", "1:9", "--target", "throttled<=3", "--max-events", "1e4"},
+			want: "runsim capacity: this would simulate about", code: exitBadInput},
+		{name: "lifted", args: []string{"run", documented, "--max-events", "0"}, code: exitOK},
+		{name: "within", args: []string{"run", documented, "--max-events", strconv.Itoa(n)}, code: exitOK},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runsim(tc.args...)
+			assert.Equal(t, tc.code, code, errOut)
+			if tc.code == exitOK {
+				assert.Empty(t, errOut)
+				assert.NotEmpty(t, out)
+				return
+			}
+			assert.Empty(t, out)
+			assert.True(t, strings.HasPrefix(errOut, tc.want), errOut)
+		})
+	}
+}
+
+// TestSummaryGolden: the text summary, as people read it, with its
+// thousands separated and no trailing spaces.
+func TestSummaryGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{name: "run-documented.txt", args: []string{"run", documented}},
+		{name: "run-documented-replications.txt", args: []string{"run", documented, "--replications", "5"}},
+		{name: "run-busy.txt", args: []string{"run", documented, "--set", "clients.admin.arrivals.poisson.rate=200/h", "--set", "horizon=60d"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runsim(tc.args...)
+			require.Equal(t, exitOK, code, errOut)
+			for i, line := range strings.Split(out, "\n") {
+				assert.Equal(t, strings.TrimRight(line, " \t"), line, "line %d ends in spaces", i+1)
+			}
+			golden(t, tc.name, strings.ReplaceAll(out, documented, "documented.yaml"))
+		})
+	}
+}
+
+// documentedEvents is the events of documented.yaml's first replication,
+// as its golden trace has them, one a line.
+func documentedEvents(t *testing.T) int {
+	t.Helper()
+	golden, err := os.ReadFile("../../scenarios/testdata/documented.trace")
+	require.NoError(t, err)
+	return strings.Count(string(golden), "\n")
+}
+
+// TestWroteSaysWhere: a command whose output goes to files says on
+// standard error what it wrote where, unless --quiet.
+func TestWroteSaysWhere(t *testing.T) {
+	dir := t.TempDir()
+	at := func(name string) string { return filepath.Join(dir, name) }
+	events := fmt.Sprintf("(%d events)", documentedEvents(t))
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{name: "run --trace", args: []string{"run", documented, "--trace", at("t.csv")},
+			want: "runsim run: wrote the trace " + events + " to " + at("t.csv") + "\n"},
+		{name: "run --trace json", args: []string{"run", documented, "--trace", at("t.json")},
+			want: "runsim run: wrote the trace " + events + " to " + at("t.json") + "\n"},
+		{name: "run --report", args: []string{"run", documented, "--report", at("run")},
+			want: "runsim run: wrote the report to " + at("run") + " (open " + filepath.Join(at("run"), "report.html") + ")\n"},
+		{name: "run --trace --report", args: []string{"run", documented, "--trace", at("u.trace"), "--report", at("run2")},
+			want: "runsim run: wrote the trace " + events + " to " + at("u.trace") + "\nrunsim run: wrote the report to " + at("run2") + " (open " + filepath.Join(at("run2"), "report.html") + ")\n"},
+		{name: "compare --report", args: []string{"compare", documented, "--variant", "b=service.throttle.kind=token-bucket", "--report", at("cmp")},
+			want: "runsim compare: wrote the report to " + at("cmp") + " (open " + filepath.Join(at("cmp"), "report.html") + ")\n"},
+		{name: "quiet", args: []string{"run", documented, "--trace", at("q.csv"), "--report", at("q"), "--quiet"}, want: ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runsim(tc.args...)
+			require.Equal(t, exitOK, code, errOut)
+			assert.NotEmpty(t, out)
+			assert.Equal(t, tc.want, errOut)
+		})
+	}
+	// A report that cannot be written says where, without os's verbs.
+	require.NoError(t, os.WriteFile(at("file"), nil, 0o644))
+	code, _, errOut := runsim("run", documented, "--report", at("file"))
+	assert.Equal(t, exitBadInput, code)
+	assert.Equal(t, "runsim run: --report: "+at("file")+": not a directory\n", errOut)
+
+	var buf bytes.Buffer
+	wrote(&buf, "sweep", false, "the sweep", "out.csv")
+	assert.Equal(t, "runsim sweep: wrote the sweep to out.csv\n", buf.String())
+}
+
+// TestValidateWalksFolders: validate takes folders as check does.
+func TestValidateWalksFolders(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile(documented)
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "sub", "testdata"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.yaml"), good, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sub", "b.yaml"), good, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sub", "notes.txt"), []byte("not a scenario"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sub", "testdata", "bad.yaml"), []byte("nonsense: ["), 0o644))
+
+	code, out, errOut := runsim("validate", dir)
+	assert.Equal(t, exitOK, code, errOut)
+	assert.Equal(t, filepath.Join(dir, "a.yaml")+": ok\n"+filepath.Join(dir, "sub", "b.yaml")+": ok\n", out)
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sub", "c.yaml"), []byte("name: c\nhorizon: 12hours\n"), 0o644))
+	code, out, errOut = runsim("validate", dir, documented)
+	assert.Equal(t, exitBadInput, code)
+	assert.Contains(t, errOut, filepath.Join(dir, "sub", "c.yaml")+":2:")
+	assert.Equal(t, 3, strings.Count(out, ": ok\n"), "the good ones are still checked")
+
+	empty := t.TempDir()
+	code, out, errOut = runsim("validate", empty)
+	assert.Equal(t, exitBadInput, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "runsim validate: "+empty+": no scenario files (*.yaml) in the folder\n", errOut)
+
+	code, out, errOut = runsim("validate", "rules")
+	assert.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "rules/five-then-throttled: ok\n", "a folder of the library")
+	assert.Equal(t, strings.Count(out, "\n"), strings.Count(out, "rules/"))
+
+	code, _, errOut = runsim("run", "rules")
+	assert.Equal(t, exitBadInput, code)
+	assert.True(t, strings.HasPrefix(errOut, "runsim run: rules: no such file, and in the library it is a folder: give one of its scenarios (rules/failed-runs-give-slots-back, "), errOut)
+
+	code, _, errOut = runsim("run", dir)
+	assert.Equal(t, exitBadInput, code)
+	assert.Equal(t, "runsim run: "+dir+" is a folder: give one scenario file (runsim check and runsim validate take folders)\n", errOut)
+}
+
+// TestTraceTargets: --trace takes what people type, says why when it
+// does not, and - for standard output.
+func TestTraceTargets(t *testing.T) {
+	dir := t.TempDir()
+	golden, err := os.ReadFile("../../scenarios/testdata/documented.trace")
+	require.NoError(t, err)
+	events := strings.Count(string(golden), "\n")
+
+	t.Run("json is an array", func(t *testing.T) {
+		path := filepath.Join(dir, "t.json")
+		code, _, errOut := runsim("run", documented, "--trace", path, "--quiet")
+		require.Equal(t, exitOK, code, errOut)
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		var evs []map[string]any
+		require.NoError(t, json.Unmarshal(data, &evs))
+		assert.Len(t, evs, events)
+		assert.Equal(t, "scheduled-due", evs[0]["kind"])
+	})
+	t.Run("ndjson and upper case", func(t *testing.T) {
+		for _, name := range []string{"t.ndjson", "T.JSONL", "T.CSV", "T.Trace"} {
+			path := filepath.Join(dir, name)
+			code, _, errOut := runsim("run", documented, "--trace", path, "--quiet")
+			require.Equal(t, exitOK, code, errOut)
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.NotEmpty(t, data, name)
+		}
+		data, _ := os.ReadFile(filepath.Join(dir, "T.Trace"))
+		assert.Equal(t, string(golden), string(data))
+	})
+	t.Run("--trace-format wins over the name", func(t *testing.T) {
+		path := filepath.Join(dir, "events.out")
+		code, _, errOut := runsim("run", documented, "--trace", path, "--trace-format", "text", "--quiet")
+		require.Equal(t, exitOK, code, errOut)
+		data, _ := os.ReadFile(path)
+		assert.Equal(t, string(golden), string(data))
+	})
+	t.Run("standard output", func(t *testing.T) {
+		code, out, errOut := runsim("run", documented, "--trace", "-")
+		require.Equal(t, exitOK, code, errOut)
+		assert.Equal(t, string(golden), out, "the trace alone on standard output")
+		_, summary, _ := runsim("run", documented)
+		assert.Equal(t, summary, errOut, "the summary on standard error")
+
+		code, out, _ = runsim("run", documented, "--trace", "-", "--trace-format", "json")
+		require.Equal(t, exitOK, code)
+		var evs []map[string]any
+		require.NoError(t, json.Unmarshal([]byte(out), &evs))
+		assert.Len(t, evs, events)
+	})
+	t.Run("refused, with the reason", func(t *testing.T) {
+		exts := ".trace, .txt or .log (text), .csv (CSV), .jsonl or .ndjson (JSON lines) or .json (a JSON array)"
+		for _, tc := range []struct{ args, want string }{
+			{"--trace out.xml", "runsim run: --trace out.xml: runsim does not write .xml traces: name the file " + exts + ", or give --trace-format\n"},
+			{"--trace out", "runsim run: --trace out: no extension to tell the format by: name the file " + exts + ", or give --trace-format\n"},
+			{"--trace-format csv", "runsim run: --trace-format needs --trace\n"},
+			{"--trace " + dir, "runsim run: --trace " + dir + ": is a folder; give a file's name, e.g. " + filepath.Join(dir, "trace.csv") + "\n"},
+			{"--trace " + dir + " --trace-format jsonl", "runsim run: --trace " + dir + ": is a folder; give a file's name, e.g. " + filepath.Join(dir, "trace.jsonl") + "\n"},
+			{"--trace " + filepath.Join(dir, "no", "t.csv"), "runsim run: --trace: " + filepath.Join(dir, "no", "t.csv") + ": the folder " + filepath.Join(dir, "no") + " does not exist\n"},
+		} {
+			code, out, errOut := runsim(append([]string{"run", documented}, strings.Fields(tc.args)...)...)
+			assert.Equal(t, exitBadInput, code, tc.args)
+			assert.Empty(t, out)
+			assert.Equal(t, tc.want, errOut, tc.args)
+			assert.NotContains(t, errOut, "sim:", "no package prefix")
+			assert.NotContains(t, errOut, ".tmp", "no temporary name")
+		}
+	})
+	leftovers, _ := filepath.Glob(filepath.Join(dir, ".*.tmp"))
+	assert.Empty(t, leftovers)
+}
+
+func TestJSONArray(t *testing.T) {
+	tests := []struct {
+		name   string
+		chunks []string
+		want   string
+	}{
+		{name: "nothing", chunks: nil, want: "[]\n"},
+		{name: "one", chunks: []string{"{\"a\":1}\n"}, want: "[\n{\"a\":1}\n]\n"},
+		{name: "two in one write", chunks: []string{"{\"a\":1}\n{\"b\":2}\n"}, want: "[\n{\"a\":1},\n{\"b\":2}\n]\n"},
+		{name: "split anywhere", chunks: []string{"{\"a\"", ":1}", "\n", "{\"b\":2}\n{", "\"c\":3}\n"}, want: "[\n{\"a\":1},\n{\"b\":2},\n{\"c\":3}\n]\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			a := &jsonArray{w: &buf}
+			for _, c := range tc.chunks {
+				n, err := a.Write([]byte(c))
+				require.NoError(t, err)
+				assert.Equal(t, len(c), n)
+			}
+			require.NoError(t, a.Close())
+			assert.Equal(t, tc.want, buf.String())
+			assert.True(t, json.Valid(buf.Bytes()))
+		})
+	}
+}
+
+// TestProgressDisplay: one display for run, compare and capacity, drawn
+// only on a terminal, with the estimate of the work.
+func TestProgressDisplay(t *testing.T) {
+	terminal := false
+	was := isTerminal
+	isTerminal = func(io.Writer) bool { return terminal }
+	t.Cleanup(func() { isTerminal = was })
+	n := documentedEvents(t)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{name: "run", args: []string{"run", documented}, want: fmt.Sprintf("run documented, about %d events", n)},
+		{name: "run with replications", args: []string{"run", documented, "--replications", "3"}, want: "run documented, about " + metrics.FormatInt(int64(3*n)) + " events"},
+		{name: "compare", args: []string{"compare", documented, "--variant", "b=service.throttle.kind=token-bucket"}, want: "compare 2 variants, about"},
+		{name: "capacity", args: []string{"capacity", documented, "--param", "service.throttle.limit", "--range", "1:9", "--target", "throttled<=3", "--replications", "2"}, want: "capacity of service.throttle.limit, at most"},
+		{name: "sweep", args: []string{"sweep", documented, "--param", "service.throttle.limit=1,2", "--replications", "2"}, want: "sweep"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			terminal = true
+			code, _, errOut := runsim(tc.args...)
+			require.Equal(t, exitOK, code, errOut)
+			assert.Contains(t, errOut, tc.want, "drawn on a terminal")
+
+			code, _, errOut = runsim(append(tc.args, "--quiet")...)
+			require.Equal(t, exitOK, code, errOut)
+			assert.Empty(t, errOut, "--quiet")
+
+			terminal = false
+			code, _, errOut = runsim(tc.args...)
+			require.Equal(t, exitOK, code, errOut)
+			assert.Empty(t, errOut, "not a terminal")
+		})
+	}
+}
+
+// TestCapacityAnswerIsRounded: the issue's search: 13.484375/d held, and
+// up to 15.6875/d the intervals straddle 5%, so the answer is 13/d.
+func TestCapacityAnswerIsRounded(t *testing.T) {
+	args := []string{"capacity", documented, "--param", "clients.admin.arrivals.poisson.rate", "--range", "1/d:48/d",
+		"--target", "throttled_fraction<=5%", "--replications", "40"}
+	code, out, errOut := runsim(args...)
+	require.Equal(t, exitOK, code, errOut)
+	assert.True(t, strings.HasPrefix(out, "largest clients.admin.arrivals.poisson.rate = 13/d keeps throttled_fraction<=5.0% with 95% confidence (40 replications a value)\n"+
+		"  it held at 13.484375/d; between it and 15.6875/d the 95% intervals straddle the bound, so the answer has the digits that supports\n\n"), out)
+
+	code, out, errOut = runsim(append(args, "--format", "json")...)
+	require.Equal(t, exitOK, code, errOut)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	assert.Equal(t, "13/d", got["found"])
+	assert.Equal(t, "13.484375/d", got["held_at"])
+	assert.Equal(t, "13.530273438/d", got["failed_at"])
+	assert.Equal(t, "15.6875/d", got["clearly_failed_at"])
+	assert.Equal(t, true, got["monotone"])
+}
+
+// TestCapacityIntegersAreNotRounded: over integers the answer is the
+// value that held, even where the intervals straddle the bound.
+func TestCapacityIntegersAreNotRounded(t *testing.T) {
+	code, out, errOut := runsim("capacity", documented, "--param", "service.throttle.limit", "--range", "1:20", "--target", "throttled_fraction<=1%",
+		"--replications", "5", "--smallest")
+	require.Equal(t, exitOK, code, errOut)
+	assert.True(t, strings.HasPrefix(out, "smallest service.throttle.limit = 5 keeps throttled_fraction<=1.0% with 95% confidence (5 replications a value)\n"+
+		"  it held at 5; between it and 1 the 95% intervals straddle the bound\n\n"), out)
+}
+
+// TestCapacitySaysWhenNotMonotone: searching over the seed, the metric
+// jumps about; the answer comes with a note that says so.
+func TestCapacitySaysWhenNotMonotone(t *testing.T) {
+	args := []string{"capacity", documented, "--param", "seed", "--range", "1:64", "--target", "requests<=55", "--replications", "1"}
+	code, out, errOut := runsim(args...)
+	require.Equal(t, exitOK, code, errOut)
+	assert.True(t, strings.HasPrefix(out, "largest seed = 26 keeps requests<=55 with 95% confidence (1 replication a value)\n"+
+		"  it held at 26 and failed at 27\n"+
+		"note: the evidence is not monotone: the mean of requests is 45 at 26 but 55 at 1, though the search assumes the metric moves one way with seed; "+
+		"the answer may be wrong (more --replications would tell noise from a real turn)\n"), out)
+
+	code, out, errOut = runsim(append(args, "--format", "json")...)
+	require.Equal(t, exitOK, code, errOut)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	assert.Equal(t, false, got["monotone"])
+	assert.Equal(t, "requests<=55", got["target"], "written as typed, not escaped")
+	assert.Contains(t, out, `"target": "requests<=55"`)
+}
+
+func TestDisplay(t *testing.T) {
+	was := isTerminal
+	t.Cleanup(func() { isTerminal = was })
+	isTerminal = func(io.Writer) bool { return true }
+
+	var buf bytes.Buffer
+	d := newDisplay(&buf, "run big, about 10 events", "events", false)
+	require.NotNil(t, d)
+	d.update(0, 10)
+	d.update(25, 10) // the estimate fell short
+	assert.Equal(t, 10, d.max)
+	d.finish()
+	assert.Contains(t, buf.String(), "run big, about 10 events")
+
+	assert.Nil(t, newDisplay(&buf, "x", "events", true), "quiet")
+	isTerminal = func(io.Writer) bool { return false }
+	var none *display
+	assert.Nil(t, newDisplay(&buf, "x", "events", false), "not a terminal")
+	assert.Nil(t, none.progress())
+	none.update(1, 2) // a nil display draws nothing and does not fail
+	none.finish()
+}

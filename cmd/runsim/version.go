@@ -1,0 +1,91 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"strings"
+)
+
+// version is runsim's version when set at link time, with -ldflags
+// "-X main.version=v1.2.3"; else the build info's module version is used.
+var version = ""
+
+const versionUsage = `usage: runsim version
+
+Prints runsim's version (the module's version, or "devel" for a build from
+a work tree), the VCS revision it was built from with its time and
+whether the tree had changes, and the Go version. runsim --version and
+runsim -v print the same. Every report carries the version and revision.
+`
+
+func versionCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+			fmt.Fprint(stdout, versionUsage)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "runsim version: takes no arguments, got %q\nrun \"runsim help version\" for usage\n", strings.Join(args, " "))
+		return exitBadInput
+	}
+	bi, _ := debug.ReadBuildInfo()
+	if _, err := fmt.Fprintf(stdout, "runsim %s %s/%s\n", describeBuild(bi, version), runtime.GOOS, runtime.GOARCH); err != nil {
+		fmt.Fprintf(stderr, "runsim version: %v\n", err)
+		return exitBadInput
+	}
+	return exitOK
+}
+
+// runsimVersion is the version and revision of this binary, as reports
+// print it.
+func runsimVersion() string {
+	bi, _ := debug.ReadBuildInfo()
+	return describeBuild(bi, version)
+}
+
+// describeBuild writes a build's version for people: "v1.2.0", or
+// "devel", then the revision when the build recorded one, "(revision
+// 4cd2440c1f3a, 2026-11-23T16:32:26Z, modified)", then the Go version.
+// linked, when set, is the version given at link time.
+func describeBuild(bi *debug.BuildInfo, linked string) string {
+	v := linked
+	if v == "" && bi != nil && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		v = bi.Main.Version
+	}
+	if v == "" {
+		v = "devel"
+	}
+	if bi == nil {
+		return v
+	}
+	var rev, at string
+	modified := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		parts := []string{"revision " + rev}
+		if at != "" {
+			parts = append(parts, at)
+		}
+		if modified {
+			parts = append(parts, "modified")
+		}
+		v += " (" + strings.Join(parts, ", ") + ")"
+	}
+	if bi.GoVersion != "" {
+		v += " " + bi.GoVersion
+	}
+	return v
+}
