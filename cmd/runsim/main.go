@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	"runsim/internal/atomicfile"
@@ -21,11 +22,17 @@ func main() {
 // being written (a trace, a report) and exit 130 or 143, as a shell
 // reports a process killed by them, so that an interrupted run leaves
 // nothing behind.
+//
+// A command that shuts down gracefully on those signals (serve) sets
+// ownSignals and handles them itself.
 func onInterrupt(stderr io.Writer) {
 	c := make(chan os.Signal, 1)
 	signal.Notify(c, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
 		sig, name := <-c, "SIGINT"
+		for ownSignals.Load() {
+			sig = <-c
+		}
 		atomicfile.AbortAll()
 		if sig == syscall.SIGTERM {
 			name = "SIGTERM"
@@ -34,3 +41,6 @@ func onInterrupt(stderr io.Writer) {
 		os.Exit(128 + int(sig.(syscall.Signal)))
 	}()
 }
+
+// ownSignals is set by a command that handles SIGINT and SIGTERM itself.
+var ownSignals atomic.Bool

@@ -73,6 +73,7 @@ example:
 `
 
 func serveCmd(args []string, stdout, stderr io.Writer) int {
+	ownSignals.Store(true) // a graceful shutdown, the trace written whole
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return serveMain(ctx, args, stdout, stderr)

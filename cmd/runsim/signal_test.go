@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -13,11 +14,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestMainProcess is runsim's main in a process of its own, for the tests
-// that send it signals: it runs only when started by them.
-func TestMainProcess(t *testing.T) {
+// TestMain runs runsim's main in a process of its own when the test binary
+// is started by the tests below with RUNSIM_MAIN_PROCESS=1 and runsim's
+// arguments after "--"; otherwise it runs the tests.
+func TestMain(m *testing.M) {
 	if os.Getenv("RUNSIM_MAIN_PROCESS") != "1" {
-		t.Skip("runs only as a subprocess of TestInterrupt")
+		os.Exit(m.Run())
 	}
 	args := os.Args
 	for i, a := range args {
@@ -28,6 +30,13 @@ func TestMainProcess(t *testing.T) {
 	}
 	os.Args = append([]string{"runsim"}, args...)
 	main()
+}
+
+// mainProcess returns runsim as a subprocess with args.
+func mainProcess(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], append([]string{"--"}, args...)...)
+	cmd.Env = append(os.Environ(), "RUNSIM_MAIN_PROCESS=1")
+	return cmd
 }
 
 // TestInterrupt: SIGINT or SIGTERM during run --trace removes the
@@ -47,9 +56,8 @@ func TestInterrupt(t *testing.T) {
 			trace := filepath.Join(dir, "long.trace")
 			require.NoError(t, os.WriteFile(trace, []byte("older trace\n"), 0o644))
 			// Far more work than the test will wait for.
-			cmd := exec.Command(os.Args[0], "-test.run=^TestMainProcess$", "--", "run", "../../bench/heavy.yaml",
+			cmd := mainProcess("run", "../../bench/heavy.yaml",
 				"--set", "horizon=1000y", "--max-events", "0", "--trace", trace, "--report", filepath.Join(dir, "report"))
-			cmd.Env = append(os.Environ(), "RUNSIM_MAIN_PROCESS=1")
 			// Standard error goes to a file, which the test may read while
 			// the process writes it.
 			stderr, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
@@ -91,6 +99,38 @@ func TestInterrupt(t *testing.T) {
 			data, err := os.ReadFile(trace)
 			require.NoError(t, err)
 			assert.Equal(t, "older trace\n", string(data))
+		})
+	}
+}
+
+// TestServeStopsGracefully: serve handles SIGINT and SIGTERM itself: it
+// stops serving, writes the trace whole, and exits 0 (the handler of the
+// other commands would exit 130 and drop the trace).
+func TestServeStopsGracefully(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			trace := filepath.Join(dir, "serve.jsonl")
+			cmd := mainProcess("serve", "../../scenarios/serve.yaml", "--addr", "127.0.0.1:0", "--quiet", "--background", "--trace", trace)
+			stderr, err := os.Create(filepath.Join(dir, "stderr"))
+			require.NoError(t, err)
+			defer stderr.Close()
+			cmd.Stderr = stderr
+			errText := func() string { b, _ := os.ReadFile(stderr.Name()); return string(b) }
+			require.NoError(t, cmd.Start())
+			t.Cleanup(func() { cmd.Process.Kill() })
+			deadline := time.Now().Add(60 * time.Second)
+			for !strings.Contains(errText(), "listening on http://127.0.0.1:") {
+				if !time.Now().Before(deadline) {
+					t.Fatalf("serve never listened; stderr: %s", errText())
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			require.NoError(t, cmd.Process.Signal(sig))
+			require.NoError(t, cmd.Wait(), "stderr: %s", errText())
+			assert.Contains(t, errText(), "runsim serve: stopped")
+			assert.NotContains(t, errText(), "files being written were removed")
+			assert.FileExists(t, trace, "the trace is written on the way out")
 		})
 	}
 }
