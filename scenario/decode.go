@@ -266,7 +266,7 @@ func (d *decoder) decodeStruct(n *node, v reflect.Value, path string) error {
 			if where == "" {
 				where = "the scenario"
 			}
-			return d.errorf(key, "", "unknown field %q in %s (known: %s)", key.value, where, strings.Join(names, ", "))
+			return d.errorf(key, "", "unknown field %q in %s%s (known: %s)", key.value, where, hint(key.value, names), strings.Join(names, ", "))
 		}
 		if seen[key.value] {
 			return d.errorf(key, join(path, key.value), "set twice")

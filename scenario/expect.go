@@ -223,7 +223,7 @@ func (v *ExpectInvariant) validate() error {
 		return nil
 	}
 	names := slices.Sorted(maps.Keys(Invariants))
-	return errAt("invariant", "unknown invariant %q (known: %s)", v.Invariant, strings.Join(names, ", "))
+	return errAt("invariant", "unknown invariant %q%s (known: %s)", v.Invariant, hint(v.Invariant, names), strings.Join(names, ", "))
 }
 
 // Invariants are the properties an expectation can name, and what each
@@ -308,7 +308,7 @@ func eventKind(field, name string) error {
 	for _, k := range sim.Kinds() {
 		names = append(names, k.String())
 	}
-	return errAt(field, "unknown event kind %q (known: %s)", name, strings.Join(names, ", "))
+	return errAt(field, "unknown event kind %q%s (known: %s)", name, hint(name, names), strings.Join(names, ", "))
 }
 
 func kindKeys() string {

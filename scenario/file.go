@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"runsim/internal/suggest"
 	"slices"
 	"strings"
 	"time"
@@ -187,7 +188,7 @@ func oneOf(field, got string, known ...string) error {
 	if slices.Contains(known, got) {
 		return nil
 	}
-	return errAt(field, "unknown %s %q (known: %s)", field, got, strings.Join(known, ", "))
+	return errAt(field, "unknown %s %q%s (known: %s)", field, got, hint(got, known), strings.Join(known, ", "))
 }
 
 func (f *File) validate() error {
@@ -253,4 +254,12 @@ func (c *Client) validate() error {
 		return errAt("arrivals", "missing: give one of %s, e.g. arrivals: {poisson: {rate: 0.5/h}}", strings.Join(arrivalProcesses.names(), ", "))
 	}
 	return nil
+}
+
+// hint is "; did you mean X?" for the known name nearest to got, or "".
+func hint(got string, known []string) string {
+	if h := suggest.DidYouMean(got, known, nil); h != "" {
+		return "; " + h
+	}
+	return ""
 }

@@ -134,7 +134,7 @@ func (f *family[S, T]) lookup(field string, s *S) (*variant[S, T], error) {
 			return &f.variants[i], nil
 		}
 	}
-	return nil, errAt(field, "unknown %s %q (known: %s)", f.name, name, strings.Join(f.names(), ", "))
+	return nil, errAt(field, "unknown %s %q%s (known: %s)", f.name, name, hint(name, f.names()), strings.Join(f.names(), ", "))
 }
 
 // validate checks that the settings name a variant, then the variant's own
@@ -246,5 +246,5 @@ func (c choices[T]) parse(field, got string) (T, error) {
 		}
 	}
 	var zero T
-	return zero, errAt(field, "unknown %s %q (known: %s)", field, got, strings.Join(c.names(), ", "))
+	return zero, errAt(field, "unknown %s %q%s (known: %s)", field, got, hint(got, c.names()), strings.Join(c.names(), ", "))
 }

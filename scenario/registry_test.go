@@ -342,3 +342,21 @@ func TestArrivalsBuiltInGo(t *testing.T) {
 		})
 	}
 }
+
+// TestMisspeltNamesGetAHint: a misspelt variant, option value or field is
+// refused at its position with the nearest known name.
+func TestMisspeltNamesGetAHint(t *testing.T) {
+	tests := []struct{ yaml, want string }{
+		{"service: {throttle: {kind: slidng}}", `t.yaml:4:28: service.throttle.kind: unknown throttle "slidng"; did you mean "sliding"?`},
+		{"service: {throttle: {counts: acepted}}", `t.yaml:4:30: service.throttle.counts: unknown counts "acepted"; did you mean "accepted"?`},
+		{"service: {skip: {kind: next-witin}}", `t.yaml:4:24: service.skip.kind: unknown skip rule "next-witin"; did you mean "next-within"?`},
+		{"service: {thrtle: {}}", `t.yaml:4:11: unknown field "thrtle" in service; did you mean "throttle"?`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.yaml, func(t *testing.T) {
+			_, err := Parse("t.yaml", []byte("name: t\nstart: 2025-01-06T00:00:00Z\nhorizon: 1d\n"+tc.yaml+"\n"))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
