@@ -89,9 +89,3 @@ func (c *eventCounter) Observe(*sim.Event) {
 	}
 }
 
-// progress returns the callbacks of a display of what, counting
-// replications, for commands that keep their own (sweep).
-func progress(stderr io.Writer, what string, quiet bool) (update func(done, total int), finish func()) {
-	d := newDisplay(stderr, what, "replications", quiet)
-	return d.progress(), d.finish
-}

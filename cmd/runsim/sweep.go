@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"runsim/experiment"
+	"runsim/metrics"
 	"runsim/reports"
 )
 
@@ -18,6 +19,7 @@ var sweepSpec = sharedSpec{
 	formats:      []string{"csv", "json"},
 	replications: "the scenario's replications",
 	report:       "report.html, report.md, summary.json and a chart (PNG, SVG, CSV) per key metric",
+	long:         true,
 }
 
 var sweepUsage = `usage: runsim sweep SCENARIO --param PATH=VALUES [--param ...] [flags]
@@ -36,7 +38,6 @@ flags:
   --param PATH=VALUES  a field and its values (repeatable)
   --out FILE           write there instead of standard output (whole or not
                        at all)
-  --quiet              no progress bar (it is drawn only on a terminal anyway)
   --shard K/N          run only shard K of N (1 <= K <= N) and write it with
                        a header naming the sweep and the shard, for runsim
                        merge. Point i of the grid (from 0, the first param
@@ -62,16 +63,12 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	var paramSpecs multi
 	fs.Var(&paramSpecs, "param", "")
 	out := fs.String("out", "", "")
-	quiet := fs.Bool("quiet", false, "")
 	shardSpec := fs.String("shard", "", "")
 	files, code, ok := parseFlags(fs, sweepUsage, args, stdout, stderr)
 	if !ok {
 		return code
 	}
-	fail := func(format string, args ...any) int {
-		fmt.Fprintf(stderr, "runsim sweep: "+format+"\n", args...)
-		return exitBadInput
-	}
+	fail := failer(stderr, "sweep")
 	if len(files) != 1 {
 		return fail("want one scenario file, got %d; see runsim help sweep", len(files))
 	}
@@ -109,7 +106,27 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 		params = append(params, p)
 		sw.Params = append(sw.Params, p.Path)
 	}
-	update, finish := progress(stderr, "sweep", *quiet)
+	points := 1
+	for _, p := range params {
+		points *= len(p.Values)
+	}
+	if shard != experiment.Whole {
+		points = (points + shard.N - 1) / shard.N // at most
+	}
+	events, exact, err := experiment.EstimateEvents(base.Scenario)
+	if err != nil {
+		return fail("%v", err)
+	}
+	reps := sh.replications
+	if reps == 0 {
+		reps = max(base.File.Replications, 1)
+	}
+	est := experiment.Estimate{Events: events, Exact: exact, Replications: reps, Points: points, PointsNoun: "points"}
+	if err := sh.budget(est); err != nil {
+		return fail("%v", err)
+	}
+	d := newDisplay(stderr, fmt.Sprintf("sweep %d points, about %s events", points, metrics.FormatInt(est.Total())), "replications", sh.quiet)
+	update, finish := d.progress(), d.finish
 	opts := experiment.Options{Replications: sh.replications, Workers: sh.workers, Progress: update}
 	err = experiment.SweepShard(base.Scenario, params, shard, opts,
 		func(p experiment.Point) error {
@@ -143,11 +160,15 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("writing the sweep: %v", err)
 	}
+	if *out != "" {
+		wrote(stderr, "sweep", sh.quiet, "the sweep", *out)
+	}
 	if sh.report != "" {
 		page.Sweep = sw
 		if err := reports.WriteSweep(sh.report, page); err != nil {
 			return fail("--report: %v", err)
 		}
+		wrote(stderr, "sweep", sh.quiet, "the report", reportPlace(sh.report))
 	}
 	return exitOK
 }
