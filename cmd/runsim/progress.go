@@ -88,4 +88,3 @@ func (c *eventCounter) Observe(*sim.Event) {
 		c.d.update(int(c.n), int(c.total))
 	}
 }
-
