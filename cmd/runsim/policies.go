@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runsim/internal/suggest"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -90,42 +91,8 @@ func unknownFamily(all []scenario.Family, name string) string {
 		}
 	}
 	msg := fmt.Sprintf("unknown family %q (known: %s; or a YAML key: %s)", name, strings.Join(known, ", "), strings.Join(keys, ", "))
-	if near := nearest(name, append(known, keys...)); near != "" {
-		msg += fmt.Sprintf("; did you mean %q?", near)
+	if hint := suggest.DidYouMean(name, append(known, keys...), nil); hint != "" {
+		msg += "; " + hint
 	}
 	return msg
-}
-
-// nearest returns the candidate closest to s in edit distance, if it is
-// close enough to be a typo: at most a third of its letters, and at least
-// one, differ.
-func nearest(s string, candidates []string) string {
-	best, bestD := "", max(1, len(s)/3)+1
-	for _, c := range candidates {
-		if d := editDistance(s, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
