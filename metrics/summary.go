@@ -3,7 +3,6 @@ package metrics
 import (
 	"time"
 
-	"runsim/policy"
 	"runsim/sim"
 )
 
@@ -44,6 +43,8 @@ type Summary struct {
 	OccupancyMax  float64
 
 	Freshness Freshness
+
+	figures []float64 // the values of figures (see figure), for metrics no field holds
 }
 
 // Latency summarises request latencies.
@@ -55,102 +56,99 @@ type Latency struct {
 // InProgress is the number of runs still running at the end.
 func (s Summary) InProgress() int { return s.RunsStarted - s.RunsSucceeded - s.RunsFailed }
 
-// Collector is a sim.Observer that builds a Summary as events stream by.
-// Its memory does not grow with the horizon.
-type Collector struct {
-	s        Summary
-	age      ageStats
-	lateness time.Duration // sum over scheduled runs started
-	occ      occupancy
+// A measurement is the streaming state behind one concern's metrics over
+// one run. The collector gives it the events of the kinds its measure
+// names, and no others, in order; it keeps a bounded amount of state
+// whatever the horizon and allocates nothing per event.
+type measurement interface {
+	observe(e *sim.Event)
+	// summarise writes what was measured into s (whose Start and End
+	// are set), without changing the measurement: a run can be
+	// summarised at any instant.
+	summarise(s *Summary)
+}
 
-	firstAttempt map[uint64]time.Time          // requests still waiting for a run, by request id (unique across clients)
-	accepted     map[sim.OperationID]time.Time // first attempt of each accepted request, until its run ends
-	latency      sketch
+// A measure declares a measurement (see declare): the kinds of events it
+// reads and how to start one for a run over [start, end).
+type measure struct {
+	kinds []sim.Kind
+	start func(start, end time.Time) measurement
+}
+
+// A figure is a value of a Summary that no field holds: a measurement
+// declared in its own file writes it, and its metric reads it. A Summary
+// not made by a Collector (a literal) has every figure 0, as it has every
+// count 0. Figures are allocated by newFigure, once, in a package-level
+// variable's initialiser.
+type figure int
+
+func newFigure() figure {
+	reg.figures++
+	return figure(reg.figures - 1)
+}
+
+func (f figure) set(s *Summary, v float64) { s.figures[f] = v }
+
+// of reads the figure of s.
+func (f figure) of(s Summary) float64 {
+	if int(f) < len(s.figures) {
+		return s.figures[f]
+	}
+	return 0
+}
+
+// Collector is a sim.Observer that builds a Summary as events stream by:
+// it starts every declared measurement and hands each event only to the
+// measurements that read its kind (lists made once, at construction). Its
+// memory does not grow with the horizon.
+type Collector struct {
+	start, end time.Time
+	all        []measurement   // in the order of the table
+	byKind     [][]measurement // event kind → the measurements that read it
+	figures    int             // how many figures a Summary holds
 }
 
 // NewCollector returns a collector for a run over [start, end).
-func NewCollector(start, end time.Time) *Collector {
-	return &Collector{
-		s:            Summary{Start: start, End: end, ScheduledSkipped: map[string]int{}},
-		age:          newAgeStats(start),
-		firstAttempt: map[uint64]time.Time{},
-		accepted:     map[sim.OperationID]time.Time{},
+func NewCollector(start, end time.Time) *Collector { return reg.newCollector(start, end) }
+
+func (r *registry) newCollector(start, end time.Time) *Collector {
+	c := &Collector{start: start, end: end, figures: r.figures,
+		all: make([]measurement, len(r.measures)), byKind: make([][]measurement, len(r.byKind))}
+	for i, m := range r.measures {
+		c.all[i] = m.start(start, end)
 	}
+	n := 0
+	for _, is := range r.byKind {
+		n += len(is)
+	}
+	lists := make([]measurement, 0, n) // one backing array for every kind's list
+	for k, is := range r.byKind {
+		for _, i := range is {
+			lists = append(lists, c.all[i])
+		}
+		c.byKind[k] = lists[len(lists)-len(is) : len(lists) : len(lists)]
+	}
+	return c
 }
 
 // Observe implements sim.Observer.
 func (c *Collector) Observe(e *sim.Event) {
-	s := &c.s
-	if c.occ.observe(e) {
-		return
-	}
-	switch e.Kind {
-	case sim.RequestArrived:
-		s.Requests++
-		if e.Attempt > 1 {
-			s.Retries++
-		} else {
-			c.firstAttempt[e.Request] = e.At // request ids are unique across clients
+	if int(e.Kind) < len(c.byKind) {
+		for _, m := range c.byKind[e.Kind] {
+			m.observe(e)
 		}
-	case sim.Accepted:
-		s.Accepted++
-		c.accepted[e.Operation] = c.firstAttempt[e.Request]
-		delete(c.firstAttempt, e.Request)
-	case sim.Throttled:
-		s.Throttled++
-	case sim.Conflict:
-		s.Conflicts++
-	case sim.GaveUp:
-		s.GaveUp++
-		delete(c.firstAttempt, e.Request)
-	case sim.RunStarted:
-		s.RunsStarted++
-		if e.Trigger == policy.Scheduled {
-			s.ScheduledRun++
-			late := e.At.Sub(e.Nominal)
-			c.lateness += late
-			s.LatenessMax = max(s.LatenessMax, late)
-		}
-	case sim.RunFinished:
-		if first, ok := c.accepted[e.Operation]; ok && !e.Operation.IsZero() {
-			c.latency.add(float64(e.At.Sub(first).Milliseconds()))
-			delete(c.accepted, e.Operation)
-		}
-		if e.RunStatus.Succeeded() {
-			s.RunsSucceeded++
-			c.age.refresh(e.At)
-		} else {
-			s.RunsFailed++
-		}
-	case sim.ScheduledDue:
-		s.ScheduledDue++
-	case sim.ScheduledSkipped:
-		s.ScheduledSkipped[e.Reason.String()]++
-	case sim.OperationChanged:
-		s.Polls += e.Polls
 	}
 }
 
 // Summary returns the summary of the run so far, freshness measured up to
 // the end of the run.
 func (c *Collector) Summary() Summary {
-	s := c.s
-	s.ScheduledSkipped = make(map[string]int, len(c.s.ScheduledSkipped))
-	for k, v := range c.s.ScheduledSkipped {
-		s.ScheduledSkipped[k] = v
+	s := Summary{Start: c.start, End: c.end}
+	if c.figures > 0 {
+		s.figures = make([]float64, c.figures)
 	}
-	s.Freshness = c.age.result(s.End)
-	if s.ScheduledRun > 0 {
-		s.LatenessMean = (c.lateness / time.Duration(s.ScheduledRun)).Round(time.Millisecond)
+	for _, m := range c.all {
+		m.summarise(&s)
 	}
-	if c.latency.n > 0 {
-		q := c.latency.quantiles(0.5, 0.95)
-		s.Latency = Latency{P50: ms(q[0]), P95: ms(q[1]), N: int(c.latency.n)}
-	}
-	if days := s.End.Sub(s.Start).Hours() / 24; days > 0 {
-		s.RunsPerDay = float64(s.RunsSucceeded) / days
-	}
-	s.OccupancyMean = c.occ.mean(s.Start, s.End)
-	s.OccupancyMax = c.occ.max
 	return s
 }

@@ -1,0 +1,63 @@
+package metrics
+
+import (
+	"time"
+
+	"runsim/sim"
+)
+
+// The service's answers to start requests: attempts, their answers (202,
+// 429, 409), retries and requests given up, and the shares of attempts.
+func init() {
+	declare(100, &measure{
+		kinds: []sim.Kind{sim.RequestArrived, sim.Accepted, sim.Throttled, sim.Conflict, sim.GaveUp},
+		start: func(time.Time, time.Time) measurement { return &answers{} },
+	},
+		Metric{"requests", Count, "requests", "attempts that reached the service, retries included",
+			count(func(s Summary) int { return s.Requests })},
+		Metric{"accepted", Count, "accepted (202)", "attempts answered 202 Accepted",
+			count(func(s Summary) int { return s.Accepted })},
+		Metric{"throttled", Count, "throttled (429)", "attempts answered 429 Too Many Requests",
+			count(func(s Summary) int { return s.Throttled })},
+		Metric{"conflicts", Count, "conflicts (409)", "attempts answered 409 Conflict",
+			count(func(s Summary) int { return s.Conflicts })},
+		Metric{"retries", Count, "retries", "attempts after a request's first",
+			count(func(s Summary) int { return s.Retries })},
+		Metric{"gave_up", Count, "requests given up", "requests abandoned after a refusal",
+			count(func(s Summary) int { return s.GaveUp })},
+		Metric{"throttled_fraction", Fraction, "throttled share", "throttled attempts over all attempts",
+			fraction(func(s Summary) int { return s.Throttled })},
+		Metric{"conflict_fraction", Fraction, "conflict share", "attempts answered 409 over all attempts",
+			fraction(func(s Summary) int { return s.Conflicts })},
+		Metric{"accepted_fraction", Fraction, "accepted share", "accepted attempts over all attempts",
+			fraction(func(s Summary) int { return s.Accepted })},
+	)
+}
+
+// answers counts attempts and their answers.
+type answers struct {
+	requests, accepted, throttled, conflicts, retries, gaveUp int
+}
+
+func (a *answers) observe(e *sim.Event) {
+	switch e.Kind {
+	case sim.RequestArrived:
+		a.requests++
+		if e.Attempt > 1 {
+			a.retries++
+		}
+	case sim.Accepted:
+		a.accepted++
+	case sim.Throttled:
+		a.throttled++
+	case sim.Conflict:
+		a.conflicts++
+	case sim.GaveUp:
+		a.gaveUp++
+	}
+}
+
+func (a *answers) summarise(s *Summary) {
+	s.Requests, s.Accepted, s.Throttled, s.Conflicts = a.requests, a.accepted, a.throttled, a.conflicts
+	s.Retries, s.GaveUp = a.retries, a.gaveUp
+}
