@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -94,19 +95,29 @@ func TestCollectorDispatchesByKind(t *testing.T) {
 	assert.Equal(t, []sim.Kind{sim.RequestArrived, sim.Throttled, sim.Throttled}, second)
 }
 
+var update = flag.Bool("update", false, "rewrite README's metric table")
+
 // TestREADMEMetricTable: README's metric table lists every metric, in the
-// order outputs list them, row for row.
+// order outputs list them, row for row; go test ./metrics -update rewrites
+// it.
 func TestREADMEMetricTable(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+	const path = "../README.md"
+	data, err := os.ReadFile(path)
 	require.NoError(t, err)
+	readme := string(data)
 	const header = "| name | JSON/CSV key | kind | what is measured |\n|---|---|---|---|\n"
-	i := strings.Index(string(readme), header)
+	i := strings.Index(readme, header)
 	require.GreaterOrEqual(t, i, 0, "README.md lacks the metric table")
-	rows := string(readme[i+len(header):])
-	rows = rows[:strings.Index(rows, "\n\n")+1]
+	i += len(header)
+	j := i + strings.Index(readme[i:], "\n\n") + 1
 	var want strings.Builder
 	for _, m := range All() {
 		fmt.Fprintf(&want, "| `%s` | `%s` | %s | %s |\n", m.Name, m.Key(), m.Kind, m.Doc)
 	}
-	assert.Equal(t, want.String(), rows)
+	if *update {
+		readme = readme[:i] + want.String() + readme[j:]
+		require.NoError(t, os.WriteFile(path, []byte(readme), 0o644))
+		j = i + len(want.String())
+	}
+	assert.Equal(t, want.String(), readme[i:j], "README's metric table is out of date: run go test ./metrics -update")
 }
