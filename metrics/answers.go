@@ -10,8 +10,7 @@ import (
 // 429, 409), retries and requests given up, and the shares of attempts.
 func init() {
 	declare(100, &measure{
-		kinds: []sim.Kind{sim.RequestArrived, sim.Accepted, sim.Throttled, sim.Conflict, sim.GaveUp},
-		start: func(time.Time, time.Time) measurement { return &answers{} },
+		start: func(time.Time, time.Time) measurement { return answers{} }, // reads the tally only
 	},
 		Metric{"requests", Count, "requests", "attempts that reached the service, retries included",
 			count(func(s Summary) int { return s.Requests })},
@@ -34,30 +33,12 @@ func init() {
 	)
 }
 
-// answers counts attempts and their answers.
-type answers struct {
-	requests, accepted, throttled, conflicts, retries, gaveUp int
-}
+// answers are the collector's tally of requests and their answers.
+type answers struct{}
 
-func (a *answers) observe(e *sim.Event) {
-	switch e.Kind {
-	case sim.RequestArrived:
-		a.requests++
-		if e.Attempt > 1 {
-			a.retries++
-		}
-	case sim.Accepted:
-		a.accepted++
-	case sim.Throttled:
-		a.throttled++
-	case sim.Conflict:
-		a.conflicts++
-	case sim.GaveUp:
-		a.gaveUp++
-	}
-}
+func (answers) observe(*sim.Event) {}
 
-func (a *answers) summarise(s *Summary) {
-	s.Requests, s.Accepted, s.Throttled, s.Conflicts = a.requests, a.accepted, a.throttled, a.conflicts
-	s.Retries, s.GaveUp = a.retries, a.gaveUp
+func (answers) summarise(s *Summary, n *tally) {
+	s.Requests, s.Accepted, s.Throttled = n[sim.RequestArrived].all, n[sim.Accepted].all, n[sim.Throttled].all
+	s.Conflicts, s.GaveUp, s.Retries = n[sim.Conflict].all, n[sim.GaveUp].all, n[sim.RequestArrived].retries
 }

@@ -15,7 +15,10 @@
 // runs.go, scheduled.go, freshness.go, latency.go, occupancy.go, polls.go,
 // ...): each file declares, once, in an init function, its metrics together
 // with the streaming measurement behind them and the event kinds that
-// measurement reads. Outputs list metrics by the rank of their declaration,
+// measurement reads (all of them, or first attempts only). The [Collector]
+// tallies every event by kind and hands each event only to the
+// measurements that read its kind, from lists made at construction; a
+// metric that is only a count reads the tally and observes nothing. Outputs list metrics by the rank of their declaration,
 // then in the order declared. A new metric is one new file and its test:
 // its declaration, at a rank of its own, and its measurement if no existing
 // one gives what it needs; a measured value no Summary field holds is a

@@ -35,7 +35,7 @@ func (f *freshness) observe(e *sim.Event) {
 	}
 }
 
-func (f *freshness) summarise(s *Summary) { s.Freshness = f.age.result(s.End) }
+func (f *freshness) summarise(s *Summary, _ *tally) { s.Freshness = f.age.result(s.End) }
 
 // Freshness summarises the age of the data over a run: the time since the
 // last successful run finished, weighted by how long each age lasted. The

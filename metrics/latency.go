@@ -10,9 +10,10 @@ import (
 // attempt to the end of its run, retries included.
 func init() {
 	declare(500, &measure{
-		kinds: []sim.Kind{sim.RequestArrived, sim.Accepted, sim.GaveUp, sim.RunFinished},
+		kinds:  []sim.Kind{sim.Accepted, sim.GaveUp, sim.RunFinished},
+		firsts: []sim.Kind{sim.RequestArrived}, // a retry changes nothing
 		start: func(time.Time, time.Time) measurement {
-			return &latency{firstAttempt: map[uint64]time.Time{}, accepted: map[sim.OperationID]time.Time{}}
+			return &latency{firstAttempt: map[uint64]int64{}, accepted: map[sim.OperationID]int64{}}
 		},
 	},
 		Metric{"latency_p50", Duration, "median latency", "first attempt of an on-demand request to the end of its run, median",
@@ -24,19 +25,19 @@ func init() {
 
 // latency follows requests from their first attempt to the end of their
 // run. Its maps hold only the requests in flight, so they stay as small
-// as the clients' patience; the latencies go to a bounded sketch.
+// as the clients' patience; the latencies go to a bounded sketch. Instants
+// are kept as Unix nanoseconds: exact, and free of pointers for the
+// garbage collector to follow.
 type latency struct {
-	firstAttempt map[uint64]time.Time          // requests still waiting for a run, by request id (unique across clients)
-	accepted     map[sim.OperationID]time.Time // first attempt of each accepted request, until its run ends
-	sketch       sketch                        // latencies, in ms
+	firstAttempt map[uint64]int64          // requests still waiting for a run, by request id (unique across clients)
+	accepted     map[sim.OperationID]int64 // first attempt of each accepted request, until its run ends
+	sketch       sketch                    // latencies, in ms
 }
 
 func (l *latency) observe(e *sim.Event) {
 	switch e.Kind {
-	case sim.RequestArrived:
-		if e.Attempt <= 1 {
-			l.firstAttempt[e.Request] = e.At
-		}
+	case sim.RequestArrived: // first attempts only
+		l.firstAttempt[e.Request] = e.At.UnixNano()
 	case sim.Accepted:
 		l.accepted[e.Operation] = l.firstAttempt[e.Request]
 		delete(l.firstAttempt, e.Request)
@@ -44,13 +45,13 @@ func (l *latency) observe(e *sim.Event) {
 		delete(l.firstAttempt, e.Request)
 	case sim.RunFinished:
 		if first, ok := l.accepted[e.Operation]; ok && !e.Operation.IsZero() {
-			l.sketch.add(float64(e.At.Sub(first).Milliseconds()))
+			l.sketch.add(float64(time.Duration(e.At.UnixNano() - first).Milliseconds()))
 			delete(l.accepted, e.Operation)
 		}
 	}
 }
 
-func (l *latency) summarise(s *Summary) {
+func (l *latency) summarise(s *Summary, _ *tally) {
 	if l.sketch.n > 0 {
 		q := l.sketch.quantiles(0.5, 0.95)
 		s.Latency = Latency{P50: ms(q[0]), P95: ms(q[1]), N: int(l.sketch.n)}

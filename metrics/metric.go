@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"runsim/policy"
+	"runsim/sim"
 )
 
 // Kind is what a metric's value is, which says its unit, the range it can
@@ -167,8 +168,11 @@ type registry struct {
 	names []string
 
 	measures []*measure // every measurement, in the order of the table
-	byKind   [][]int    // event kind → indices in measures of those that read it
-	figures  int        // figures allocated by newFigure
+	// byKind[retry][kind] are the indices in measures of those that read
+	// events of the kind, for first attempts (and events that are no
+	// attempt: retry 0) and for retries (retry 1).
+	byKind  [2][][]int
+	figures int // figures allocated by newFigure
 }
 
 type declaration struct {
@@ -205,12 +209,12 @@ func (r *registry) add(rank int, m *measure, metrics ...Metric) {
 		}
 		seen[mt.Name] = true
 	}
-	if m != nil && (len(m.kinds) == 0 || m.start == nil) {
-		panic("metrics: the measurement of " + metrics[0].Name + " reads no event kind or cannot start")
+	if m != nil && m.start == nil {
+		panic("metrics: the measurement of " + metrics[0].Name + " cannot start")
 	}
 	r.decls = slices.Insert(r.decls, at, declaration{rank, m, slices.Clone(metrics)})
 
-	r.table, r.names, r.measures, r.byKind = nil, nil, nil, nil
+	r.table, r.names, r.measures, r.byKind = nil, nil, nil, [2][][]int{}
 	r.index = map[string]int{}
 	for _, d := range r.decls {
 		for _, mt := range d.metrics {
@@ -221,12 +225,14 @@ func (r *registry) add(rank int, m *measure, metrics ...Metric) {
 		if d.measure == nil {
 			continue
 		}
-		for _, k := range d.measure.kinds {
-			for int(k) >= len(r.byKind) {
-				r.byKind = append(r.byKind, nil)
-			}
-			if !slices.Contains(r.byKind[k], len(r.measures)) {
-				r.byKind[k] = append(r.byKind[k], len(r.measures))
+		for retry, kinds := range [2][]sim.Kind{append(d.measure.kinds, d.measure.firsts...), d.measure.kinds} {
+			for _, k := range kinds {
+				for int(k) >= len(r.byKind[retry]) {
+					r.byKind[retry] = append(r.byKind[retry], nil)
+				}
+				if !slices.Contains(r.byKind[retry][k], len(r.measures)) {
+					r.byKind[retry][k] = append(r.byKind[retry][k], len(r.measures))
+				}
 			}
 		}
 		r.measures = append(r.measures, d.measure)

@@ -32,7 +32,7 @@ type occupancy struct {
 
 func (o *occupancy) observe(e *sim.Event) { o.take(e) }
 
-func (o *occupancy) summarise(s *Summary) {
+func (o *occupancy) summarise(s *Summary, _ *tally) {
 	s.OccupancyMean = o.mean(s.Start, s.End)
 	s.OccupancyMax = o.max
 }

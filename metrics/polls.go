@@ -22,4 +22,4 @@ type polls int
 
 func (p *polls) observe(e *sim.Event) { *p += polls(e.Polls) }
 
-func (p *polls) summarise(s *Summary) { s.Polls = int(*p) }
+func (p *polls) summarise(s *Summary, _ *tally) { s.Polls = int(*p) }

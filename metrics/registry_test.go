@@ -17,8 +17,8 @@ import (
 // recorder is a measurement that keeps the kinds it was given.
 type recorder struct{ kinds *[]sim.Kind }
 
-func (r recorder) observe(e *sim.Event) { *r.kinds = append(*r.kinds, e.Kind) }
-func (r recorder) summarise(*Summary)   {}
+func (r recorder) observe(e *sim.Event)       { *r.kinds = append(*r.kinds, e.Kind) }
+func (r recorder) summarise(*Summary, *tally) {}
 
 func metricNamed(name string) Metric {
 	return Metric{name, Count, name, "a test metric", func(Summary) float64 { return 0 }}
@@ -43,8 +43,8 @@ func TestDeclareRefusesWhatIsAmbiguous(t *testing.T) {
 		"no doc": {rank: 200, metrics: []Metric{{Name: "d", Title: "d", Value: func(Summary) float64 { return 0 }}},
 			panic: "metrics: metric d lacks a title, a doc or a value"},
 		"no name": {rank: 200, metrics: []Metric{{}}, panic: "metrics: a metric has no name"},
-		"a measurement that reads nothing": {rank: 200, measure: &measure{start: func(time.Time, time.Time) measurement { return nil }},
-			metrics: []Metric{metricNamed("e")}, panic: "metrics: the measurement of e reads no event kind or cannot start"},
+		"a measurement that cannot start": {rank: 200, measure: &measure{kinds: []sim.Kind{sim.Throttled}},
+			metrics: []Metric{metricNamed("e")}, panic: "metrics: the measurement of e cannot start"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -78,21 +78,31 @@ func TestRankOrdersTheTable(t *testing.T) {
 }
 
 // TestCollectorDispatchesByKind: a measurement is given the events of the
-// kinds it reads, in order, and no others.
+// kinds it reads, in order, and no others; one that reads first attempts
+// only is not given retries; every event is in the tally.
 func TestCollectorDispatchesByKind(t *testing.T) {
 	var r registry
 	var first, second []sim.Kind
 	r.add(100, &measure{kinds: []sim.Kind{sim.Throttled, sim.SlotsChanged},
 		start: func(time.Time, time.Time) measurement { return recorder{&first} }}, metricNamed("a"))
 	r.add(200, nil, metricNamed("derived"))
-	r.add(300, &measure{kinds: []sim.Kind{sim.RequestArrived, sim.Throttled},
+	r.add(300, &measure{kinds: []sim.Kind{sim.Throttled}, firsts: []sim.Kind{sim.RequestArrived},
 		start: func(time.Time, time.Time) measurement { return recorder{&second} }}, metricNamed("b"))
 	c := r.newCollector(t0, t0.Add(time.Hour))
 	for _, k := range append(sim.Kinds(), sim.SlotsChanged, sim.Throttled, sim.Kind(200)) {
 		c.Observe(&sim.Event{Kind: k})
 	}
-	assert.Equal(t, []sim.Kind{sim.Throttled, sim.SlotsChanged, sim.Throttled}, first)
-	assert.Equal(t, []sim.Kind{sim.RequestArrived, sim.Throttled, sim.Throttled}, second)
+	c.Observe(&sim.Event{Kind: sim.RequestArrived, Attempt: 2})
+	c.Observe(&sim.Event{Kind: sim.Throttled, Attempt: 2})
+	assert.Equal(t, []sim.Kind{sim.Throttled, sim.SlotsChanged, sim.Throttled, sim.Throttled}, first)
+	assert.Equal(t, []sim.Kind{sim.RequestArrived, sim.Throttled, sim.Throttled, sim.Throttled}, second,
+		"the retry of a request is not given to a reader of first attempts")
+	for k, want := range map[sim.Kind]struct{ all, retries int }{
+		sim.RequestArrived: {2, 1}, sim.Throttled: {3, 1}, sim.Conflict: {1, 0}, sim.Kind(200): {1, 0},
+	} {
+		assert.Equal(t, want.all, c.kinds[k].n, "%v", k)
+		assert.Equal(t, want.retries, c.kinds[k].retries, "%v", k)
+	}
 }
 
 var update = flag.Bool("update", false, "rewrite README's metric table")

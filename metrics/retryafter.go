@@ -37,7 +37,7 @@ func (r *retryAfter) observe(e *sim.Event) {
 	}
 }
 
-func (r *retryAfter) summarise(s *Summary) {
+func (r *retryAfter) summarise(s *Summary, _ *tally) {
 	if r.n > 0 {
 		retryAfterMean.set(s, ms(float64(r.sum)/float64(r.n)).Seconds())
 	}

@@ -10,7 +10,7 @@ import (
 // and successful runs per day of the horizon.
 func init() {
 	declare(200, &measure{
-		kinds: []sim.Kind{sim.RunStarted, sim.RunFinished},
+		kinds: []sim.Kind{sim.RunFinished}, // for outcomes; starts are the tally
 		start: func(time.Time, time.Time) measurement { return &runs{} },
 	},
 		Metric{"runs_started", Count, "runs started", "runs started, scheduled and on demand",
@@ -24,24 +24,18 @@ func init() {
 	)
 }
 
-// runs counts runs started and finished, by outcome.
-type runs struct {
-	started, succeeded, failed int
-}
+// runs counts successful runs; runs started and finished are the
+// collector's tally.
+type runs struct{ succeeded int }
 
 func (r *runs) observe(e *sim.Event) {
-	switch {
-	case e.Kind == sim.RunStarted:
-		r.started++
-	case e.RunStatus.Succeeded():
+	if e.RunStatus.Succeeded() {
 		r.succeeded++
-	default:
-		r.failed++
 	}
 }
 
-func (r *runs) summarise(s *Summary) {
-	s.RunsStarted, s.RunsSucceeded, s.RunsFailed = r.started, r.succeeded, r.failed
+func (r *runs) summarise(s *Summary, n *tally) {
+	s.RunsStarted, s.RunsSucceeded, s.RunsFailed = n[sim.RunStarted].all, r.succeeded, n[sim.RunFinished].all-r.succeeded
 	if days := s.End.Sub(s.Start).Hours() / 24; days > 0 {
 		s.RunsPerDay = float64(r.succeeded) / days
 	}

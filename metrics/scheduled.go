@@ -11,7 +11,7 @@ import (
 // reason), and how late the ones that started were.
 func init() {
 	declare(300, &measure{
-		kinds: []sim.Kind{sim.RunStarted, sim.ScheduledDue, sim.ScheduledSkipped},
+		kinds: []sim.Kind{sim.RunStarted, sim.ScheduledSkipped}, // runs due are the tally
 		start: func(time.Time, time.Time) measurement { return &scheduled{skipped: map[string]int{}} },
 	},
 		Metric{"scheduled_run", Count, "scheduled runs started", "system-scheduled runs that started",
@@ -31,10 +31,10 @@ func init() {
 	)
 }
 
-// scheduled counts scheduled runs due, started and skipped, and sums the
+// scheduled counts scheduled runs started and skipped, and sums the
 // lateness of those that started. Its map has one key per skip reason.
 type scheduled struct {
-	due, run              int
+	run                   int
 	skipped               map[string]int // reason → count
 	lateness, latenessMax time.Duration  // sum and max over scheduled runs started
 }
@@ -48,15 +48,13 @@ func (c *scheduled) observe(e *sim.Event) {
 			c.lateness += late
 			c.latenessMax = max(c.latenessMax, late)
 		}
-	case sim.ScheduledDue:
-		c.due++
 	case sim.ScheduledSkipped:
 		c.skipped[e.Reason.String()]++
 	}
 }
 
-func (c *scheduled) summarise(s *Summary) {
-	s.ScheduledDue, s.ScheduledRun, s.LatenessMax = c.due, c.run, c.latenessMax
+func (c *scheduled) summarise(s *Summary, n *tally) {
+	s.ScheduledDue, s.ScheduledRun, s.LatenessMax = n[sim.ScheduledDue].all, c.run, c.latenessMax
 	s.ScheduledSkipped = make(map[string]int, len(c.skipped))
 	for k, v := range c.skipped {
 		s.ScheduledSkipped[k] = v

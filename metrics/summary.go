@@ -59,20 +59,31 @@ func (s Summary) InProgress() int { return s.RunsStarted - s.RunsSucceeded - s.R
 // A measurement is the streaming state behind one concern's metrics over
 // one run. The collector gives it the events of the kinds its measure
 // names, and no others, in order; it keeps a bounded amount of state
-// whatever the horizon and allocates nothing per event.
+// whatever the horizon and allocates nothing per event. What is only a
+// count of events of a kind (or of the retries among them) it need not
+// observe: the collector counts every event by kind (a tally) and hands
+// the tally to summarise.
 type measurement interface {
 	observe(e *sim.Event)
 	// summarise writes what was measured into s (whose Start and End
 	// are set), without changing the measurement: a run can be
 	// summarised at any instant.
-	summarise(s *Summary)
+	summarise(s *Summary, n *tally)
 }
 
+// A tally is the number of events of each kind so far, and of the retries
+// among them (request events with Attempt > 1), indexed by kind.
+type tally [256]struct{ all, retries int }
+
 // A measure declares a measurement (see declare): the kinds of events it
-// reads and how to start one for a run over [start, end).
+// observes, all of them or only those that are no retry (a request's
+// first attempt, and every event that is no attempt), and how to start
+// one for a run over [start, end). A measurement that reads only the
+// tally observes no kind.
 type measure struct {
-	kinds []sim.Kind
-	start func(start, end time.Time) measurement
+	kinds  []sim.Kind // every event of these kinds
+	firsts []sim.Kind // the events of these kinds with Attempt <= 1
+	start  func(start, end time.Time) measurement
 }
 
 // A figure is a value of a Summary that no field holds: a measurement
@@ -98,45 +109,59 @@ func (f figure) of(s Summary) float64 {
 }
 
 // Collector is a sim.Observer that builds a Summary as events stream by:
-// it starts every declared measurement and hands each event only to the
-// measurements that read its kind (lists made once, at construction). Its
-// memory does not grow with the horizon.
+// it tallies every event by kind and hands it only to the measurements
+// that read its kind (lists made once, at construction, for first
+// attempts and for retries). Its memory does not grow with the horizon.
 type Collector struct {
 	start, end time.Time
-	all        []measurement   // in the order of the table
-	byKind     [][]measurement // event kind → the measurements that read it
-	figures    int             // how many figures a Summary holds
+	all        []measurement // in the order of the table
+	figures    int           // how many figures a Summary holds
+	// kinds holds, by event kind, its tally and the measurements that
+	// read it (ms[0] for events that are no retry, ms[1] for retries),
+	// side by side: one cache line per event.
+	kinds [256]struct {
+		n, retries int
+		ms         [2][]measurement
+	}
 }
 
 // NewCollector returns a collector for a run over [start, end).
 func NewCollector(start, end time.Time) *Collector { return reg.newCollector(start, end) }
 
 func (r *registry) newCollector(start, end time.Time) *Collector {
-	c := &Collector{start: start, end: end, figures: r.figures,
-		all: make([]measurement, len(r.measures)), byKind: make([][]measurement, len(r.byKind))}
+	c := &Collector{start: start, end: end, figures: r.figures, all: make([]measurement, len(r.measures))}
 	for i, m := range r.measures {
 		c.all[i] = m.start(start, end)
 	}
 	n := 0
-	for _, is := range r.byKind {
-		n += len(is)
-	}
-	lists := make([]measurement, 0, n) // one backing array for every kind's list
-	for k, is := range r.byKind {
-		for _, i := range is {
-			lists = append(lists, c.all[i])
+	for _, byKind := range r.byKind {
+		for _, is := range byKind {
+			n += len(is)
 		}
-		c.byKind[k] = lists[len(lists)-len(is) : len(lists) : len(lists)]
+	}
+	lists := make([]measurement, 0, n) // one backing array for every list
+	for retry, byKind := range r.byKind {
+		for k, is := range byKind {
+			for _, i := range is {
+				lists = append(lists, c.all[i])
+			}
+			c.kinds[k].ms[retry] = lists[len(lists)-len(is) : len(lists) : len(lists)]
+		}
 	}
 	return c
 }
 
 // Observe implements sim.Observer.
 func (c *Collector) Observe(e *sim.Event) {
-	if int(e.Kind) < len(c.byKind) {
-		for _, m := range c.byKind[e.Kind] {
-			m.observe(e)
-		}
+	k := &c.kinds[e.Kind]
+	k.n++
+	retry := 0
+	if e.Attempt > 1 {
+		retry = 1
+	}
+	k.retries += retry
+	for _, m := range k.ms[retry] {
+		m.observe(e)
 	}
 }
 
@@ -147,8 +172,12 @@ func (c *Collector) Summary() Summary {
 	if c.figures > 0 {
 		s.figures = make([]float64, c.figures)
 	}
+	var n tally
+	for k := range c.kinds {
+		n[k].all, n[k].retries = c.kinds[k].n, c.kinds[k].retries
+	}
 	for _, m := range c.all {
-		m.summarise(&s)
+		m.summarise(&s, &n)
 	}
 	return s
 }
