@@ -225,7 +225,7 @@ func (r *registry) add(rank int, m *measure, metrics ...Metric) {
 		if d.measure == nil {
 			continue
 		}
-		for retry, kinds := range [2][]sim.Kind{append(d.measure.kinds, d.measure.firsts...), d.measure.kinds} {
+		for retry, kinds := range [2][]sim.Kind{slices.Concat(d.measure.kinds, d.measure.firsts), d.measure.kinds} {
 			for _, k := range kinds {
 				for int(k) >= len(r.byKind[retry]) {
 					r.byKind[retry] = append(r.byKind[retry], nil)

@@ -118,7 +118,7 @@ type Collector struct {
 	figures    int           // how many figures a Summary holds
 	// kinds holds, by event kind, its tally and the measurements that
 	// read it (ms[0] for events that are no retry, ms[1] for retries),
-	// side by side: one cache line per event.
+	// side by side, so that an event touches one entry.
 	kinds [256]struct {
 		n, retries int
 		ms         [2][]measurement
