@@ -3,7 +3,39 @@ package metrics
 import (
 	"math"
 	"time"
+
+	"runsim/sim"
 )
+
+// The age of the data: the time since the last successful run finished,
+// time-weighted over the run.
+func init() {
+	declare(400, &measure{
+		kinds: []sim.Kind{sim.RunFinished},
+		start: func(start, _ time.Time) measurement { return &freshness{age: newAgeStats(start)} },
+	},
+		Metric{"freshness_mean", Duration, "mean freshness", "time since the last successful run finished, time-weighted mean",
+			seconds(func(s Summary) time.Duration { return s.Freshness.Mean })},
+		Metric{"freshness_p50", Duration, "median freshness", "time since the last successful run finished, time-weighted median",
+			seconds(func(s Summary) time.Duration { return s.Freshness.P50 })},
+		Metric{"freshness_p95", Duration, "p95 freshness", "time since the last successful run finished, time-weighted 95th percentile",
+			seconds(func(s Summary) time.Duration { return s.Freshness.P95 })},
+		Metric{"freshness_max", Duration, "max freshness", "longest time since the last successful run finished",
+			seconds(func(s Summary) time.Duration { return s.Freshness.Max })},
+	)
+}
+
+// freshness measures the age of the data from successful run finishes,
+// up to the end of the run.
+type freshness struct{ age ageStats }
+
+func (f *freshness) observe(e *sim.Event) {
+	if e.RunStatus.Succeeded() {
+		f.age.refresh(e.At)
+	}
+}
+
+func (f *freshness) summarise(s *Summary, _ *tally) { s.Freshness = f.age.result(s.End) }
 
 // Freshness summarises the age of the data over a run: the time since the
 // last successful run finished, weighted by how long each age lasted. The

@@ -3,12 +3,14 @@ package metrics
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"runsim/internal/suggest"
 	"runsim/policy"
+	"runsim/sim"
 )
 
 // Kind is what a metric's value is, which says its unit, the range it can
@@ -155,87 +157,111 @@ func seconds(d func(Summary) time.Duration) func(Summary) float64 {
 	return func(s Summary) float64 { return d(s).Seconds() }
 }
 
-// table is every metric, in the order outputs list them.
-var table = []Metric{
-	{"requests", Count, "requests", "attempts that reached the service, retries included",
-		count(func(s Summary) int { return s.Requests })},
-	{"accepted", Count, "accepted (202)", "attempts answered 202 Accepted",
-		count(func(s Summary) int { return s.Accepted })},
-	{"throttled", Count, "throttled (429)", "attempts answered 429 Too Many Requests",
-		count(func(s Summary) int { return s.Throttled })},
-	{"conflicts", Count, "conflicts (409)", "attempts answered 409 Conflict",
-		count(func(s Summary) int { return s.Conflicts })},
-	{"retries", Count, "retries", "attempts after a request's first",
-		count(func(s Summary) int { return s.Retries })},
-	{"gave_up", Count, "requests given up", "requests abandoned after a refusal",
-		count(func(s Summary) int { return s.GaveUp })},
-	{"throttled_fraction", Fraction, "throttled share", "throttled attempts over all attempts",
-		fraction(func(s Summary) int { return s.Throttled })},
-	{"conflict_fraction", Fraction, "conflict share", "attempts answered 409 over all attempts",
-		fraction(func(s Summary) int { return s.Conflicts })},
-	{"accepted_fraction", Fraction, "accepted share", "accepted attempts over all attempts",
-		fraction(func(s Summary) int { return s.Accepted })},
-	{"runs_started", Count, "runs started", "runs started, scheduled and on demand",
-		count(func(s Summary) int { return s.RunsStarted })},
-	{"runs_succeeded", Count, "runs succeeded", "runs that finished completed, completedWithErrors or completedWithWarnings",
-		count(func(s Summary) int { return s.RunsSucceeded })},
-	{"runs_failed", Count, "runs failed", "runs that finished failed",
-		count(func(s Summary) int { return s.RunsFailed })},
-	{"runs_per_day", Rate, "successful runs per day", "successful runs per day of the horizon",
-		func(s Summary) float64 { return s.RunsPerDay }},
-	{"scheduled_run", Count, "scheduled runs started", "system-scheduled runs that started",
-		count(func(s Summary) int { return s.ScheduledRun })},
-	{"scheduled_skipped", Count, "scheduled runs skipped", "system-scheduled runs skipped, whatever the reason",
-		count(func(s Summary) int {
-			n := 0
-			for _, k := range s.ScheduledSkipped {
-				n += k
-			}
-			return n
-		})},
-	{"lateness_mean", Duration, "mean lateness of scheduled runs", "mean start of a scheduled run minus its nominal instant",
-		seconds(func(s Summary) time.Duration { return s.LatenessMean })},
-	{"lateness_max", Duration, "max lateness of scheduled runs", "largest start of a scheduled run minus its nominal instant",
-		seconds(func(s Summary) time.Duration { return s.LatenessMax })},
-	{"freshness_mean", Duration, "mean freshness", "time since the last successful run finished, time-weighted mean",
-		seconds(func(s Summary) time.Duration { return s.Freshness.Mean })},
-	{"freshness_p50", Duration, "median freshness", "time since the last successful run finished, time-weighted median",
-		seconds(func(s Summary) time.Duration { return s.Freshness.P50 })},
-	{"freshness_p95", Duration, "p95 freshness", "time since the last successful run finished, time-weighted 95th percentile",
-		seconds(func(s Summary) time.Duration { return s.Freshness.P95 })},
-	{"freshness_max", Duration, "max freshness", "longest time since the last successful run finished",
-		seconds(func(s Summary) time.Duration { return s.Freshness.Max })},
-	{"latency_p50", Duration, "median latency", "first attempt of an on-demand request to the end of its run, median",
-		seconds(func(s Summary) time.Duration { return s.Latency.P50 })},
-	{"latency_p95", Duration, "p95 latency", "first attempt of an on-demand request to the end of its run, 95th percentile",
-		seconds(func(s Summary) time.Duration { return s.Latency.P95 })},
-	{"occupancy_mean", Level, "mean throttle window occupancy", "runs counted in the throttle window, time-weighted mean",
-		func(s Summary) float64 { return s.OccupancyMean }},
-	{"occupancy_max", Level, "max throttle window occupancy", "most runs counted in the throttle window at once",
-		func(s Summary) float64 { return float64(s.OccupancyMax) }},
-	{"polls", Count, "operation polls", "polls of operations' Locations",
-		count(func(s Summary) int { return s.Polls })},
-}
-
-var index = func() map[string]int {
-	m := make(map[string]int, len(table))
-	for i, t := range table {
-		if _, dup := m[t.Name]; dup {
-			panic("metrics: metric " + t.Name + " declared twice")
-		}
-		m[t.Name] = i
-	}
-	return m
-}()
+// The table is built from declarations, one per concern, each in its own
+// file with the measurement behind it (see declare). table is every
+// metric, in the order outputs list them; index finds one by name.
+var (
+	reg   registry
+	table []Metric
+	index map[string]int
+)
 
 // MetricNames are the names of every metric, in the table's order.
-var MetricNames = func() []string {
-	out := make([]string, len(table))
-	for i, m := range table {
-		out[i] = m.Name
+var MetricNames []string
+
+// declare adds a concern's metrics to the table, with the measurement
+// behind them (nil for metrics that read only Summary fields another
+// measurement fills). It is called from an init function of the
+// concern's file, so the table is complete before anything reads it.
+//
+// The order outputs list metrics in is stated by rank: the table holds
+// the declarations by increasing rank, each declaration's metrics in the
+// order given. Ranks are spaced by 100 so that a new concern can take a
+// place between two others. A duplicate name or rank, or an incomplete
+// metric, panics: the program does not start.
+func declare(rank int, m *measure, metrics ...Metric) {
+	reg.add(rank, m, metrics...)
+	table, index, MetricNames = reg.table, reg.index, reg.names
+}
+
+// A registry is a metric table under construction.
+type registry struct {
+	decls []declaration // by increasing rank
+	table []Metric
+	index map[string]int
+	names []string
+
+	measures []*measure // every measurement, in the order of the table
+	// byKind[retry][kind] are the indices in measures of those that read
+	// events of the kind, for first attempts (and events that are no
+	// attempt: retry 0) and for retries (retry 1).
+	byKind  [2][][]int
+	figures int // figures allocated by newFigure
+}
+
+type declaration struct {
+	rank    int
+	measure *measure
+	metrics []Metric
+}
+
+func (r *registry) add(rank int, m *measure, metrics ...Metric) {
+	if len(metrics) == 0 {
+		panic(fmt.Sprintf("metrics: declaration at rank %d has no metric", rank))
 	}
-	return out
-}()
+	at := len(r.decls)
+	for i, d := range r.decls {
+		if d.rank == rank {
+			panic(fmt.Sprintf("metrics: rank %d declared twice (%s and %s)", rank, d.metrics[0].Name, metrics[0].Name))
+		}
+		if d.rank > rank && at == len(r.decls) {
+			at = i
+		}
+	}
+	seen := map[string]bool{}
+	for _, mt := range metrics {
+		switch {
+		case mt.Name == "":
+			panic("metrics: a metric has no name")
+		case mt.Title == "" || mt.Doc == "" || mt.Value == nil:
+			panic("metrics: metric " + mt.Name + " lacks a title, a doc or a value")
+		case seen[mt.Name]:
+			panic("metrics: metric " + mt.Name + " declared twice")
+		}
+		if _, dup := r.index[mt.Name]; dup {
+			panic("metrics: metric " + mt.Name + " declared twice")
+		}
+		seen[mt.Name] = true
+	}
+	if m != nil && m.start == nil {
+		panic("metrics: the measurement of " + metrics[0].Name + " cannot start")
+	}
+	r.decls = slices.Insert(r.decls, at, declaration{rank, m, slices.Clone(metrics)})
+
+	r.table, r.names, r.measures, r.byKind = nil, nil, nil, [2][][]int{}
+	r.index = map[string]int{}
+	for _, d := range r.decls {
+		for _, mt := range d.metrics {
+			r.index[mt.Name] = len(r.table)
+			r.table = append(r.table, mt)
+			r.names = append(r.names, mt.Name)
+		}
+		if d.measure == nil {
+			continue
+		}
+		for retry, kinds := range [2][]sim.Kind{slices.Concat(d.measure.kinds, d.measure.firsts), d.measure.kinds} {
+			for _, k := range kinds {
+				for int(k) >= len(r.byKind[retry]) {
+					r.byKind[retry] = append(r.byKind[retry], nil)
+				}
+				if !slices.Contains(r.byKind[retry][k], len(r.measures)) {
+					r.byKind[retry][k] = append(r.byKind[retry][k], len(r.measures))
+				}
+			}
+		}
+		r.measures = append(r.measures, d.measure)
+	}
+}
 
 // All returns every metric, in the order outputs list them.
 func All() []Metric { return append([]Metric(nil), table...) }

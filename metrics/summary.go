@@ -3,7 +3,6 @@ package metrics
 import (
 	"time"
 
-	"runsim/policy"
 	"runsim/sim"
 )
 
@@ -44,6 +43,8 @@ type Summary struct {
 	OccupancyMax  float64
 
 	Freshness Freshness
+
+	figures []float64 // the values of figures (see figure), for metrics no field holds
 }
 
 // Latency summarises request latencies.
@@ -55,102 +56,128 @@ type Latency struct {
 // InProgress is the number of runs still running at the end.
 func (s Summary) InProgress() int { return s.RunsStarted - s.RunsSucceeded - s.RunsFailed }
 
-// Collector is a sim.Observer that builds a Summary as events stream by.
-// Its memory does not grow with the horizon.
-type Collector struct {
-	s        Summary
-	age      ageStats
-	lateness time.Duration // sum over scheduled runs started
-	occ      occupancy
+// A measurement is the streaming state behind one concern's metrics over
+// one run. The collector gives it the events of the kinds its measure
+// names, and no others, in order; it keeps a bounded amount of state
+// whatever the horizon and allocates nothing per event. What is only a
+// count of events of a kind (or of the retries among them) it need not
+// observe: the collector counts every event by kind (a tally) and hands
+// the tally to summarise.
+type measurement interface {
+	observe(e *sim.Event)
+	// summarise writes what was measured into s (whose Start and End
+	// are set), without changing the measurement: a run can be
+	// summarised at any instant.
+	summarise(s *Summary, n *tally)
+}
 
-	firstAttempt map[uint64]time.Time          // requests still waiting for a run, by request id (unique across clients)
-	accepted     map[sim.OperationID]time.Time // first attempt of each accepted request, until its run ends
-	latency      sketch
+// A tally is the number of events of each kind so far, and of the retries
+// among them (request events with Attempt > 1), indexed by kind.
+type tally [256]struct{ all, retries int }
+
+// A measure declares a measurement (see declare): the kinds of events it
+// observes, all of them or only those that are no retry (a request's
+// first attempt, and every event that is no attempt), and how to start
+// one for a run over [start, end). A measurement that reads only the
+// tally observes no kind.
+type measure struct {
+	kinds  []sim.Kind // every event of these kinds
+	firsts []sim.Kind // the events of these kinds with Attempt <= 1
+	start  func(start, end time.Time) measurement
+}
+
+// A figure is a value of a Summary that no field holds: a measurement
+// declared in its own file writes it, and its metric reads it. A Summary
+// not made by a Collector (a literal) has every figure 0, as it has every
+// count 0. Figures are allocated by newFigure, once, in a package-level
+// variable's initialiser.
+type figure int
+
+func newFigure() figure {
+	reg.figures++
+	return figure(reg.figures - 1)
+}
+
+func (f figure) set(s *Summary, v float64) { s.figures[f] = v }
+
+// of reads the figure of s.
+func (f figure) of(s Summary) float64 {
+	if int(f) < len(s.figures) {
+		return s.figures[f]
+	}
+	return 0
+}
+
+// Collector is a sim.Observer that builds a Summary as events stream by:
+// it tallies every event by kind and hands it only to the measurements
+// that read its kind (lists made once, at construction, for first
+// attempts and for retries). Its memory does not grow with the horizon.
+type Collector struct {
+	start, end time.Time
+	all        []measurement // in the order of the table
+	figures    int           // how many figures a Summary holds
+	// kinds holds, by event kind, its tally and the measurements that
+	// read it (ms[0] for events that are no retry, ms[1] for retries),
+	// side by side, so that an event touches one entry.
+	kinds [256]struct {
+		n, retries int
+		ms         [2][]measurement
+	}
 }
 
 // NewCollector returns a collector for a run over [start, end).
-func NewCollector(start, end time.Time) *Collector {
-	return &Collector{
-		s:            Summary{Start: start, End: end, ScheduledSkipped: map[string]int{}},
-		age:          newAgeStats(start),
-		firstAttempt: map[uint64]time.Time{},
-		accepted:     map[sim.OperationID]time.Time{},
+func NewCollector(start, end time.Time) *Collector { return reg.newCollector(start, end) }
+
+func (r *registry) newCollector(start, end time.Time) *Collector {
+	c := &Collector{start: start, end: end, figures: r.figures, all: make([]measurement, len(r.measures))}
+	for i, m := range r.measures {
+		c.all[i] = m.start(start, end)
 	}
+	n := 0
+	for _, byKind := range r.byKind {
+		for _, is := range byKind {
+			n += len(is)
+		}
+	}
+	lists := make([]measurement, 0, n) // one backing array for every list
+	for retry, byKind := range r.byKind {
+		for k, is := range byKind {
+			for _, i := range is {
+				lists = append(lists, c.all[i])
+			}
+			c.kinds[k].ms[retry] = lists[len(lists)-len(is) : len(lists) : len(lists)]
+		}
+	}
+	return c
 }
 
 // Observe implements sim.Observer.
 func (c *Collector) Observe(e *sim.Event) {
-	s := &c.s
-	if c.occ.observe(e) {
-		return
+	k := &c.kinds[e.Kind]
+	k.n++
+	retry := 0
+	if e.Attempt > 1 {
+		retry = 1
 	}
-	switch e.Kind {
-	case sim.RequestArrived:
-		s.Requests++
-		if e.Attempt > 1 {
-			s.Retries++
-		} else {
-			c.firstAttempt[e.Request] = e.At // request ids are unique across clients
-		}
-	case sim.Accepted:
-		s.Accepted++
-		c.accepted[e.Operation] = c.firstAttempt[e.Request]
-		delete(c.firstAttempt, e.Request)
-	case sim.Throttled:
-		s.Throttled++
-	case sim.Conflict:
-		s.Conflicts++
-	case sim.GaveUp:
-		s.GaveUp++
-		delete(c.firstAttempt, e.Request)
-	case sim.RunStarted:
-		s.RunsStarted++
-		if e.Trigger == policy.Scheduled {
-			s.ScheduledRun++
-			late := e.At.Sub(e.Nominal)
-			c.lateness += late
-			s.LatenessMax = max(s.LatenessMax, late)
-		}
-	case sim.RunFinished:
-		if first, ok := c.accepted[e.Operation]; ok && !e.Operation.IsZero() {
-			c.latency.add(float64(e.At.Sub(first).Milliseconds()))
-			delete(c.accepted, e.Operation)
-		}
-		if e.RunStatus.Succeeded() {
-			s.RunsSucceeded++
-			c.age.refresh(e.At)
-		} else {
-			s.RunsFailed++
-		}
-	case sim.ScheduledDue:
-		s.ScheduledDue++
-	case sim.ScheduledSkipped:
-		s.ScheduledSkipped[e.Reason.String()]++
-	case sim.OperationChanged:
-		s.Polls += e.Polls
+	k.retries += retry
+	for _, m := range k.ms[retry] {
+		m.observe(e)
 	}
 }
 
 // Summary returns the summary of the run so far, freshness measured up to
 // the end of the run.
 func (c *Collector) Summary() Summary {
-	s := c.s
-	s.ScheduledSkipped = make(map[string]int, len(c.s.ScheduledSkipped))
-	for k, v := range c.s.ScheduledSkipped {
-		s.ScheduledSkipped[k] = v
+	s := Summary{Start: c.start, End: c.end}
+	if c.figures > 0 {
+		s.figures = make([]float64, c.figures)
 	}
-	s.Freshness = c.age.result(s.End)
-	if s.ScheduledRun > 0 {
-		s.LatenessMean = (c.lateness / time.Duration(s.ScheduledRun)).Round(time.Millisecond)
+	var n tally
+	for k := range c.kinds {
+		n[k].all, n[k].retries = c.kinds[k].n, c.kinds[k].retries
 	}
-	if c.latency.n > 0 {
-		q := c.latency.quantiles(0.5, 0.95)
-		s.Latency = Latency{P50: ms(q[0]), P95: ms(q[1]), N: int(c.latency.n)}
+	for _, m := range c.all {
+		m.summarise(&s, &n)
 	}
-	if days := s.End.Sub(s.Start).Hours() / 24; days > 0 {
-		s.RunsPerDay = float64(s.RunsSucceeded) / days
-	}
-	s.OccupancyMean = c.occ.mean(s.Start, s.End)
-	s.OccupancyMax = c.occ.max
 	return s
 }

@@ -76,7 +76,7 @@ func NewTimeline(start, end time.Time) *Timeline {
 
 // Observe implements sim.Observer.
 func (t *Timeline) Observe(e *sim.Event) {
-	if t.occ.observe(e) {
+	if t.occ.take(e) {
 		t.Limit = t.occ.capacity
 		if n := len(t.Occupancy); n == 0 || t.Occupancy[n-1].Value != e.Slots {
 			t.Occupancy = append(t.Occupancy, Occupied{At: e.At, Value: e.Slots})

@@ -27,6 +27,7 @@ func ExampleSweepReport_WriteCSV() {
 	// 5,throttled_fraction,0.25,0.25,0.25,1
 	// 5,conflict_fraction,0,0,0,1
 	// 5,accepted_fraction,0,0,0,1
+	// 5,retry_after_mean_s,0,0,0,1
 	// 5,runs_started,0,0,0,1
 	// 5,runs_succeeded,0,0,0,1
 	// 5,runs_failed,0,0,0,1

@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
+
+	"runsim/metrics"
 )
 
 func TestSweepIsTheSameWithOneOrTwoWorkers(t *testing.T) {
@@ -26,7 +28,7 @@ func TestSweepIsTheSameWithOneOrTwoWorkers(t *testing.T) {
 	assert.Equal(t, out1, out2, "byte-identical whatever the workers")
 	lines := strings.Split(strings.TrimSpace(out1), "\n")
 	assert.Equal(t, "clients.admin.arrivals.poisson.rate,service.throttle.kind,metric,mean,ci95_low,ci95_high,n", lines[0])
-	assert.Len(t, lines, 1+4*2*26, "a row per point and metric")
+	assert.Len(t, lines, 1+4*2*len(metrics.All()), "a row per point and metric")
 	assert.Contains(t, out1, "\n13/d,token-bucket,throttled_fraction,")
 
 	codej, outj, errj := runsim(append(args, "--workers", "2", "--format", "json")...)

@@ -1,0 +1,59 @@
+package metrics
+
+import (
+	"time"
+
+	"runsim/sim"
+)
+
+// The latency of on-demand requests that got a run: from a request's first
+// attempt to the end of its run, retries included.
+func init() {
+	declare(500, &measure{
+		kinds:  []sim.Kind{sim.Accepted, sim.GaveUp, sim.RunFinished},
+		firsts: []sim.Kind{sim.RequestArrived}, // a retry changes nothing
+		start: func(time.Time, time.Time) measurement {
+			return &latency{firstAttempt: map[uint64]int64{}, accepted: map[sim.OperationID]int64{}}
+		},
+	},
+		Metric{"latency_p50", Duration, "median latency", "first attempt of an on-demand request to the end of its run, median",
+			seconds(func(s Summary) time.Duration { return s.Latency.P50 })},
+		Metric{"latency_p95", Duration, "p95 latency", "first attempt of an on-demand request to the end of its run, 95th percentile",
+			seconds(func(s Summary) time.Duration { return s.Latency.P95 })},
+	)
+}
+
+// latency follows requests from their first attempt to the end of their
+// run. Its maps hold only the requests in flight, so they stay as small
+// as the clients' patience; the latencies go to a bounded sketch. Instants
+// are kept as Unix nanoseconds: exact, and free of pointers for the
+// garbage collector to follow.
+type latency struct {
+	firstAttempt map[uint64]int64          // requests still waiting for a run, by request id (unique across clients)
+	accepted     map[sim.OperationID]int64 // first attempt of each accepted request, until its run ends
+	sketch       sketch                    // latencies, in ms
+}
+
+func (l *latency) observe(e *sim.Event) {
+	switch e.Kind {
+	case sim.RequestArrived: // first attempts only
+		l.firstAttempt[e.Request] = e.At.UnixNano()
+	case sim.Accepted:
+		l.accepted[e.Operation] = l.firstAttempt[e.Request]
+		delete(l.firstAttempt, e.Request)
+	case sim.GaveUp:
+		delete(l.firstAttempt, e.Request)
+	case sim.RunFinished:
+		if first, ok := l.accepted[e.Operation]; ok && !e.Operation.IsZero() {
+			l.sketch.add(float64(time.Duration(e.At.UnixNano() - first).Milliseconds()))
+			delete(l.accepted, e.Operation)
+		}
+	}
+}
+
+func (l *latency) summarise(s *Summary, _ *tally) {
+	if l.sketch.n > 0 {
+		q := l.sketch.quantiles(0.5, 0.95)
+		s.Latency = Latency{P50: ms(q[0]), P95: ms(q[1]), N: int(l.sketch.n)}
+	}
+}
