@@ -1,8 +1,6 @@
 package serve
 
 import (
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -94,30 +92,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(append(b, '\n'))
 }
 
-// guid formats 16 bytes derived from a seed, a salt and a number as a GUID.
-func guid(seed, salt, n uint64) string {
-	var id [16]byte
-	binary.BigEndian.PutUint64(id[0:8], splitmix(seed^splitmix(n^salt)))
-	binary.BigEndian.PutUint64(id[8:16], splitmix(seed+n+salt))
-	var b [36]byte
-	hex.Encode(b[0:8], id[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], id[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], id[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], id[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:36], id[10:16])
-	return string(b[:])
-}
-
-func splitmix(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
+// guid is the GUID number n of the family salt under seed.
+func guid(seed, salt, n uint64) string { return sim.DerivedID(seed, salt, n).String() }
 
 const (
 	saltRun     = 0x72756e // "run"

@@ -189,10 +189,15 @@ func (id OperationID) Location() string {
 	return "/external/industryData/operations/" + id.String()
 }
 
-func operationID(seed, n uint64) OperationID {
+func operationID(seed, n uint64) OperationID { return DerivedID(seed, 0, n) }
+
+// DerivedID is the GUID number n of a family of ids (salt) under seed: the
+// same arguments always give the same id, and operations are family 0.
+// The emulator derives its runs' and requests' ids so.
+func DerivedID(seed, salt, n uint64) OperationID {
 	var id OperationID
-	binary.BigEndian.PutUint64(id[0:8], splitmix(seed^splitmix(n)))
-	binary.BigEndian.PutUint64(id[8:16], splitmix(seed+n))
+	binary.BigEndian.PutUint64(id[0:8], splitmix(seed^splitmix(n^salt)))
+	binary.BigEndian.PutUint64(id[8:16], splitmix(seed+n+salt))
 	return id
 }
 
