@@ -1,6 +1,7 @@
 package check
 
 import (
+	"runsim/internal/simtest"
 	"strings"
 	"testing"
 	"time"
@@ -12,19 +13,8 @@ import (
 	"runsim/sim"
 )
 
-// blindInvariant is the scenario of the bug report: 24 counted runs start
-// in one day under a limit of 1 per 12h, because scheduled runs count but
-// are never refused.
-const blindInvariant = `name: blind-invariant
-start: 2025-01-06T00:00:00Z
-horizon: 1d
-service:
-  schedule: {kind: every, every: 1h}
-  throttle: {kind: sliding, limit: 1, window: 12h, counts: accepted, scheduled: counted}
-  run: {duration: {dist: constant, value: 10m}, outcomes: {failed: 1}}
-expect:
-  - {name: the window never holds more than one, invariant: throttle-window}
-`
+// blindInvariant is the scenario of the bug report.
+const blindInvariant = simtest.BlindInvariant
 
 // TestThrottleWindowAsksThePolicy: the throttle-window invariant holds the
 // run to the promise of the reading in force, and fails, saying so, where

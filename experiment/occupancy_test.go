@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"runsim/internal/simtest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,17 +11,8 @@ import (
 	"runsim/sim"
 )
 
-// blindInvariant is the scenario of the bug report: hourly scheduled runs,
-// all failing, counted but never refused, under 1 per 12h counting
-// accepted starts.
-const blindInvariant = `name: blind-invariant
-start: 2025-01-06T00:00:00Z
-horizon: 1d
-service:
-  schedule: {kind: every, every: 1h}
-  throttle: {kind: sliding, limit: 1, window: 12h, counts: accepted, scheduled: counted}
-  run: {duration: {dist: constant, value: 10m}, outcomes: {failed: 1}}
-`
+// blindInvariant is the scenario of the bug report.
+const blindInvariant = simtest.BlindInvariant
 
 // TestRunOccupancyFollowsTheReading: runsim run reported "mean 0.17, max 1"
 // for the bug report's scenario, counting the failed runs out for 10

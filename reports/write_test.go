@@ -14,25 +14,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"runsim/internal/simtest"
 	"runsim/metrics"
-	"runsim/policy"
 	"runsim/sim"
 )
 
-var t0 = time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
+var t0 = simtest.T0
 
 // config is the documented rules over horizon with scripted runs.
 func config(horizon time.Duration, runs sim.Scripted, clients ...sim.Client) sim.Config {
-	return sim.Config{
-		Start: t0, End: t0.Add(horizon), Seed: 1,
-		Schedule: policy.Every{Period: 12 * time.Hour, Anchor: t0.Add(2 * time.Hour)},
-		NewThrottle: func() (*policy.Throttle, error) {
-			return policy.SlidingThrottle(5, 12*time.Hour)
-		},
-		Skip:    policy.NextWithin{Lookahead: 10 * time.Hour},
-		Runs:    &runs,
-		Clients: clients,
-	}
+	return simtest.Documented(horizon, runs, clients...)
 }
 
 // summaryOf runs the documented rules over horizon with scripted runs.
