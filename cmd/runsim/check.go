@@ -54,10 +54,7 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	fail := func(format string, args ...any) int {
-		fmt.Fprintf(stderr, "runsim check: "+format+"\n", args...)
-		return exitBadInput
-	}
+	fail := failer(stderr, "check")
 	if len(paths) == 0 {
 		return fail("no paths given; see runsim help check")
 	}

@@ -41,10 +41,7 @@ func mergeCmd(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	fail := func(format string, args ...any) int {
-		fmt.Fprintf(stderr, "runsim merge: "+format+"\n", args...)
-		return exitBadInput
-	}
+	fail := failer(stderr, "merge")
 	if len(paths) == 0 {
 		return fail("no shards given; see runsim help merge")
 	}

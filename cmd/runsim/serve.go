@@ -96,10 +96,7 @@ func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if !ok {
 		return code
 	}
-	fail := func(format string, args ...any) int {
-		fmt.Fprintf(stderr, "runsim serve: "+format+"\n", args...)
-		return exitBadInput
-	}
+	fail := failer(stderr, "serve")
 	if len(files) != 1 {
 		return fail("want one scenario file, got %d; see runsim help serve", len(files))
 	}

@@ -38,10 +38,7 @@ func tokenCmd(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	fail := func(format string, args ...any) int {
-		fmt.Fprintf(stderr, "runsim token: "+format+"\n", args...)
-		return exitBadInput
-	}
+	fail := failer(stderr, "token")
 	if len(rest) > 0 {
 		return fail("takes no arguments, got %q", rest)
 	}
