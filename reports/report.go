@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -21,8 +21,15 @@ type Page struct {
 	Scenario    string
 	Description string
 	File        string
-	Source      string // the scenario file as written
-	Seed        uint64
+	// Source is the scenario as it ran: the file as written, or with
+	// Effective the document with the overrides applied.
+	Source    string
+	Effective bool
+	// Command is the command line that made the report, and Overrides the
+	// --set and --seed overrides in it (--seed as seed=N), in order.
+	Command   string
+	Overrides []string
+	Seed      uint64
 	Version     string // of runsim
 	Horizon     string
 	Assumptions []Assumption
@@ -37,10 +44,11 @@ type Page struct {
 // WriteComparison writes the report of a comparison into dir: report.html,
 // report.md, summary.json (as runsim compare --format json prints it) and a
 // bar chart per key metric with its CSV.
-func WriteComparison(dir string, page Page) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+func WriteComparison(dest string, page Page) error {
+	return writeDir(dest, func(dir string) error { return writeComparison(dir, page) })
+}
+
+func writeComparison(dir string, page Page) error {
 	cmp := page.Comparison
 	for _, m := range KeyMetrics {
 		c, err := ComparisonChart(dir, m, cmp.Names, cmp.Values(m))
@@ -68,10 +76,11 @@ var KeyMetrics = []metrics.Metric{
 
 // WriteRun writes the report of a run into dir: report.html, report.md,
 // summary.json, and the timeline's charts with their CSVs.
-func WriteRun(dir string, page Page, tl *metrics.Timeline) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+func WriteRun(dest string, page Page, tl *metrics.Timeline) error {
+	return writeDir(dest, func(dir string) error { return writeRun(dir, page, tl) })
+}
+
+func writeRun(dir string, page Page, tl *metrics.Timeline) error {
 	charts, err := Charts(tl, dir)
 	if err != nil {
 		return err
@@ -85,10 +94,11 @@ func WriteRun(dir string, page Page, tl *metrics.Timeline) error {
 
 // WriteSweep writes the report of a sweep into dir: report.html, report.md,
 // summary.json, and a chart per key metric with its CSV.
-func WriteSweep(dir string, page Page) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+func WriteSweep(dest string, page Page) error {
+	return writeDir(dest, func(dir string) error { return writeSweep(dir, page) })
+}
+
+func writeSweep(dir string, page Page) error {
 	sw := page.Sweep
 	for _, m := range KeyMetrics {
 		c, err := SweepChart(dir, sw.Params[0], m, sweepCurves(sw, m))
@@ -148,6 +158,32 @@ func (p Page) write(dir string) error {
 		_, err := io.WriteString(w, p.markdown())
 		return err
 	})
+}
+
+// writeDir writes a report folder whole (atomicfile.Dir): write fills a
+// folder beside dest, which then replaces dest and any older report in
+// it, so that no stale file survives and a failed or interrupted report
+// leaves the older one as it was. A folder runsim did not write is never
+// replaced.
+func writeDir(dest string, write func(dir string) error) error {
+	d, err := atomicfile.CreateDir(dest)
+	if err != nil {
+		return err
+	}
+	defer d.Abort()
+	if err := write(d.Path); err != nil {
+		return pathsIn(err, d)
+	}
+	return d.Commit()
+}
+
+// pathsIn is err with the temporary folder's name replaced by its
+// destination's.
+func pathsIn(err error, d *atomicfile.Dir) error {
+	if msg := err.Error(); strings.Contains(msg, d.Path) {
+		return errors.New(strings.ReplaceAll(msg, d.Path, d.Dest))
+	}
+	return err
 }
 
 // writeFile writes a file whole or not at all with what write produces.
@@ -216,6 +252,7 @@ func (p Page) markdown() string {
 		fmt.Fprintf(&b, "%s\n\n", p.Description)
 	}
 	fmt.Fprintf(&b, "Scenario `%s` (`%s`), seed %d, horizon %s, runsim %s.\n\n", p.Scenario, p.File, p.Seed, p.Horizon, p.Version)
+	b.WriteString(p.reproduceMarkdown())
 	if p.Run != nil {
 		fmt.Fprintf(&b, "## Summary\n\nOver %d replication(s); the interval is the 95%% confidence interval of the mean.\n\n| metric | value | 95%% CI |\n|---|---|---|\n", p.Replications())
 		for _, r := range p.Rows() {
@@ -256,8 +293,37 @@ func (p Page) markdown() string {
 	for _, a := range p.Assumptions {
 		fmt.Fprintf(&b, "| %s | %s |\n", a.Key, strings.ReplaceAll(a.Value, "|", "\\|"))
 	}
-	fmt.Fprintf(&b, "\n## Scenario\n\n```yaml\n%s\n```\n", strings.TrimRight(p.Source, "\n"))
+	fmt.Fprintf(&b, "\n## Scenario\n\n%s\n\n```yaml\n%s\n```\n", p.SourceNote(), strings.TrimRight(p.Source, "\n"))
 	return b.String()
+}
+
+// reproduceMarkdown is the command line and the overrides in Markdown.
+func (p Page) reproduceMarkdown() string {
+	if p.Command == "" && len(p.Overrides) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("## How this report was made\n\n")
+	if p.Command != "" {
+		fmt.Fprintf(&b, "```sh\n%s\n```\n\n", p.Command)
+	}
+	if len(p.Overrides) > 0 {
+		b.WriteString("Overrides, in order:\n\n")
+		for _, o := range p.Overrides {
+			fmt.Fprintf(&b, "- `%s`\n", o)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// SourceNote says what the scenario shown is: the file as written, or the
+// file with the overrides applied.
+func (p Page) SourceNote() string {
+	if p.Effective {
+		return fmt.Sprintf("As it ran: %s with the %d override(s) above applied, each commented with its override (the file's own comments are not kept).", p.File, len(p.Overrides))
+	}
+	return fmt.Sprintf("As written in %s; nothing overrides it.", p.File)
 }
 
 var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
@@ -295,6 +361,14 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
   <p>scenario <b>{{.Scenario}}</b> ({{.File}}) · seed {{.Seed}} · horizon {{.Horizon}} · runsim {{.Version}}</p>
 </header>
 <main>
+{{if or .Command .Overrides}}
+<section id="reproduce">
+  <h2>How this report was made</h2>
+  {{if .Command}}<pre>{{.Command}}</pre>{{end}}
+  {{if .Overrides}}<p class="note">Overrides, in order:</p>
+  <ul>{{range .Overrides}}<li><code>{{.}}</code></li>{{end}}</ul>{{end}}
+</section>
+{{end}}
 {{if .Run}}
 <section id="summary">
   <h2>Summary</h2>
@@ -350,6 +424,7 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 </section>
 <section id="scenario">
   <h2>Scenario</h2>
+  <p class="note">{{.SourceNote}}</p>
   <pre>{{.Source}}</pre>
 </section>
 </main>

@@ -62,18 +62,20 @@ type ShardPage struct {
 	Version     string       `json:"version"`
 	Horizon     string       `json:"horizon"`
 	Assumptions []Assumption `json:"assumptions"`
+	Effective   bool         `json:"effective,omitempty"`
+	Overrides   []string     `json:"overrides,omitempty"`
 }
 
 // ReportPage is the report page of the whole sweep, without its table.
 func (p ShardPage) ReportPage() Page {
 	return Page{Title: p.Title, Scenario: p.Scenario, Description: p.Description, File: p.File, Source: p.Source,
-		Seed: p.Seed, Version: p.Version, Horizon: p.Horizon, Assumptions: p.Assumptions}
+		Seed: p.Seed, Version: p.Version, Horizon: p.Horizon, Assumptions: p.Assumptions, Effective: p.Effective, Overrides: p.Overrides}
 }
 
 // ShardPageOf is the part of a report page a shard carries.
 func ShardPageOf(p Page) ShardPage {
 	return ShardPage{Title: p.Title, Scenario: p.Scenario, Description: p.Description, File: p.File, Source: p.Source,
-		Seed: p.Seed, Version: p.Version, Horizon: p.Horizon, Assumptions: p.Assumptions}
+		Seed: p.Seed, Version: p.Version, Horizon: p.Horizon, Assumptions: p.Assumptions, Effective: p.Effective, Overrides: p.Overrides}
 }
 
 // grid is every point's values, the first param varying slowest.

@@ -99,7 +99,10 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if sh.report != "" {
-		page := newPage(base, files[0], "Comparison: "+base.File.Name)
+		page, err := newPage(base, files[0], "Comparison: "+base.File.Name, "compare", args)
+		if err != nil {
+			return fail("--report: %v", err)
+		}
 		page.Comparison = rep
 		if err := reports.WriteComparison(sh.report, page); err != nil {
 			return fail("--report: %v", reportError(sh.report, err))
