@@ -441,6 +441,9 @@ type SweepCurve struct {
 	X               []float64 // the parameter's numeric values
 	Labels          []string  // as written
 	Mean, Low, High []float64
+	// Single is set when the points have one replication each: no
+	// interval, no band.
+	Single bool
 }
 
 // axis returns a metric's axis title and the scale from its values (in
@@ -458,52 +461,81 @@ func axis(m metrics.Metric) (string, float64) {
 	return m.Title, 1
 }
 
+// unitWords are the units a swept value may carry, in words for an axis.
+var unitWords = map[string]string{"/d": "per day", "/h": "per hour", "/m": "per minute", "/s": "per second",
+	"d": "days", "h": "hours", "m": "minutes", "s": "seconds", "ms": "milliseconds"}
+
 // SweepChart draws a metric over a parameter, each curve with its 95%
-// confidence band. Its CSV holds the values in machine units (seconds,
-// fractions 0..1).
+// confidence band (none with one replication per point). Its CSV holds
+// the values in machine units (seconds, fractions 0..1).
 func SweepChart(dir, param string, m metrics.Metric, curves []SweepCurve) (Chart, error) {
+	single := len(curves) > 0 && curves[0].Single
 	title := m.Title + " by " + param + " (mean, 95% confidence band)"
+	if single {
+		title = m.Title + " by " + param + " (one replication per point: no confidence band)"
+	}
 	yLabel, scale := axis(m)
 	xLabel := param
 	if u := unitOf(curves); u != "" {
-		xLabel += " (" + u + ")"
+		w, ok := unitWords[u]
+		if !ok {
+			w = u
+		}
+		xLabel += " (" + w + ")"
 	}
 	p := newPlot(title, xLabel, yLabel)
-	p.Legend.Left = true
 	palette := []color.RGBA{blue, orange, green, purple, red, grey}
 	var rows [][]string
+	type legendEntry struct {
+		name  string
+		thumb plot.Thumbnailer
+	}
+	var bands []legendEntry
 	for k, c := range curves {
 		col := palette[k%len(palette)]
 		var band, mean plotter.XYs
 		for i := range c.X {
 			mean = append(mean, plotter.XY{X: c.X[i], Y: c.Mean[i] * scale})
 			band = append(band, plotter.XY{X: c.X[i], Y: c.High[i] * scale})
-			rows = append(rows, []string{c.Label, c.Labels[i], m.Key(), fmtF(c.Mean[i]), fmtF(c.Low[i]), fmtF(c.High[i])})
+			low, high := fmtF(c.Low[i]), fmtF(c.High[i])
+			if c.Single {
+				low, high = "", ""
+			}
+			rows = append(rows, []string{c.Label, c.Labels[i], m.Key(), fmtF(c.Mean[i]), low, high})
 		}
 		for i := len(c.X) - 1; i >= 0; i-- {
 			band = append(band, plotter.XY{X: c.X[i], Y: c.Low[i] * scale})
 		}
-		poly, err := plotter.NewPolygon(band)
-		if err != nil {
-			return Chart{}, err
+		name := "mean"
+		if c.Label != "" {
+			name = c.Label
 		}
-		poly.Color = color.NRGBA{R: col.R, G: col.G, B: col.B, A: 60} // not premultiplied: a translucent fill
-		poly.LineStyle.Width = 0
-		p.Add(poly)
+		if !c.Single {
+			poly, err := plotter.NewPolygon(band)
+			if err != nil {
+				return Chart{}, err
+			}
+			poly.Color = color.NRGBA{R: col.R, G: col.G, B: col.B, A: 60} // not premultiplied: a translucent fill
+			poly.LineStyle.Width = 0
+			p.Add(poly)
+			bands = append(bands, legendEntry{name + ": 95% band", poly}) // after the lines, one entry per band
+		}
 		l, s, err := plotter.NewLinePoints(mean)
 		if err != nil {
 			return Chart{}, err
 		}
 		l.Color, s.Color = col, col
 		p.Add(l, s)
-		name := "mean"
-		if c.Label != "" {
-			name = c.Label
+		if single {
+			name = strings.TrimSuffix(name, "mean") + "value"
+			if c.Label != "" {
+				name = c.Label
+			}
 		}
 		p.Legend.Add(name, l)
-		if k == 0 {
-			p.Legend.Add("95% confidence band", poly)
-		}
+	}
+	for _, b := range bands {
+		p.Legend.Add(b.name, b.thumb)
 	}
 	return save(dir, "sweep-"+m.Name, title, p, []string{"series", param, "metric", "mean", "ci95_low", "ci95_high"}, rows)
 }

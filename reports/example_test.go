@@ -18,30 +18,30 @@ func ExampleSweepReport_WriteCSV() {
 	}
 	// Output:
 	// service.throttle.limit,metric,mean,ci95_low,ci95_high,n
-	// 5,requests,4,4,4,1
-	// 5,accepted,0,0,0,1
-	// 5,throttled,1,1,1,1
-	// 5,conflicts,0,0,0,1
-	// 5,retries,0,0,0,1
-	// 5,gave_up,0,0,0,1
-	// 5,throttled_fraction,0.25,0.25,0.25,1
-	// 5,conflict_fraction,0,0,0,1
-	// 5,accepted_fraction,0,0,0,1
-	// 5,runs_started,0,0,0,1
-	// 5,runs_succeeded,0,0,0,1
-	// 5,runs_failed,0,0,0,1
-	// 5,runs_per_day,0,0,0,1
-	// 5,scheduled_run,0,0,0,1
-	// 5,scheduled_skipped,0,0,0,1
-	// 5,lateness_mean_s,0,0,0,1
-	// 5,lateness_max_s,0,0,0,1
-	// 5,freshness_mean_s,0,0,0,1
-	// 5,freshness_p50_s,0,0,0,1
-	// 5,freshness_p95_s,0,0,0,1
-	// 5,freshness_max_s,0,0,0,1
-	// 5,latency_p50_s,0,0,0,1
-	// 5,latency_p95_s,0,0,0,1
-	// 5,occupancy_mean,0,0,0,1
-	// 5,occupancy_max,0,0,0,1
-	// 5,polls,0,0,0,1
+	// 5,requests,4,,,1
+	// 5,accepted,0,,,1
+	// 5,throttled,1,,,1
+	// 5,conflicts,0,,,1
+	// 5,retries,0,,,1
+	// 5,gave_up,0,,,1
+	// 5,throttled_fraction,0.25,,,1
+	// 5,conflict_fraction,0,,,1
+	// 5,accepted_fraction,0,,,1
+	// 5,runs_started,0,,,1
+	// 5,runs_succeeded,0,,,1
+	// 5,runs_failed,0,,,1
+	// 5,runs_per_day,0,,,1
+	// 5,scheduled_run,0,,,1
+	// 5,scheduled_skipped,0,,,1
+	// 5,lateness_mean_s,0,,,1
+	// 5,lateness_max_s,0,,,1
+	// 5,freshness_mean_s,0,,,1
+	// 5,freshness_p50_s,0,,,1
+	// 5,freshness_p95_s,0,,,1
+	// 5,freshness_max_s,0,,,1
+	// 5,latency_p50_s,0,,,1
+	// 5,latency_p95_s,0,,,1
+	// 5,occupancy_mean,0,,,1
+	// 5,occupancy_max,0,,,1
+	// 5,polls,0,,,1
 }

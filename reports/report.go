@@ -2,9 +2,9 @@ package reports
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
-	"errors"
 	"io"
 	"path/filepath"
 	"strconv"
@@ -27,9 +27,9 @@ type Page struct {
 	Effective bool
 	// Command is the command line that made the report, and Overrides the
 	// --set and --seed overrides in it (--seed as seed=N), in order.
-	Command   string
-	Overrides []string
-	Seed      uint64
+	Command     string
+	Overrides   []string
+	Seed        uint64
 	Version     string // of runsim
 	Horizon     string
 	Assumptions []Assumption
@@ -134,6 +134,7 @@ func sweepCurves(sw *SweepReport, m metrics.Metric) []SweepCurve {
 			x = float64(i)
 		}
 		iv := pt.Aggregate.Interval(m.Name)
+		c.Single = !HasInterval(iv)
 		c.X = append(c.X, x)
 		c.Labels = append(c.Labels, pt.Values[0])
 		c.Mean, c.Low, c.High = append(c.Mean, iv.Mean), append(c.Low, iv.Low), append(c.High, iv.High)
@@ -213,6 +214,17 @@ func (p Page) Rows() [][3]string {
 	return out
 }
 
+// ChartsNote says which replication the charts of a run report draw.
+func (p Page) ChartsNote() string {
+	if p.Run == nil {
+		return ""
+	}
+	if n := p.Replications(); n > 1 {
+		return fmt.Sprintf("The charts draw replication 1 (seed %d) of the %d; the summary above is over all of them.", p.Seed, n)
+	}
+	return fmt.Sprintf("The charts draw the one replication (seed %d).", p.Seed)
+}
+
 // Replications is the number of replications behind a run report.
 func (p Page) Replications() int {
 	if p.Run != nil {
@@ -229,11 +241,24 @@ func (p Page) SweepRows() [][]string {
 		row := append([]string{}, pt.Values...)
 		for _, m := range KeyMetrics {
 			iv := pt.Aggregate.Interval(m.Name)
-			row = append(row, fmt.Sprintf("%s [%s, %s]", m.Format(iv.Mean), m.Format(iv.Low), m.Format(iv.High)))
+			cell := m.Format(iv.Mean)
+			if HasInterval(iv) {
+				cell += fmt.Sprintf(" [%s, %s]", m.Format(iv.Low), m.Format(iv.High))
+			}
+			row = append(row, cell)
 		}
 		out = append(out, row)
 	}
 	return out
+}
+
+// SweepNote says what a sweep's cells are: means with their intervals,
+// or with one replication per point, single values without one.
+func (p Page) SweepNote() string {
+	if p.Sweep != nil && len(p.Sweep.Points) > 0 && !HasInterval(p.Sweep.Points[0].Aggregate.Interval(KeyMetrics[0].Name)) {
+		return "One replication per point: each cell is its value. " + NoInterval + "."
+	}
+	return "Mean [95% confidence interval] at each point; every point uses the same seeds."
 }
 
 // KeyMetricTitles are the titles of the metrics a sweep report tabulates.
@@ -276,7 +301,7 @@ func (p Page) markdown() string {
 		}
 	}
 	if p.Sweep != nil {
-		b.WriteString("## Sweep\n\nMean [95% confidence interval] at each point.\n\n|")
+		b.WriteString("## Sweep\n\n" + p.SweepNote() + "\n\n|")
 		for _, h := range append(append([]string{}, p.Sweep.Params...), p.KeyMetricTitles()...) {
 			fmt.Fprintf(&b, " %s |", h)
 		}
@@ -286,6 +311,9 @@ func (p Page) markdown() string {
 		}
 	}
 	b.WriteString("\n## Charts\n\n")
+	if note := p.ChartsNote(); note != "" {
+		b.WriteString(note + "\n\n")
+	}
 	for _, c := range p.Charts {
 		fmt.Fprintf(&b, "### %s\n\n![%s](%s)\n\nData: [%s](%s)\n\n", c.Title, c.Title, c.PNG, c.CSV, c.CSV)
 	}
@@ -397,7 +425,7 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 {{if .Sweep}}
 <section id="sweep">
   <h2>Sweep</h2>
-  <p class="note">Mean [95% confidence interval] at each point; every point uses the same seeds.</p>
+  <p class="note">{{.SweepNote}}</p>
   <table>
     <tr>{{range .Sweep.Params}}<th>{{.}}</th>{{end}}{{range .KeyMetricTitles}}<th>{{.}}</th>{{end}}</tr>
     {{range .SweepRows}}<tr>{{range .}}<td class="num">{{.}}</td>{{end}}</tr>
@@ -407,6 +435,7 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 {{end}}
 <section id="charts">
   <h2>Charts</h2>
+  {{with .ChartsNote}}<p class="note">{{.}}</p>{{end}}
   {{range .Charts}}<div class="chart" id="chart-{{.Name}}">
     <h3>{{.Title}}</h3>
     {{svg .}}

@@ -41,17 +41,39 @@ func (r RunReport) Replications() int {
 	return 1
 }
 
-// jsonInterval is a mean and its 95% confidence interval in JSON.
+// jsonInterval is a mean and its 95% confidence interval in JSON; with
+// n < 2 there is no interval, and its bounds are left out.
 type jsonInterval struct {
-	Mean     float64 `json:"mean"`
-	CI95Low  float64 `json:"ci95_low"`
-	CI95High float64 `json:"ci95_high"`
-	N        int     `json:"n"`
+	Mean     float64  `json:"mean"`
+	CI95Low  *float64 `json:"ci95_low,omitempty"`
+	CI95High *float64 `json:"ci95_high,omitempty"`
+	N        int      `json:"n"`
 }
 
 func toJSON(iv metrics.Interval) jsonInterval {
-	return jsonInterval{Mean: iv.Mean, CI95Low: iv.Low, CI95High: iv.High, N: iv.N}
+	out := jsonInterval{Mean: iv.Mean, N: iv.N}
+	if HasInterval(iv) {
+		out.CI95Low, out.CI95High = &iv.Low, &iv.High
+	}
+	return out
 }
+
+// interval is the metrics.Interval of a JSON one (NaN bounds without an
+// interval).
+func (j jsonInterval) interval() metrics.Interval {
+	iv := metrics.Interval{Mean: j.Mean, Low: math.NaN(), High: math.NaN(), N: j.N}
+	if j.CI95Low != nil && j.CI95High != nil {
+		iv.Low, iv.High = *j.CI95Low, *j.CI95High
+	}
+	return iv
+}
+
+// HasInterval reports whether iv has a confidence interval: it takes two
+// replications or more (n = 1 gives none).
+func HasInterval(iv metrics.Interval) bool { return iv.N > 1 }
+
+// NoInterval is what a report says when there is one replication.
+const NoInterval = "n = 1: one replication gives no confidence interval; --replications N (N >= 2) gives one"
 
 // intervalsJSON is every metric's interval by key.
 func intervalsJSON(a IntervalSource) map[string]jsonInterval {
@@ -135,18 +157,26 @@ func (r RunReport) writeTable(w io.Writer) error {
 	p("\t")
 	n := r.Replications()
 	if n > 1 {
-		p("\tseed %d\tmean of %d\t95%% confidence interval", r.Seed, n)
+		// The estimate and its interval first; one replication's value
+		// last, labelled as such.
+		p("\tmean of %d replications\t95%% confidence interval\treplication 1 (seed %d)", n, r.Seed)
+	} else {
+		p("\tone replication (seed %d); no interval: --replications N gives one", r.Seed)
 	}
 	for _, m := range metrics.All() {
 		if n > 1 {
 			iv := r.Aggregate.Interval(m.Name)
-			p("%s\t%s\t%s\t[%s, %s]", m.Title, m.Format(m.Value(s)), m.Format(iv.Mean), m.Format(iv.Low), m.Format(iv.High))
+			p("%s\t%s\t[%s, %s]\t%s", m.Title, m.Format(iv.Mean), m.Format(iv.Low), m.Format(iv.High), m.Format(m.Value(s)))
 		} else {
 			p("%s\t%s", m.Title, m.Format(m.Value(s)))
 		}
 	}
 	p("\t")
-	p("details\t(seed %d)", r.Seed)
+	if n > 1 {
+		p("details\t(replication 1, seed %d)", r.Seed)
+	} else {
+		p("details\t(seed %d)", r.Seed)
+	}
 	count := func(n int) string { return metrics.FormatInt(int64(n)) }
 	p("  runs in progress at end\t%s", count(s.InProgress()))
 	p("  scheduled runs due\t%s", count(s.ScheduledDue))
@@ -220,6 +250,7 @@ func (sw *SweepReport) jsonPoints() []jsonSweepPoint {
 
 // WriteCSV writes the sweep as CSV: a column per parameter, then metric
 // (its key), mean, ci95_low, ci95_high and n; a row per point and metric.
+// With n = 1 the interval's columns are empty: one replication gives none.
 func (sw *SweepReport) WriteCSV(w io.Writer) error { return sw.writeCSV(w, fmtF) }
 
 // writeCSV writes the sweep as CSV, numbers formatted by num.
@@ -232,7 +263,11 @@ func (sw *SweepReport) writeCSV(w io.Writer, num func(float64) string) error {
 	for _, pt := range sw.Points {
 		for _, m := range metrics.All() {
 			iv := pt.Aggregate.Interval(m.Name)
-			row := append(append([]string{}, pt.Values...), m.Key(), num(iv.Mean), num(iv.Low), num(iv.High), strconv.Itoa(iv.N))
+			low, high := "", ""
+			if HasInterval(iv) {
+				low, high = num(iv.Low), num(iv.High)
+			}
+			row := append(append([]string{}, pt.Values...), m.Key(), num(iv.Mean), low, high, strconv.Itoa(iv.N))
 			if err := cw.Write(row); err != nil {
 				return err
 			}

@@ -96,8 +96,8 @@ func TestIntervalsAreNotNegative(t *testing.T) {
 	var text, js bytes.Buffer
 	require.NoError(t, r.WriteText(&text))
 	require.NoError(t, r.WriteJSON(&js))
-	assert.Regexp(t, `(?m)^requests +0 +5 +\[0, 68\.53\]$`, text.String())
-	assert.Regexp(t, `(?m)^throttled share +0\.0% +50\.0% +\[0\.0%, 100\.0%\]$`, text.String())
+	assert.Regexp(t, `(?m)^requests +5 +\[0, 68\.53\] +0$`, text.String())
+	assert.Regexp(t, `(?m)^throttled share +50\.0% +\[0\.0%, 100\.0%\] +0\.0%$`, text.String())
 	assert.NotContains(t, text.String(), "[-")
 	var got struct {
 		Aggregate map[string]struct {
@@ -155,4 +155,32 @@ func TestSweepSummaryJSONQuotes(t *testing.T) {
 	assert.Equal(t, 2.0, got[0].Metrics["requests"]["n"])
 	assert.Contains(t, got[0].Metrics, "freshness_p95_s")
 	assert.Len(t, got[0].Metrics, len(metrics.All()))
+}
+
+// TestTextLeadsWithTheEstimate: with replications the mean and its
+// interval come first and one replication's value is labelled; a single
+// replication says it has no interval.
+func TestTextLeadsWithTheEstimate(t *testing.T) {
+	acc := metrics.NewAccumulator()
+	acc.Add(metrics.Summary{Requests: 4})
+	acc.Add(metrics.Summary{Requests: 6})
+	tests := []struct {
+		name   string
+		report RunReport
+		header string
+		row    string
+	}{
+		{name: "replications", report: RunReport{Scenario: "x", Seed: 7, Summary: metrics.Summary{Requests: 4}, Aggregate: acc},
+			header: `(?m)^ +mean of 2 replications +95% confidence interval +replication 1 \(seed 7\)$`, row: `(?m)^requests +5 +\[\S+, \S+\] +4$`},
+		{name: "one replication", report: RunReport{Scenario: "x", Seed: 7, Summary: metrics.Summary{Requests: 4}},
+			header: `(?m)^ +one replication \(seed 7\); no interval: --replications N gives one$`, row: `(?m)^requests +4$`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var text bytes.Buffer
+			require.NoError(t, tc.report.WriteText(&text))
+			assert.Regexp(t, tc.header, text.String())
+			assert.Regexp(t, tc.row, text.String())
+		})
+	}
 }
