@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -199,9 +200,53 @@ func readLines(t *testing.T, path string) []string {
 
 // TestReportScreenshot renders report.html in headless Chromium, as a
 // person would see it. .ci/run installs Chromium from Debian's packages.
+// requireChromium fails the test where Chromium must be present: in CI
+// (CI=true, as .ci/run and most CI services set it), where a silent skip
+// would hide that the report was never rendered.
+func requireChromium(t testing.TB, getenv func(string) string) {
+	t.Helper()
+	if ci, _ := strconv.ParseBool(getenv("CI")); ci {
+		t.Fatal("CI is set and chromium is not installed: the report screenshot cannot be taken (apt-get install chromium)")
+	}
+}
+
+// TestRequireChromium: in CI a missing Chromium is a failure, elsewhere a
+// skip.
+func TestRequireChromium(t *testing.T) {
+	tests := []struct {
+		name   string
+		ci     string
+		failed bool
+	}{
+		{name: "CI=true", ci: "true", failed: true},
+		{name: "CI=1", ci: "1", failed: true},
+		{name: "not CI", ci: "", failed: false},
+		{name: "CI=false", ci: "false", failed: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &fatalRecorder{TB: t}
+			func() {
+				defer func() { recover() }()
+				requireChromium(rec, func(string) string { return tc.ci })
+			}()
+			assert.Equal(t, tc.failed, rec.failed)
+		})
+	}
+}
+
+// fatalRecorder records Fatal instead of ending the test.
+type fatalRecorder struct {
+	testing.TB
+	failed bool
+}
+
+func (r *fatalRecorder) Fatal(args ...any) { r.failed = true; panic("fatal") }
+
 func TestReportScreenshot(t *testing.T) {
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
+		requireChromium(t, os.Getenv)
 		t.Skip("chromium is not installed (apt-get install chromium); the report screenshot is not taken")
 	}
 	dir := t.TempDir()
