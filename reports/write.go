@@ -8,8 +8,10 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"runsim/metrics"
 	"runsim/policy"
@@ -334,18 +336,54 @@ func (c *ComparisonReport) Rows() [][]string {
 	return out
 }
 
-// WriteText writes the comparison as a table with, for each variant, what
-// differs from the baseline.
+// TextWidth is the widest a comparison's text lines may be: wider, the
+// comparison is written a metric at a time with the variants as rows.
+const TextWidth = 100
+
+// WriteText writes the comparison as a table, a row per metric and a
+// column per variant, or when that is wider than TextWidth a table per
+// metric with a row per variant; then, for each variant, what differs
+// from the baseline.
 func (c *ComparisonReport) WriteText(w io.Writer) error {
 	means := ""
 	if c.Replications() > 1 {
 		means = ", means [95% confidence intervals]"
 	}
-	if _, err := fmt.Fprintf(w, "scenario %s, seed %d, %d replication(s)%s; every column on the same random numbers; differences from %s in brackets\n\n",
-		c.Scenario, c.Seed, c.Replications(), means, c.Names[0]); err != nil {
+	var out bytes.Buffer
+	fmt.Fprintf(&out, "scenario %s, seed %d, %d replication(s)%s;\nevery variant on the same random numbers", c.Scenario, c.Seed, c.Replications(), means)
+	var wide bytes.Buffer
+	if err := c.writeWide(&wide); err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fits := true
+	for line := range bytes.Lines(wide.Bytes()) {
+		if utf8.RuneCount(bytes.TrimRight(line, "\n")) > TextWidth {
+			fits = false
+		}
+	}
+	if fits {
+		fmt.Fprintf(&out, "; differences from %s in brackets\n\n", c.Names[0])
+		out.Write(wide.Bytes())
+	} else {
+		fmt.Fprintf(&out, "; a table per metric, differences from %s\n\n", c.Names[0])
+		if err := c.writeLong(&out); err != nil {
+			return err
+		}
+	}
+	for i, changed := range c.Changed {
+		fmt.Fprintf(&out, "\n%s differs from %s in:\n", c.Names[i+1], c.Names[0])
+		for _, a := range changed {
+			out.WriteString(wrap("  "+a.Key+": "+a.Value, TextWidth, "    "))
+		}
+	}
+	_, err := w.Write(out.Bytes())
+	return err
+}
+
+// writeWide writes a row per metric and a column per variant.
+func (c *ComparisonReport) writeWide(w io.Writer) error {
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "\t")
 	for _, n := range c.Names {
 		fmt.Fprintf(tw, "%s\t", n)
@@ -360,17 +398,76 @@ func (c *ComparisonReport) WriteText(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	for i, changed := range c.Changed {
-		if _, err := fmt.Fprintf(w, "\n%s differs from %s in:\n", c.Names[i+1], c.Names[0]); err != nil {
-			return err
+	for line := range bytes.Lines(buf.Bytes()) {
+		w.Write(bytes.TrimRight(line, " \n"))
+		w.Write([]byte{'\n'})
+	}
+	return nil
+}
+
+// writeLong writes a table per metric: a row per variant with its value,
+// its interval (with replications) and its difference from the baseline.
+func (c *ComparisonReport) writeLong(w io.Writer) error {
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+	reps := c.Replications() > 1
+	for k, m := range metrics.All() {
+		if k > 0 {
+			fmt.Fprintln(tw, "\t")
 		}
-		for _, a := range changed {
-			if _, err := fmt.Fprintf(w, "  %s: %s\n", a.Key, a.Value); err != nil {
+		head := m.Title + "\tvalue"
+		if reps {
+			head += "\t95% confidence interval"
+		}
+		fmt.Fprintln(tw, head+"\tdifference")
+		base := c.Value(0, m)
+		for i, n := range c.Names {
+			iv := c.Aggregates[i].Interval(m.Name)
+			line := "  " + n + "\t" + m.Format(iv.Mean)
+			if reps {
+				line += "\t[" + m.Format(iv.Low) + ", " + m.Format(iv.High) + "]"
+			}
+			if i > 0 {
+				line += "\t" + m.FormatDelta(iv.Mean-base)
+			} else {
+				line += "\t(baseline)"
+			}
+			fmt.Fprintln(tw, line)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for line := range bytes.Lines(buf.Bytes()) {
+		w.Write(bytes.TrimRight(line, " \n"))
+		w.Write([]byte{'\n'})
+	}
+	return nil
+}
+
+// WriteCSV writes the comparison as CSV, a row per variant and metric:
+// variant, metric (its key), mean, ci95_low and ci95_high (empty with one
+// replication), n, and the difference from the baseline (in machine
+// units: seconds, fractions 0..1).
+func (c *ComparisonReport) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"variant", "metric", "mean", "ci95_low", "ci95_high", "n", "difference"}); err != nil {
+		return err
+	}
+	for i, n := range c.Names {
+		for _, m := range metrics.All() {
+			iv := c.Aggregates[i].Interval(m.Name)
+			low, high := "", ""
+			if HasInterval(iv) {
+				low, high = fmtF(iv.Low), fmtF(iv.High)
+			}
+			if err := cw.Write([]string{n, m.Key(), fmtF(iv.Mean), low, high, strconv.Itoa(iv.N), fmtF(iv.Mean - c.Value(0, m))}); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+	cw.Flush()
+	return cw.Error()
 }
 
 type jsonVariant struct {
@@ -413,4 +510,24 @@ func (c *ComparisonReport) WriteJSON(w io.Writer) error {
 		variants[i] = v
 	}
 	return encodeJSON(w, map[string]any{"scenario": c.Scenario, "seed": c.Seed, "replications": c.Replications(), "variants": variants})
+}
+
+// wrap breaks s at spaces into lines of at most width runes (a longer word
+// stands alone), the lines after the first indented.
+func wrap(s string, width int, indent string) string {
+	var b strings.Builder
+	line := ""
+	for _, word := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = strings.Repeat(" ", len(s)-len(strings.TrimLeft(s, " "))) + word
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) > width:
+			b.WriteString(line + "\n")
+			line = indent + word
+		default:
+			line += " " + word
+		}
+	}
+	b.WriteString(line + "\n")
+	return b.String()
 }

@@ -12,7 +12,7 @@ import (
 )
 
 var compareSpec = sharedSpec{
-	formats:      []string{"text", "json"},
+	formats:      []string{"text", "json", "csv"},
 	replications: "the scenario's replications, 1 unless it says",
 	report:       "report.html, report.md, summary.json (the JSON output) and a bar chart (PNG, SVG, CSV) per key metric",
 	long:         true,
@@ -110,8 +110,11 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		wrote(stderr, "compare", sh.quiet, "the report", reportPlace(sh.report))
 	}
 	write := rep.WriteText
-	if sh.format == "json" {
+	switch sh.format {
+	case "json":
 		write = rep.WriteJSON
+	case "csv":
+		write = rep.WriteCSV
 	}
 	if err := output(stdout, write); err != nil {
 		return fail("writing the comparison: %v", err)
