@@ -561,14 +561,23 @@ func unitOf(curves []SweepCurve) string {
 func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
 
 // ComparisonChart draws one metric for each variant of a comparison as
-// bars, the first (the baseline) in grey.
+// bars, the first (the baseline) in grey, each labelled with its value so
+// that a short bar beside a tall one still reads; the axis leaves room
+// above the tallest for its label. Its CSV holds the values in machine
+// units.
 func ComparisonChart(dir string, m metrics.Metric, names []string, values []float64) (Chart, error) {
 	title := m.Title + " by variant"
 	yLabel, scale := axis(m)
 	p := newPlot(title, "", yLabel)
 	var rows [][]string
+	var labels plotter.XYLabels
+	top := 0.0
 	for i, n := range names {
-		bars, err := plotter.NewBarChart(plotter.Values{values[i] * scale}, vg.Points(28))
+		v := values[i] * scale
+		if math.IsNaN(v) {
+			v = 0
+		}
+		bars, err := plotter.NewBarChart(plotter.Values{v}, vg.Points(28))
 		if err != nil {
 			return Chart{}, err
 		}
@@ -580,8 +589,29 @@ func ComparisonChart(dir string, m metrics.Metric, names []string, values []floa
 		bars.LineStyle.Width = 0
 		p.Add(bars)
 		rows = append(rows, []string{n, fmtF(values[i])})
+		top = max(top, v)
+		labels.XYs = append(labels.XYs, plotter.XY{X: float64(i), Y: v})
+		labels.Labels = append(labels.Labels, m.Format(values[i]))
 	}
+	l, err := plotter.NewLabels(labels)
+	if err != nil {
+		return Chart{}, err
+	}
+	for i := range l.TextStyle {
+		l.TextStyle[i].XAlign = draw.XCenter
+		l.TextStyle[i].Font.Size = vg.Points(10)
+	}
+	l.Offset = vg.Point{Y: vg.Points(3)}
+	p.Add(l)
 	p.NominalX(names...)
+	if len(names) > 5 {
+		p.X.Tick.Label.Rotation = math.Pi / 8
+		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
+	}
 	p.Y.Min = 0
+	p.Y.Max = top * 1.15
+	if top == 0 {
+		p.Y.Max = 1
+	}
 	return save(dir, "compare-"+m.Name, title, p, []string{"variant", m.Key()}, rows)
 }

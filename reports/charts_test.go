@@ -167,3 +167,17 @@ func TestSweepChartData(t *testing.T) {
 	assert.Greater(t, unclipped, 1.0)
 	assert.Contains(t, c.InlineSVG(), "throttled share (%)", "the axis title comes from the metric table")
 }
+
+// TestComparisonChartLabelsEveryBar: a short bar beside a tall one still
+// reads: every bar carries its value, and the tallest has room above it.
+func TestComparisonChartLabelsEveryBar(t *testing.T) {
+	m := metrics.MustLookup("freshness_p95")
+	values := []float64{3 * 3600, 636 * 3600, 3.2 * 3600}
+	c, err := ComparisonChart(t.TempDir(), m, []string{"baseline", "count-attempts", "bucket"}, values)
+	require.NoError(t, err)
+	svg := c.InlineSVG()
+	for _, v := range values {
+		assert.Contains(t, svg, ">"+m.Format(v)+"<", "the bar of %v is labelled", v)
+	}
+	assert.Contains(t, svg, ">p95 freshness (hours)<", "the axis title is the metric's name and unit")
+}

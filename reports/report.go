@@ -120,7 +120,10 @@ func sweepCurves(sw *SweepReport, m metrics.Metric) []SweepCurve {
 	for i, pt := range sw.Points {
 		label := ""
 		if len(pt.Values) > 1 {
-			label = sw.Params[1] + "=" + strings.Join(pt.Values[1:], ",")
+			// The field's last name is enough beside the chart's title.
+			param := sw.Params[1]
+			param = param[strings.LastIndex(param, ".")+1:]
+			label = param + "=" + strings.Join(pt.Values[1:], ",")
 		}
 		k, ok := index[label]
 		if !ok {
@@ -379,6 +382,9 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
   .chart svg { width: 100%; height: auto; }
   .note { color: #555; font-size: 13px; }
   pre { background: #f6f8fa; padding: 12px; border-radius: 6px; overflow-x: auto; font-size: 13px; }
+  pre.cmd { white-space: pre-wrap; overflow-wrap: anywhere; }
+  .wide { overflow-x: auto; }
+  #sweep table { font-size: 13px; }
   footer { color: #666; font-size: 12px; text-align: center; padding: 16px; }
 </style>
 </head>
@@ -392,7 +398,7 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 {{if or .Command .Overrides}}
 <section id="reproduce">
   <h2>How this report was made</h2>
-  {{if .Command}}<pre>{{.Command}}</pre>{{end}}
+  {{if .Command}}<pre class="cmd">{{.Command}}</pre>{{end}}
   {{if .Overrides}}<p class="note">Overrides, in order:</p>
   <ul>{{range .Overrides}}<li><code>{{.}}</code></li>{{end}}</ul>{{end}}
 </section>
@@ -426,11 +432,11 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 <section id="sweep">
   <h2>Sweep</h2>
   <p class="note">{{.SweepNote}}</p>
-  <table>
+  <div class="wide"><table>
     <tr>{{range .Sweep.Params}}<th>{{.}}</th>{{end}}{{range .KeyMetricTitles}}<th>{{.}}</th>{{end}}</tr>
     {{range .SweepRows}}<tr>{{range .}}<td class="num">{{.}}</td>{{end}}</tr>
     {{end}}
-  </table>
+  </table></div>
 </section>
 {{end}}
 <section id="charts">

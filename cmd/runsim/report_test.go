@@ -164,12 +164,12 @@ func TestRunReport(t *testing.T) {
 	dir2 := filepath.Join(t.TempDir(), "report")
 	runsim("run", documented, "--replications", "5", "--report", dir2, "--workers", "1")
 	doc2, _ := os.ReadFile(filepath.Join(dir2, "report.html"))
-	assert.Contains(t, string(doc2), "<pre>runsim run "+documented+" --replications 5 --report "+dir2+" --workers 1</pre>", "the command line is recorded")
+	assert.Contains(t, string(doc2), "<pre class=\"cmd\">runsim run "+documented+" --replications 5 --report "+dir2+" --workers 1</pre>", "the command line is recorded")
 	assert.Equal(t, withoutCommand(doc), withoutCommand(doc2), "the same but for the command line")
 }
 
 // commandLines are the command line in report.html and report.md.
-var commandLines = regexp.MustCompile("(<pre>|```sh\n)runsim [^\n<]*")
+var commandLines = regexp.MustCompile("(<pre class=\"cmd\">|```sh\n)runsim [^\n<]*")
 
 // withoutCommand is a report page without its command line, which names
 // the folders and flags of the run that wrote it.
