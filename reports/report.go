@@ -92,8 +92,12 @@ func writeRun(dir string, page Page, tl *metrics.Timeline) error {
 	return page.write(dir)
 }
 
+// SweepWideCSV is the sweep's table in a report folder, a row per point.
+const SweepWideCSV = "sweep-wide.csv"
+
 // WriteSweep writes the report of a sweep into dir: report.html, report.md,
-// summary.json, and a chart per key metric with its CSV.
+// summary.json, sweep-wide.csv (a row per point, for a spreadsheet), and
+// a chart per key metric with its CSV.
 func WriteSweep(dest string, page Page) error {
 	return writeDir(dest, func(dir string) error { return writeSweep(dir, page) })
 }
@@ -108,6 +112,9 @@ func writeSweep(dir string, page Page) error {
 		page.Charts = append(page.Charts, c)
 	}
 	if err := writeFile(filepath.Join(dir, "summary.json"), sw.WriteJSON); err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(dir, SweepWideCSV), sw.WriteWideCSV); err != nil {
 		return err
 	}
 	return page.write(dir)
@@ -304,7 +311,7 @@ func (p Page) markdown() string {
 		}
 	}
 	if p.Sweep != nil {
-		b.WriteString("## Sweep\n\n" + p.SweepNote() + "\n\n|")
+		b.WriteString("## Sweep\n\n" + p.SweepNote() + " Every metric, a row per point: [sweep-wide.csv](sweep-wide.csv).\n\n|")
 		for _, h := range append(append([]string{}, p.Sweep.Params...), p.KeyMetricTitles()...) {
 			fmt.Fprintf(&b, " %s |", h)
 		}
@@ -431,7 +438,7 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 {{if .Sweep}}
 <section id="sweep">
   <h2>Sweep</h2>
-  <p class="note">{{.SweepNote}}</p>
+  <p class="note">{{.SweepNote}} Every metric, a row per point: <a href="sweep-wide.csv">sweep-wide.csv</a>.</p>
   <div class="wide"><table>
     <tr>{{range .Sweep.Params}}<th>{{.}}</th>{{end}}{{range .KeyMetricTitles}}<th>{{.}}</th>{{end}}</tr>
     {{range .SweepRows}}<tr>{{range .}}<td class="num">{{.}}</td>{{end}}</tr>

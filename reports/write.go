@@ -255,6 +255,38 @@ func (sw *SweepReport) jsonPoints() []jsonSweepPoint {
 // With n = 1 the interval's columns are empty: one replication gives none.
 func (sw *SweepReport) WriteCSV(w io.Writer) error { return sw.writeCSV(w, fmtF) }
 
+// WriteWideCSV writes the sweep as CSV with a row per point, for a
+// spreadsheet: a column per parameter, then n, then for each metric its
+// key (which carries its unit: _s for seconds; fractions 0..1) for the
+// mean, KEY_ci95_low and KEY_ci95_high (empty with n = 1).
+func (sw *SweepReport) WriteWideCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	header := append(append([]string{}, sw.Params...), "n")
+	for _, m := range metrics.All() {
+		header = append(header, m.Key(), m.Key()+"_ci95_low", m.Key()+"_ci95_high")
+	}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, pt := range sw.Points {
+		row := append([]string{}, pt.Values...)
+		row = append(row, strconv.Itoa(pt.Aggregate.Interval(metrics.All()[0].Name).N))
+		for _, m := range metrics.All() {
+			iv := pt.Aggregate.Interval(m.Name)
+			low, high := "", ""
+			if HasInterval(iv) {
+				low, high = fmtF(iv.Low), fmtF(iv.High)
+			}
+			row = append(row, fmtF(iv.Mean), low, high)
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
 // writeCSV writes the sweep as CSV, numbers formatted by num.
 func (sw *SweepReport) writeCSV(w io.Writer, num func(float64) string) error {
 	cw := csv.NewWriter(w)
