@@ -118,8 +118,8 @@ func TestOccupancyFollowsTheReading(t *testing.T) {
 			assert.Equal(t, tc.limit, tl.Limit, "the chart's limit is the limiter's capacity")
 			assert.InDelta(t, tc.max, tl.OccupancyMax(), 1e-9, "the chart's series reads the same events")
 			top := 0.0
-			for _, l := range tl.Occupancy {
-				top = max(top, l.Value)
+			for _, b := range tl.Occupancy().Buckets {
+				top = max(top, b.Max)
 			}
 			assert.InDelta(t, tc.max, top, 1e-9, "the series reaches the max")
 		})

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
 	"path/filepath"
-	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -56,31 +58,140 @@ var (
 	green  = color.RGBA{R: 44, G: 160, B: 44, A: 255}
 )
 
-// timeAxis says how a chart's x axis counts time: hours for horizons up to
-// three days, days beyond.
-type timeAxis struct {
-	start time.Time
-	unit  time.Duration
-	label string
+func init() {
+	// The page's text is sans-serif: so is the charts'.
+	plot.DefaultFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
+	plotter.DefaultFont = plot.DefaultFont
 }
 
-func newTimeAxis(start, end time.Time) timeAxis {
-	if end.Sub(start) <= 72*time.Hour {
-		return timeAxis{start, time.Hour, "time since " + start.UTC().Format(time.RFC3339) + " (hours)"}
+// dateAxis sets a plot's x axis to dates over [start, end): values are
+// Unix seconds, ticks fall on round instants (hours, midnights, the first
+// of a month or of a year, UTC) and read as dates.
+func dateAxis(p *plot.Plot, start, end time.Time) {
+	p.X.Min, p.X.Max = unix(start), unix(end)
+	p.X.Tick.Marker = dateTicks{}
+	p.X.Label.Text = "date (UTC)"
+}
+
+func unix(t time.Time) float64 { return float64(t.Unix()) + float64(t.Nanosecond())/1e9 }
+
+// dateTicks marks round instants between the axis' ends, about eight.
+type dateTicks struct{}
+
+// dateSteps are the tick spacings dateTicks chooses from: a duration, or
+// months.
+var dateSteps = []struct {
+	d      time.Duration
+	months int
+	format string
+}{
+	{time.Hour, 0, "Jan 2 15:04"}, {3 * time.Hour, 0, "Jan 2 15:04"}, {6 * time.Hour, 0, "Jan 2 15:04"}, {12 * time.Hour, 0, "Jan 2 15:04"},
+	{24 * time.Hour, 0, "Jan 2"}, {2 * 24 * time.Hour, 0, "Jan 2"}, {7 * 24 * time.Hour, 0, "Jan 2"}, {14 * 24 * time.Hour, 0, "Jan 2"},
+	{0, 1, "Jan 2006"}, {0, 3, "Jan 2006"}, {0, 6, "Jan 2006"}, {0, 12, "2006"}, {0, 24, "2006"}, {0, 60, "2006"},
+}
+
+// Ticks implements plot.Ticker.
+func (dateTicks) Ticks(lo, hi float64) []plot.Tick {
+	from, to := time.Unix(int64(math.Floor(lo)), 0).UTC(), time.Unix(int64(math.Ceil(hi)), 0).UTC()
+	span := to.Sub(from)
+	for _, st := range dateSteps {
+		approx := st.d
+		if st.months > 0 {
+			approx = time.Duration(st.months) * 30 * 24 * time.Hour
+		}
+		if span/approx > 10 && st != dateSteps[len(dateSteps)-1] {
+			continue
+		}
+		var t time.Time
+		switch {
+		case st.months > 0:
+			t = time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+			for t.Before(from) || (int(t.Month())-1)%min(st.months, 12) != 0 {
+				t = t.AddDate(0, 1, 0)
+			}
+		case st.d >= 24*time.Hour:
+			t = time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
+			if t.Before(from) {
+				t = t.AddDate(0, 0, 1)
+			}
+			if st.d == 7*24*time.Hour || st.d == 14*24*time.Hour {
+				for t.Weekday() != time.Monday {
+					t = t.AddDate(0, 0, 1)
+				}
+			}
+		default:
+			t = from.Truncate(st.d)
+			if t.Before(from) {
+				t = t.Add(st.d)
+			}
+		}
+		var out []plot.Tick
+		for !t.After(to) {
+			out = append(out, plot.Tick{Value: unix(t), Label: t.Format(st.format)})
+			if st.months > 0 {
+				t = t.AddDate(0, st.months, 0)
+			} else {
+				t = t.Add(st.d)
+			}
+		}
+		return out
 	}
-	return timeAxis{start, 24 * time.Hour, "time since " + start.UTC().Format(time.RFC3339) + " (days)"}
+	return nil
 }
 
-func (a timeAxis) x(t time.Time) float64 { return float64(t.Sub(a.start)) / float64(a.unit) }
+// numberTicks are gonum's default ticks labelled as numbers are written
+// everywhere else in a report: no trailing zeros ("0 25 50", "0.5 1").
+type numberTicks struct{ integers bool }
+
+// Ticks implements plot.Ticker.
+func (n numberTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	out := ticks[:0]
+	for _, t := range ticks {
+		if n.integers && t.Value != math.Trunc(t.Value) {
+			if t.IsMinor() {
+				continue
+			}
+			t.Label = ""
+		}
+		if !t.IsMinor() {
+			t.Label = strconv.FormatFloat(t.Value, 'f', -1, 64)
+			if v, err := strconv.ParseFloat(strconv.FormatFloat(t.Value, 'g', 10, 64), 64); err == nil {
+				t.Label = strconv.FormatFloat(v, 'f', -1, 64)
+			}
+		}
+		out = append(out, t)
+	}
+	return out
+}
 
 func newPlot(title, xLabel, yLabel string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = xLabel
 	p.Y.Label.Text = yLabel
-	p.Legend.Top = true
+	p.Y.Tick.Marker = numberTicks{}
+	p.X.Tick.Marker = numberTicks{}
+	p.Legend.Top, p.Legend.Left = true, true
 	p.Add(plotter.NewGrid())
 	return p
+}
+
+// render draws p on c with its legend, if any, in a column of its own on
+// the right, never over the data.
+func render(p *plot.Plot, c draw.Canvas) {
+	leg := p.Legend
+	if r := leg.Rectangle(c); r.Size().X > 0 {
+		w := r.Size().X + 3*vg.Millimeter
+		q := *p
+		q.Legend = plot.NewLegend()
+		q.Draw(draw.Crop(c, 0, -w, 0, 0))
+		leg.Left, leg.Top = true, true
+		title := p.Title.TextStyle.Height(p.Title.Text) + p.Title.Padding
+		leg.Draw(draw.Crop(c, c.Size().X-w+2*vg.Millimeter, 0, 0, -title-4*vg.Millimeter))
+		return
+	}
+	p.Draw(c)
 }
 
 // save writes the plot as PNG and SVG and the rows as CSV.
@@ -88,11 +199,12 @@ func save(dir, name, title string, p *plot.Plot, header []string, rows [][]strin
 	c := Chart{Name: name, Title: title, PNG: name + ".png", SVG: name + ".svg", CSV: name + ".csv"}
 	image := func(format string) func(io.Writer) error {
 		return func(w io.Writer) error {
-			wt, err := p.WriterTo(ChartWidth, ChartHeight, format)
+			fc, err := draw.NewFormattedCanvas(ChartWidth, ChartHeight, format)
 			if err != nil {
 				return err
 			}
-			_, err = wt.WriteTo(w)
+			render(p, draw.New(fc))
+			_, err = fc.WriteTo(w)
 			return err
 		}
 	}
@@ -123,7 +235,8 @@ func secs(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f',
 
 // Charts draws the timeline's charts into dir: the runs and refusals of the
 // first days, the freshness sawtooth, the throttle window occupancy against
-// the limit, and cumulative events by kind.
+// the limit, and cumulative events by kind. Each chart's CSV holds the
+// data it draws: runs and marks, or the buckets of a series.
 func Charts(t *metrics.Timeline, dir string) ([]Chart, error) {
 	var out []Chart
 	for _, draw := range []func(*metrics.Timeline, string) (Chart, error){timelineChart, freshnessChart, occupancyChart, cumulativeChart} {
@@ -136,29 +249,26 @@ func Charts(t *metrics.Timeline, dir string) ([]Chart, error) {
 	return out, nil
 }
 
-// TimelineDays is how much of the horizon the timeline chart shows.
-const TimelineDays = 14
+// bucketNote says how a chart's series are bucketed.
+func bucketNote(t *metrics.Timeline) string {
+	return "per " + policy.FormatDuration(t.Width) + ": mean line, min–max band"
+}
 
 func timelineChart(t *metrics.Timeline, dir string) (Chart, error) {
-	end := t.End
+	end := t.DetailEnd
 	title := "Runs and refusals"
-	if end.Sub(t.Start) > TimelineDays*24*time.Hour {
-		end = t.Start.Add(TimelineDays * 24 * time.Hour)
-		title += fmt.Sprintf(" (first %d days)", TimelineDays)
+	if end.Before(t.End) {
+		title += " (the first " + policy.FormatDuration(end.Sub(t.Start)) + "; every event is in --trace)"
 	}
-	ax := newTimeAxis(t.Start, end)
-	p := newPlot(title, ax.label, "")
+	p := newPlot(title, "", "")
+	dateAxis(p, t.Start, end)
 	lanes := []plot.Tick{{Value: 5, Label: "scheduled runs"}, {Value: 4, Label: "on-demand runs"},
 		{Value: 3, Label: "throttled (429)"}, {Value: 2, Label: "conflict (409)"}, {Value: 1, Label: "scheduled skipped"}}
 	p.Y.Tick.Marker = plot.ConstantTicks(lanes)
 	p.Y.Min, p.Y.Max = 0.3, 5.7
-	p.X.Min, p.X.Max = 0, ax.x(end)
 	var rows [][]string
 	legend := map[string]bool{}
 	for _, r := range t.Runs {
-		if !r.Start.Before(end) {
-			continue
-		}
 		lane, c, name := 5.0, blue, "scheduled run"
 		if r.Trigger == policy.OnDemand {
 			lane, c, name = 4.0, orange, "on-demand run"
@@ -167,7 +277,7 @@ func timelineChart(t *metrics.Timeline, dir string) (Chart, error) {
 		if stop.After(end) {
 			stop = end
 		}
-		l, err := plotter.NewLine(plotter.XYs{{X: ax.x(r.Start), Y: lane}, {X: ax.x(stop), Y: lane}})
+		l, err := plotter.NewLine(plotter.XYs{{X: unix(r.Start), Y: lane}, {X: unix(stop), Y: lane}})
 		if err != nil {
 			return Chart{}, err
 		}
@@ -186,9 +296,7 @@ func timelineChart(t *metrics.Timeline, dir string) (Chart, error) {
 	marks := map[string]*plotter.XYs{"throttled": {}, "conflict": {}, "skipped": {}}
 	laneOf := map[string]float64{"throttled": 3, "conflict": 2, "skipped": 1}
 	for _, m := range t.Marks {
-		if m.At.Before(end) {
-			*marks[m.Kind] = append(*marks[m.Kind], plotter.XY{X: ax.x(m.At), Y: laneOf[m.Kind]})
-		}
+		*marks[m.Kind] = append(*marks[m.Kind], plotter.XY{X: unix(m.At), Y: laneOf[m.Kind]})
 		rows = append(rows, []string{m.Kind, rfc(m.At), "", "", "", m.Detail})
 	}
 	for _, k := range []string{"throttled", "conflict", "skipped"} {
@@ -203,52 +311,78 @@ func timelineChart(t *metrics.Timeline, dir string) (Chart, error) {
 			Radius: vg.Points(3.5), Shape: map[string]draw.GlyphDrawer{"throttled": draw.TriangleGlyph{}, "conflict": draw.CrossGlyph{}, "skipped": draw.CircleGlyph{}}[k]}
 		p.Add(s)
 	}
-	p.Legend.Top, p.Legend.Left = true, false
 	return save(dir, "timeline", title, p, []string{"kind", "at", "end", "trigger", "status", "detail"}, rows)
 }
 
-func freshnessChart(t *metrics.Timeline, dir string) (Chart, error) {
-	ax := newTimeAxis(t.Start, t.End)
-	title := "Freshness: time since the last successful run finished"
-	p := newPlot(title, ax.label, "age of the data (hours)")
-	var xys plotter.XYs
-	var rows [][]string
-	for _, a := range t.Freshness() {
-		xys = append(xys, plotter.XY{X: ax.x(a.At), Y: a.Age.Hours()})
-		rows = append(rows, []string{rfc(a.At), secs(a.Age)})
+// band adds a series to p as its min–max band and its mean line, scaled.
+func band(p *plot.Plot, s metrics.Series, end time.Time, scale float64, col color.RGBA, name string) error {
+	var mean, area plotter.XYs
+	for i, b := range s.Buckets {
+		stop := b.At.Add(s.Width)
+		if i == len(s.Buckets)-1 || stop.After(end) {
+			stop = end
+		}
+		mid := unix(b.At) + (unix(stop)-unix(b.At))/2
+		mean = append(mean, plotter.XY{X: mid, Y: b.Mean * scale})
+		area = append(area, plotter.XY{X: unix(b.At), Y: b.Max * scale}, plotter.XY{X: unix(stop), Y: b.Max * scale})
 	}
-	l, err := plotter.NewLine(xys)
+	for i := len(s.Buckets) - 1; i >= 0; i-- {
+		b := s.Buckets[i]
+		stop := b.At.Add(s.Width)
+		if i == len(s.Buckets)-1 || stop.After(end) {
+			stop = end
+		}
+		area = append(area, plotter.XY{X: unix(stop), Y: b.Min * scale}, plotter.XY{X: unix(b.At), Y: b.Min * scale})
+	}
+	poly, err := plotter.NewPolygon(area)
 	if err != nil {
+		return err
+	}
+	poly.Color = color.NRGBA{R: col.R, G: col.G, B: col.B, A: 70}
+	poly.LineStyle.Width = 0
+	l, err := plotter.NewLine(mean)
+	if err != nil {
+		return err
+	}
+	l.Color, l.Width = col, vg.Points(1.5)
+	p.Add(poly, l)
+	p.Legend.Add(name+": mean", l)
+	p.Legend.Add(name+": min–max", poly)
+	return nil
+}
+
+// seriesRows are a series' buckets as CSV rows: start, end, min, mean,
+// max, the values scaled by scale.
+func seriesRows(t *metrics.Timeline, s metrics.Series) [][]string {
+	rows := make([][]string, len(s.Buckets))
+	for i, b := range s.Buckets {
+		rows[i] = []string{rfc(b.At), rfc(t.BucketEnd(i)), fmtF(b.Min), fmtF(b.Mean), fmtF(b.Max)}
+	}
+	return rows
+}
+
+func freshnessChart(t *metrics.Timeline, dir string) (Chart, error) {
+	title := "Freshness: time since the last successful run finished (" + bucketNote(t) + ")"
+	p := newPlot(title, "", "age of the data (hours)")
+	dateAxis(p, t.Start, t.End)
+	s := t.Freshness()
+	if err := band(p, s, t.End, 1.0/3600, green, "age"); err != nil {
 		return Chart{}, err
 	}
-	l.Color, l.Width = green, vg.Points(1.5)
-	p.Add(l)
 	p.Y.Min = 0
-	return save(dir, "freshness", title, p, []string{"at", "age_s"}, rows)
+	return save(dir, "freshness", title, p, []string{"from", "to", "age_min_s", "age_mean_s", "age_max_s"}, seriesRows(t, s))
 }
 
 func occupancyChart(t *metrics.Timeline, dir string) (Chart, error) {
-	ax := newTimeAxis(t.Start, t.End)
-	title := "Throttle window occupancy against the limit"
-	p := newPlot(title, ax.label, "counted runs in the window")
-	xys := plotter.XYs{{X: 0, Y: 0}}
-	rows := [][]string{{rfc(t.Start), "0"}}
-	for _, s := range t.Occupancy {
-		xys = append(xys, plotter.XY{X: ax.x(s.At), Y: float64(s.Value)})
-		rows = append(rows, []string{rfc(s.At), strconv.FormatFloat(s.Value, 'g', -1, 64)})
-	}
-	last := xys[len(xys)-1].Y
-	xys = append(xys, plotter.XY{X: ax.x(t.End), Y: last})
-	l, err := plotter.NewLine(xys)
-	if err != nil {
+	title := "Throttle window occupancy against the limit (" + bucketNote(t) + ")"
+	p := newPlot(title, "", "counted runs in the window")
+	dateAxis(p, t.Start, t.End)
+	s := t.Occupancy()
+	if err := band(p, s, t.End, 1, blue, "occupancy"); err != nil {
 		return Chart{}, err
 	}
-	l.StepStyle = plotter.PostStep
-	l.Color, l.Width = blue, vg.Points(1.5)
-	p.Add(l)
-	p.Legend.Add("occupancy", l)
 	if t.Limit > 0 {
-		lim, err := plotter.NewLine(plotter.XYs{{X: 0, Y: float64(t.Limit)}, {X: ax.x(t.End), Y: float64(t.Limit)}})
+		lim, err := plotter.NewLine(plotter.XYs{{X: unix(t.Start), Y: float64(t.Limit)}, {X: unix(t.End), Y: float64(t.Limit)}})
 		if err != nil {
 			return Chart{}, err
 		}
@@ -258,45 +392,46 @@ func occupancyChart(t *metrics.Timeline, dir string) (Chart, error) {
 	}
 	p.Y.Min = 0
 	p.Y.Max = max(float64(t.Limit), t.OccupancyMax()) + 1
-	var ticks []plot.Tick
-	for v := 0; v <= int(p.Y.Max); v += max(1, int(p.Y.Max)/10) {
-		ticks = append(ticks, plot.Tick{Value: float64(v), Label: strconv.Itoa(v)})
-	}
-	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
-	return save(dir, "occupancy", title, p, []string{"at", "count"}, rows)
+	p.Y.Tick.Marker = numberTicks{integers: true}
+	return save(dir, "occupancy", title, p, []string{"from", "to", "slots_min", "slots_mean", "slots_max"}, seriesRows(t, s))
 }
 
 func cumulativeChart(t *metrics.Timeline, dir string) (Chart, error) {
-	ax := newTimeAxis(t.Start, t.End)
-	title := "Cumulative events by kind"
-	p := newPlot(title, ax.label, "events")
-	names := make([]string, 0, len(t.Cumulative))
-	for n := range t.Cumulative {
-		names = append(names, n)
-	}
-	slices.Sort(names)
+	title := "Cumulative events by kind (at the end of each " + policy.FormatDuration(t.Width) + ")"
+	p := newPlot(title, "", "events")
+	dateAxis(p, t.Start, t.End)
 	palette := []color.Color{blue, green, red, purple, orange, grey}
-	var rows [][]string
-	for i, n := range names {
-		xys := plotter.XYs{{X: 0, Y: 0}}
-		for _, s := range t.Cumulative[n] {
-			xys = append(xys, plotter.XY{X: ax.x(s.At), Y: float64(s.Value)})
+	var kinds []string
+	series := map[string][]int{}
+	for _, k := range metrics.CumulativeKinds {
+		if t.Total(k) > 0 {
+			kinds = append(kinds, k)
+			series[k] = t.Cumulative(k)
 		}
-		steps := t.Cumulative[n]
-		xys = append(xys, plotter.XY{X: ax.x(t.End), Y: float64(steps[len(steps)-1].Value)})
-		rows = append(rows, []string{n, strconv.Itoa(steps[len(steps)-1].Value)})
+	}
+	header := []string{"to"}
+	rows := make([][]string, 0, t.Buckets())
+	for i := range t.Buckets() {
+		rows = append(rows, []string{rfc(t.BucketEnd(i))})
+	}
+	for i, k := range kinds {
+		header = append(header, strings.ReplaceAll(k, " ", "_"))
+		xys := plotter.XYs{{X: unix(t.Start), Y: 0}}
+		for j, v := range series[k] {
+			xys = append(xys, plotter.XY{X: unix(t.BucketEnd(j)), Y: float64(v)})
+			rows[j] = append(rows[j], strconv.Itoa(v))
+		}
 		l, err := plotter.NewLine(xys)
 		if err != nil {
 			return Chart{}, err
 		}
-		l.StepStyle = plotter.PostStep
 		l.Color, l.Width = palette[i%len(palette)], vg.Points(1.5)
 		p.Add(l)
-		p.Legend.Add(n, l)
+		p.Legend.Add(k, l)
 	}
-	p.Legend.Left = true
 	p.Y.Min = 0
-	return save(dir, "cumulative", title, p, []string{"kind", "total"}, rows)
+	p.Y.Tick.Marker = numberTicks{integers: true}
+	return save(dir, "cumulative", title, p, header, rows)
 }
 
 // SweepCurve is one metric over a swept parameter, for a chart: one line
@@ -306,6 +441,9 @@ type SweepCurve struct {
 	X               []float64 // the parameter's numeric values
 	Labels          []string  // as written
 	Mean, Low, High []float64
+	// Single is set when the points have one replication each: no
+	// interval, no band.
+	Single bool
 }
 
 // axis returns a metric's axis title and the scale from its values (in
@@ -323,52 +461,81 @@ func axis(m metrics.Metric) (string, float64) {
 	return m.Title, 1
 }
 
+// unitWords are the units a swept value may carry, in words for an axis.
+var unitWords = map[string]string{"/d": "per day", "/h": "per hour", "/m": "per minute", "/s": "per second",
+	"d": "days", "h": "hours", "m": "minutes", "s": "seconds", "ms": "milliseconds"}
+
 // SweepChart draws a metric over a parameter, each curve with its 95%
-// confidence band. Its CSV holds the values in machine units (seconds,
-// fractions 0..1).
+// confidence band (none with one replication per point). Its CSV holds
+// the values in machine units (seconds, fractions 0..1).
 func SweepChart(dir, param string, m metrics.Metric, curves []SweepCurve) (Chart, error) {
+	single := len(curves) > 0 && curves[0].Single
 	title := m.Title + " by " + param + " (mean, 95% confidence band)"
+	if single {
+		title = m.Title + " by " + param + " (one replication per point: no confidence band)"
+	}
 	yLabel, scale := axis(m)
 	xLabel := param
 	if u := unitOf(curves); u != "" {
-		xLabel += " (" + u + ")"
+		w, ok := unitWords[u]
+		if !ok {
+			w = u
+		}
+		xLabel += " (" + w + ")"
 	}
 	p := newPlot(title, xLabel, yLabel)
-	p.Legend.Left = true
 	palette := []color.RGBA{blue, orange, green, purple, red, grey}
 	var rows [][]string
+	type legendEntry struct {
+		name  string
+		thumb plot.Thumbnailer
+	}
+	var bands []legendEntry
 	for k, c := range curves {
 		col := palette[k%len(palette)]
 		var band, mean plotter.XYs
 		for i := range c.X {
 			mean = append(mean, plotter.XY{X: c.X[i], Y: c.Mean[i] * scale})
 			band = append(band, plotter.XY{X: c.X[i], Y: c.High[i] * scale})
-			rows = append(rows, []string{c.Label, c.Labels[i], m.Key(), fmtF(c.Mean[i]), fmtF(c.Low[i]), fmtF(c.High[i])})
+			low, high := fmtF(c.Low[i]), fmtF(c.High[i])
+			if c.Single {
+				low, high = "", ""
+			}
+			rows = append(rows, []string{c.Label, c.Labels[i], m.Key(), fmtF(c.Mean[i]), low, high})
 		}
 		for i := len(c.X) - 1; i >= 0; i-- {
 			band = append(band, plotter.XY{X: c.X[i], Y: c.Low[i] * scale})
 		}
-		poly, err := plotter.NewPolygon(band)
-		if err != nil {
-			return Chart{}, err
+		name := "mean"
+		if c.Label != "" {
+			name = c.Label
 		}
-		poly.Color = color.NRGBA{R: col.R, G: col.G, B: col.B, A: 60} // not premultiplied: a translucent fill
-		poly.LineStyle.Width = 0
-		p.Add(poly)
+		if !c.Single {
+			poly, err := plotter.NewPolygon(band)
+			if err != nil {
+				return Chart{}, err
+			}
+			poly.Color = color.NRGBA{R: col.R, G: col.G, B: col.B, A: 60} // not premultiplied: a translucent fill
+			poly.LineStyle.Width = 0
+			p.Add(poly)
+			bands = append(bands, legendEntry{name + ": 95% band", poly}) // after the lines, one entry per band
+		}
 		l, s, err := plotter.NewLinePoints(mean)
 		if err != nil {
 			return Chart{}, err
 		}
 		l.Color, s.Color = col, col
 		p.Add(l, s)
-		name := "mean"
-		if c.Label != "" {
-			name = c.Label
+		if single {
+			name = strings.TrimSuffix(name, "mean") + "value"
+			if c.Label != "" {
+				name = c.Label
+			}
 		}
 		p.Legend.Add(name, l)
-		if k == 0 {
-			p.Legend.Add("95% confidence band", poly)
-		}
+	}
+	for _, b := range bands {
+		p.Legend.Add(b.name, b.thumb)
 	}
 	return save(dir, "sweep-"+m.Name, title, p, []string{"series", param, "metric", "mean", "ci95_low", "ci95_high"}, rows)
 }
@@ -394,14 +561,23 @@ func unitOf(curves []SweepCurve) string {
 func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
 
 // ComparisonChart draws one metric for each variant of a comparison as
-// bars, the first (the baseline) in grey.
+// bars, the first (the baseline) in grey, each labelled with its value so
+// that a short bar beside a tall one still reads; the axis leaves room
+// above the tallest for its label. Its CSV holds the values in machine
+// units.
 func ComparisonChart(dir string, m metrics.Metric, names []string, values []float64) (Chart, error) {
 	title := m.Title + " by variant"
 	yLabel, scale := axis(m)
 	p := newPlot(title, "", yLabel)
 	var rows [][]string
+	var labels plotter.XYLabels
+	top := 0.0
 	for i, n := range names {
-		bars, err := plotter.NewBarChart(plotter.Values{values[i] * scale}, vg.Points(28))
+		v := values[i] * scale
+		if math.IsNaN(v) {
+			v = 0
+		}
+		bars, err := plotter.NewBarChart(plotter.Values{v}, vg.Points(28))
 		if err != nil {
 			return Chart{}, err
 		}
@@ -413,8 +589,29 @@ func ComparisonChart(dir string, m metrics.Metric, names []string, values []floa
 		bars.LineStyle.Width = 0
 		p.Add(bars)
 		rows = append(rows, []string{n, fmtF(values[i])})
+		top = max(top, v)
+		labels.XYs = append(labels.XYs, plotter.XY{X: float64(i), Y: v})
+		labels.Labels = append(labels.Labels, m.Format(values[i]))
 	}
+	l, err := plotter.NewLabels(labels)
+	if err != nil {
+		return Chart{}, err
+	}
+	for i := range l.TextStyle {
+		l.TextStyle[i].XAlign = draw.XCenter
+		l.TextStyle[i].Font.Size = vg.Points(10)
+	}
+	l.Offset = vg.Point{Y: vg.Points(3)}
+	p.Add(l)
 	p.NominalX(names...)
+	if len(names) > 5 {
+		p.X.Tick.Label.Rotation = math.Pi / 8
+		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
+	}
 	p.Y.Min = 0
+	p.Y.Max = top * 1.15
+	if top == 0 {
+		p.Y.Max = 1
+	}
 	return save(dir, "compare-"+m.Name, title, p, []string{"variant", m.Key()}, rows)
 }

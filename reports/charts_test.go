@@ -5,7 +5,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
-	"runsim/metrics"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"runsim/metrics"
 	"runsim/sim"
 )
 
@@ -55,22 +56,21 @@ func TestChartsMatchTheMetrics(t *testing.T) {
 		assert.Contains(t, ch.InlineSVG()[:5], "<svg")
 	}
 
-	// Freshness: the sawtooth's peaks are the gaps; the highest is the max.
-	var peak float64
-	for _, r := range readCSV(t, filepath.Join(dir, "freshness.csv"))[1:] {
-		v, err := strconv.ParseFloat(r[1], 64)
-		require.NoError(t, err)
-		peak = max(peak, v)
+	// Freshness: the highest bucket's peak is the max.
+	col := func(file string, header []string, i int) []float64 {
+		rows := readCSV(t, filepath.Join(dir, file))
+		require.Equal(t, header, rows[0], file)
+		var out []float64
+		for _, r := range rows[1:] {
+			v, err := strconv.ParseFloat(r[i], 64)
+			require.NoError(t, err)
+			out = append(out, v)
+		}
+		return out
 	}
-	assert.Equal(t, s.Freshness.Max.Seconds(), peak)
-
-	// Occupancy: the highest step is the max.
-	top := 0.0
-	for _, r := range readCSV(t, filepath.Join(dir, "occupancy.csv"))[1:] {
-		n, err := strconv.ParseFloat(r[1], 64)
-		require.NoError(t, err)
-		top = max(top, n)
-	}
+	assert.Equal(t, s.Freshness.Max.Seconds(), slices.Max(col("freshness.csv", []string{"from", "to", "age_min_s", "age_mean_s", "age_max_s"}, 4)))
+	// Occupancy: the highest bucket's peak is the max.
+	top := slices.Max(col("occupancy.csv", []string{"from", "to", "slots_min", "slots_mean", "slots_max"}, 4))
 	assert.Equal(t, s.OccupancyMax, top)
 	assert.Positive(t, top)
 
@@ -88,16 +88,58 @@ func TestChartsMatchTheMetrics(t *testing.T) {
 	}
 	assert.Equal(t, skipped, kinds["skipped"])
 
-	// Cumulative: the totals are the counts.
+	// Cumulative: a row per bucket, the counts so far; the last row holds
+	// the totals.
+	rows := readCSV(t, filepath.Join(dir, "cumulative.csv"))
+	assert.Len(t, rows, 1+len(tl.Occupancy().Buckets), "a row per bucket")
 	totals := map[string]int{}
-	for _, r := range readCSV(t, filepath.Join(dir, "cumulative.csv"))[1:] {
-		n, _ := strconv.Atoi(r[1])
-		totals[r[0]] = n
+	for i, k := range rows[0][1:] {
+		n, err := strconv.Atoi(rows[len(rows)-1][i+1])
+		require.NoError(t, err)
+		totals[k] = n
 	}
+	assert.Equal(t, rfc(cfg.End), rows[len(rows)-1][0])
 	assert.Equal(t, s.Requests, totals["requests"])
 	assert.Equal(t, s.Accepted, totals["accepted"])
 	assert.Equal(t, s.Conflicts, totals["conflicts"])
-	assert.Equal(t, s.RunsSucceeded+s.RunsFailed, totals["runs finished"])
+	assert.Equal(t, s.RunsSucceeded+s.RunsFailed, totals["runs_finished"])
+}
+
+// TestDateTicks: time axes read as dates, on round instants.
+func TestDateTicks(t *testing.T) {
+	tests := []struct {
+		name        string
+		span        time.Duration
+		first, last string
+	}{
+		{name: "three days: every 6 hours", span: 3 * 24 * time.Hour, first: "Jan 6 00:00", last: "Jan 9 00:00"},
+		{name: "two weeks: days", span: 14 * 24 * time.Hour, first: "Jan 6", last: "Jan 20"},
+		{name: "a year: quarters", span: 365 * 24 * time.Hour, first: "Apr 2025", last: "Jan 2026"},
+		{name: "ten years: years", span: 3650 * 24 * time.Hour, first: "2026", last: "2035"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ticks := dateTicks{}.Ticks(unix(t0), unix(t0.Add(tc.span)))
+			require.NotEmpty(t, ticks)
+			assert.LessOrEqual(t, len(ticks), 13)
+			assert.Equal(t, tc.first, ticks[0].Label)
+			assert.Equal(t, tc.last, ticks[len(ticks)-1].Label)
+		})
+	}
+}
+
+// TestNumberTicks: count axes read 0 30 60, not 0.00 30.00 60.00.
+func TestNumberTicks(t *testing.T) {
+	var labels []string
+	for _, tk := range (numberTicks{integers: true}).Ticks(0, 60) {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	assert.Equal(t, []string{"0", "30", "60"}, labels)
+	for _, tk := range (numberTicks{}).Ticks(0, 0.5) {
+		assert.NotContains(t, tk.Label, "00", "no trailing zeros")
+	}
 }
 
 func TestSweepChartData(t *testing.T) {
@@ -124,4 +166,18 @@ func TestSweepChartData(t *testing.T) {
 	unclipped := 0.2 + 12.7062047362*0.1414213562/1.414213562
 	assert.Greater(t, unclipped, 1.0)
 	assert.Contains(t, c.InlineSVG(), "throttled share (%)", "the axis title comes from the metric table")
+}
+
+// TestComparisonChartLabelsEveryBar: a short bar beside a tall one still
+// reads: every bar carries its value, and the tallest has room above it.
+func TestComparisonChartLabelsEveryBar(t *testing.T) {
+	m := metrics.MustLookup("freshness_p95")
+	values := []float64{3 * 3600, 636 * 3600, 3.2 * 3600}
+	c, err := ComparisonChart(t.TempDir(), m, []string{"baseline", "count-attempts", "bucket"}, values)
+	require.NoError(t, err)
+	svg := c.InlineSVG()
+	for _, v := range values {
+		assert.Contains(t, svg, ">"+m.Format(v)+"<", "the bar of %v is labelled", v)
+	}
+	assert.Contains(t, svg, ">p95 freshness (hours)<", "the axis title is the metric's name and unit")
 }

@@ -2,10 +2,10 @@ package reports
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -21,7 +21,14 @@ type Page struct {
 	Scenario    string
 	Description string
 	File        string
-	Source      string // the scenario file as written
+	// Source is the scenario as it ran: the file as written, or with
+	// Effective the document with the overrides applied.
+	Source    string
+	Effective bool
+	// Command is the command line that made the report, and Overrides the
+	// --set and --seed overrides in it (--seed as seed=N), in order.
+	Command     string
+	Overrides   []string
 	Seed        uint64
 	Version     string // of runsim
 	Horizon     string
@@ -37,10 +44,11 @@ type Page struct {
 // WriteComparison writes the report of a comparison into dir: report.html,
 // report.md, summary.json (as runsim compare --format json prints it) and a
 // bar chart per key metric with its CSV.
-func WriteComparison(dir string, page Page) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+func WriteComparison(dest string, page Page) error {
+	return writeDir(dest, func(dir string) error { return writeComparison(dir, page) })
+}
+
+func writeComparison(dir string, page Page) error {
 	cmp := page.Comparison
 	for _, m := range KeyMetrics {
 		c, err := ComparisonChart(dir, m, cmp.Names, cmp.Values(m))
@@ -68,10 +76,11 @@ var KeyMetrics = []metrics.Metric{
 
 // WriteRun writes the report of a run into dir: report.html, report.md,
 // summary.json, and the timeline's charts with their CSVs.
-func WriteRun(dir string, page Page, tl *metrics.Timeline) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+func WriteRun(dest string, page Page, tl *metrics.Timeline) error {
+	return writeDir(dest, func(dir string) error { return writeRun(dir, page, tl) })
+}
+
+func writeRun(dir string, page Page, tl *metrics.Timeline) error {
 	charts, err := Charts(tl, dir)
 	if err != nil {
 		return err
@@ -83,12 +92,17 @@ func WriteRun(dir string, page Page, tl *metrics.Timeline) error {
 	return page.write(dir)
 }
 
+// SweepWideCSV is the sweep's table in a report folder, a row per point.
+const SweepWideCSV = "sweep-wide.csv"
+
 // WriteSweep writes the report of a sweep into dir: report.html, report.md,
-// summary.json, and a chart per key metric with its CSV.
-func WriteSweep(dir string, page Page) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+// summary.json, sweep-wide.csv (a row per point, for a spreadsheet), and
+// a chart per key metric with its CSV.
+func WriteSweep(dest string, page Page) error {
+	return writeDir(dest, func(dir string) error { return writeSweep(dir, page) })
+}
+
+func writeSweep(dir string, page Page) error {
 	sw := page.Sweep
 	for _, m := range KeyMetrics {
 		c, err := SweepChart(dir, sw.Params[0], m, sweepCurves(sw, m))
@@ -98,6 +112,9 @@ func WriteSweep(dir string, page Page) error {
 		page.Charts = append(page.Charts, c)
 	}
 	if err := writeFile(filepath.Join(dir, "summary.json"), sw.WriteJSON); err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(dir, SweepWideCSV), sw.WriteWideCSV); err != nil {
 		return err
 	}
 	return page.write(dir)
@@ -110,7 +127,10 @@ func sweepCurves(sw *SweepReport, m metrics.Metric) []SweepCurve {
 	for i, pt := range sw.Points {
 		label := ""
 		if len(pt.Values) > 1 {
-			label = sw.Params[1] + "=" + strings.Join(pt.Values[1:], ",")
+			// The field's last name is enough beside the chart's title.
+			param := sw.Params[1]
+			param = param[strings.LastIndex(param, ".")+1:]
+			label = param + "=" + strings.Join(pt.Values[1:], ",")
 		}
 		k, ok := index[label]
 		if !ok {
@@ -124,6 +144,7 @@ func sweepCurves(sw *SweepReport, m metrics.Metric) []SweepCurve {
 			x = float64(i)
 		}
 		iv := pt.Aggregate.Interval(m.Name)
+		c.Single = !HasInterval(iv)
 		c.X = append(c.X, x)
 		c.Labels = append(c.Labels, pt.Values[0])
 		c.Mean, c.Low, c.High = append(c.Mean, iv.Mean), append(c.Low, iv.Low), append(c.High, iv.High)
@@ -148,6 +169,32 @@ func (p Page) write(dir string) error {
 		_, err := io.WriteString(w, p.markdown())
 		return err
 	})
+}
+
+// writeDir writes a report folder whole (atomicfile.Dir): write fills a
+// folder beside dest, which then replaces dest and any older report in
+// it, so that no stale file survives and a failed or interrupted report
+// leaves the older one as it was. A folder runsim did not write is never
+// replaced.
+func writeDir(dest string, write func(dir string) error) error {
+	d, err := atomicfile.CreateDir(dest)
+	if err != nil {
+		return err
+	}
+	defer d.Abort()
+	if err := write(d.Path); err != nil {
+		return pathsIn(err, d)
+	}
+	return d.Commit()
+}
+
+// pathsIn is err with the temporary folder's name replaced by its
+// destination's.
+func pathsIn(err error, d *atomicfile.Dir) error {
+	if msg := err.Error(); strings.Contains(msg, d.Path) {
+		return errors.New(strings.ReplaceAll(msg, d.Path, d.Dest))
+	}
+	return err
 }
 
 // writeFile writes a file whole or not at all with what write produces.
@@ -177,6 +224,17 @@ func (p Page) Rows() [][3]string {
 	return out
 }
 
+// ChartsNote says which replication the charts of a run report draw.
+func (p Page) ChartsNote() string {
+	if p.Run == nil {
+		return ""
+	}
+	if n := p.Replications(); n > 1 {
+		return fmt.Sprintf("The charts draw replication 1 (seed %d) of the %d; the summary above is over all of them.", p.Seed, n)
+	}
+	return fmt.Sprintf("The charts draw the one replication (seed %d).", p.Seed)
+}
+
 // Replications is the number of replications behind a run report.
 func (p Page) Replications() int {
 	if p.Run != nil {
@@ -193,11 +251,24 @@ func (p Page) SweepRows() [][]string {
 		row := append([]string{}, pt.Values...)
 		for _, m := range KeyMetrics {
 			iv := pt.Aggregate.Interval(m.Name)
-			row = append(row, fmt.Sprintf("%s [%s, %s]", m.Format(iv.Mean), m.Format(iv.Low), m.Format(iv.High)))
+			cell := m.Format(iv.Mean)
+			if HasInterval(iv) {
+				cell += fmt.Sprintf(" [%s, %s]", m.Format(iv.Low), m.Format(iv.High))
+			}
+			row = append(row, cell)
 		}
 		out = append(out, row)
 	}
 	return out
+}
+
+// SweepNote says what a sweep's cells are: means with their intervals,
+// or with one replication per point, single values without one.
+func (p Page) SweepNote() string {
+	if p.Sweep != nil && len(p.Sweep.Points) > 0 && !HasInterval(p.Sweep.Points[0].Aggregate.Interval(KeyMetrics[0].Name)) {
+		return "One replication per point: each cell is its value. " + NoInterval + "."
+	}
+	return "Mean [95% confidence interval] at each point; every point uses the same seeds."
 }
 
 // KeyMetricTitles are the titles of the metrics a sweep report tabulates.
@@ -216,6 +287,7 @@ func (p Page) markdown() string {
 		fmt.Fprintf(&b, "%s\n\n", p.Description)
 	}
 	fmt.Fprintf(&b, "Scenario `%s` (`%s`), seed %d, horizon %s, runsim %s.\n\n", p.Scenario, p.File, p.Seed, p.Horizon, p.Version)
+	b.WriteString(p.reproduceMarkdown())
 	if p.Run != nil {
 		fmt.Fprintf(&b, "## Summary\n\nOver %d replication(s); the interval is the 95%% confidence interval of the mean.\n\n| metric | value | 95%% CI |\n|---|---|---|\n", p.Replications())
 		for _, r := range p.Rows() {
@@ -239,7 +311,7 @@ func (p Page) markdown() string {
 		}
 	}
 	if p.Sweep != nil {
-		b.WriteString("## Sweep\n\nMean [95% confidence interval] at each point.\n\n|")
+		b.WriteString("## Sweep\n\n" + p.SweepNote() + " Every metric, a row per point: [sweep-wide.csv](sweep-wide.csv).\n\n|")
 		for _, h := range append(append([]string{}, p.Sweep.Params...), p.KeyMetricTitles()...) {
 			fmt.Fprintf(&b, " %s |", h)
 		}
@@ -249,6 +321,9 @@ func (p Page) markdown() string {
 		}
 	}
 	b.WriteString("\n## Charts\n\n")
+	if note := p.ChartsNote(); note != "" {
+		b.WriteString(note + "\n\n")
+	}
 	for _, c := range p.Charts {
 		fmt.Fprintf(&b, "### %s\n\n![%s](%s)\n\nData: [%s](%s)\n\n", c.Title, c.Title, c.PNG, c.CSV, c.CSV)
 	}
@@ -256,8 +331,37 @@ func (p Page) markdown() string {
 	for _, a := range p.Assumptions {
 		fmt.Fprintf(&b, "| %s | %s |\n", a.Key, strings.ReplaceAll(a.Value, "|", "\\|"))
 	}
-	fmt.Fprintf(&b, "\n## Scenario\n\n```yaml\n%s\n```\n", strings.TrimRight(p.Source, "\n"))
+	fmt.Fprintf(&b, "\n## Scenario\n\n%s\n\n```yaml\n%s\n```\n", p.SourceNote(), strings.TrimRight(p.Source, "\n"))
 	return b.String()
+}
+
+// reproduceMarkdown is the command line and the overrides in Markdown.
+func (p Page) reproduceMarkdown() string {
+	if p.Command == "" && len(p.Overrides) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("## How this report was made\n\n")
+	if p.Command != "" {
+		fmt.Fprintf(&b, "```sh\n%s\n```\n\n", p.Command)
+	}
+	if len(p.Overrides) > 0 {
+		b.WriteString("Overrides, in order:\n\n")
+		for _, o := range p.Overrides {
+			fmt.Fprintf(&b, "- `%s`\n", o)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// SourceNote says what the scenario shown is: the file as written, or the
+// file with the overrides applied.
+func (p Page) SourceNote() string {
+	if p.Effective {
+		return fmt.Sprintf("As it ran: %s with the %d override(s) above applied, each commented with its override (the file's own comments are not kept).", p.File, len(p.Overrides))
+	}
+	return fmt.Sprintf("As written in %s; nothing overrides it.", p.File)
 }
 
 var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
@@ -285,6 +389,9 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
   .chart svg { width: 100%; height: auto; }
   .note { color: #555; font-size: 13px; }
   pre { background: #f6f8fa; padding: 12px; border-radius: 6px; overflow-x: auto; font-size: 13px; }
+  pre.cmd { white-space: pre-wrap; overflow-wrap: anywhere; }
+  .wide { overflow-x: auto; }
+  #sweep table { font-size: 13px; }
   footer { color: #666; font-size: 12px; text-align: center; padding: 16px; }
 </style>
 </head>
@@ -295,6 +402,14 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
   <p>scenario <b>{{.Scenario}}</b> ({{.File}}) · seed {{.Seed}} · horizon {{.Horizon}} · runsim {{.Version}}</p>
 </header>
 <main>
+{{if or .Command .Overrides}}
+<section id="reproduce">
+  <h2>How this report was made</h2>
+  {{if .Command}}<pre class="cmd">{{.Command}}</pre>{{end}}
+  {{if .Overrides}}<p class="note">Overrides, in order:</p>
+  <ul>{{range .Overrides}}<li><code>{{.}}</code></li>{{end}}</ul>{{end}}
+</section>
+{{end}}
 {{if .Run}}
 <section id="summary">
   <h2>Summary</h2>
@@ -323,16 +438,17 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 {{if .Sweep}}
 <section id="sweep">
   <h2>Sweep</h2>
-  <p class="note">Mean [95% confidence interval] at each point; every point uses the same seeds.</p>
-  <table>
+  <p class="note">{{.SweepNote}} Every metric, a row per point: <a href="sweep-wide.csv">sweep-wide.csv</a>.</p>
+  <div class="wide"><table>
     <tr>{{range .Sweep.Params}}<th>{{.}}</th>{{end}}{{range .KeyMetricTitles}}<th>{{.}}</th>{{end}}</tr>
     {{range .SweepRows}}<tr>{{range .}}<td class="num">{{.}}</td>{{end}}</tr>
     {{end}}
-  </table>
+  </table></div>
 </section>
 {{end}}
 <section id="charts">
   <h2>Charts</h2>
+  {{with .ChartsNote}}<p class="note">{{.}}</p>{{end}}
   {{range .Charts}}<div class="chart" id="chart-{{.Name}}">
     <h3>{{.Title}}</h3>
     {{svg .}}
@@ -350,6 +466,7 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 </section>
 <section id="scenario">
   <h2>Scenario</h2>
+  <p class="note">{{.SourceNote}}</p>
   <pre>{{.Source}}</pre>
 </section>
 </main>

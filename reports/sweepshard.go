@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,18 +63,20 @@ type ShardPage struct {
 	Version     string       `json:"version"`
 	Horizon     string       `json:"horizon"`
 	Assumptions []Assumption `json:"assumptions"`
+	Effective   bool         `json:"effective,omitempty"`
+	Overrides   []string     `json:"overrides,omitempty"`
 }
 
 // ReportPage is the report page of the whole sweep, without its table.
 func (p ShardPage) ReportPage() Page {
 	return Page{Title: p.Title, Scenario: p.Scenario, Description: p.Description, File: p.File, Source: p.Source,
-		Seed: p.Seed, Version: p.Version, Horizon: p.Horizon, Assumptions: p.Assumptions}
+		Seed: p.Seed, Version: p.Version, Horizon: p.Horizon, Assumptions: p.Assumptions, Effective: p.Effective, Overrides: p.Overrides}
 }
 
 // ShardPageOf is the part of a report page a shard carries.
 func ShardPageOf(p Page) ShardPage {
 	return ShardPage{Title: p.Title, Scenario: p.Scenario, Description: p.Description, File: p.File, Source: p.Source,
-		Seed: p.Seed, Version: p.Version, Horizon: p.Horizon, Assumptions: p.Assumptions}
+		Seed: p.Seed, Version: p.Version, Horizon: p.Horizon, Assumptions: p.Assumptions, Effective: p.Effective, Overrides: p.Overrides}
 }
 
 // grid is every point's values, the first param varying slowest.
@@ -258,8 +261,8 @@ func (sf *ShardFile) readCSV(data []byte) error {
 			var iv metrics.Interval
 			var errs [4]error
 			iv.Mean, errs[0] = strconv.ParseFloat(row[np+1], 64)
-			iv.Low, errs[1] = strconv.ParseFloat(row[np+2], 64)
-			iv.High, errs[2] = strconv.ParseFloat(row[np+3], 64)
+			iv.Low, errs[1] = parseBound(row[np+2])
+			iv.High, errs[2] = parseBound(row[np+3])
 			iv.N, errs[3] = strconv.Atoi(row[np+4])
 			if err := errors.Join(errs[:]...); err != nil {
 				return fmt.Errorf("row %d: %v", 2+j*len(ms)+k, err)
@@ -318,7 +321,7 @@ func (sf *ShardFile) readJSON(data []byte) error {
 			if !ok {
 				return fmt.Errorf("point %d has no metric %s", j+1, m.Key())
 			}
-			ivs[m.Name] = metrics.Interval{Mean: v.Mean, Low: v.CI95Low, High: v.CI95High, N: v.N}
+			ivs[m.Name] = v.interval()
 		}
 		sf.Points = append(sf.Points, SweepPoint{Values: grid[i], Aggregate: ivs})
 	}
@@ -415,4 +418,13 @@ func differ(a, b ShardHeader) (string, string, string) {
 		}
 	}
 	return "", "", ""
+}
+
+// parseBound reads an interval's bound from CSV: empty (no interval) is
+// NaN.
+func parseBound(s string) (float64, error) {
+	if s == "" {
+		return math.NaN(), nil
+	}
+	return strconv.ParseFloat(s, 64)
 }

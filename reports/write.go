@@ -8,8 +8,10 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"runsim/metrics"
 	"runsim/policy"
@@ -41,17 +43,39 @@ func (r RunReport) Replications() int {
 	return 1
 }
 
-// jsonInterval is a mean and its 95% confidence interval in JSON.
+// jsonInterval is a mean and its 95% confidence interval in JSON; with
+// n < 2 there is no interval, and its bounds are left out.
 type jsonInterval struct {
-	Mean     float64 `json:"mean"`
-	CI95Low  float64 `json:"ci95_low"`
-	CI95High float64 `json:"ci95_high"`
-	N        int     `json:"n"`
+	Mean     float64  `json:"mean"`
+	CI95Low  *float64 `json:"ci95_low,omitempty"`
+	CI95High *float64 `json:"ci95_high,omitempty"`
+	N        int      `json:"n"`
 }
 
 func toJSON(iv metrics.Interval) jsonInterval {
-	return jsonInterval{Mean: iv.Mean, CI95Low: iv.Low, CI95High: iv.High, N: iv.N}
+	out := jsonInterval{Mean: iv.Mean, N: iv.N}
+	if HasInterval(iv) {
+		out.CI95Low, out.CI95High = &iv.Low, &iv.High
+	}
+	return out
 }
+
+// interval is the metrics.Interval of a JSON one (NaN bounds without an
+// interval).
+func (j jsonInterval) interval() metrics.Interval {
+	iv := metrics.Interval{Mean: j.Mean, Low: math.NaN(), High: math.NaN(), N: j.N}
+	if j.CI95Low != nil && j.CI95High != nil {
+		iv.Low, iv.High = *j.CI95Low, *j.CI95High
+	}
+	return iv
+}
+
+// HasInterval reports whether iv has a confidence interval: it takes two
+// replications or more (n = 1 gives none).
+func HasInterval(iv metrics.Interval) bool { return iv.N > 1 }
+
+// NoInterval is what a report says when there is one replication.
+const NoInterval = "n = 1: one replication gives no confidence interval; --replications N (N >= 2) gives one"
 
 // intervalsJSON is every metric's interval by key.
 func intervalsJSON(a IntervalSource) map[string]jsonInterval {
@@ -135,18 +159,26 @@ func (r RunReport) writeTable(w io.Writer) error {
 	p("\t")
 	n := r.Replications()
 	if n > 1 {
-		p("\tseed %d\tmean of %d\t95%% confidence interval", r.Seed, n)
+		// The estimate and its interval first; one replication's value
+		// last, labelled as such.
+		p("\tmean of %d replications\t95%% confidence interval\treplication 1 (seed %d)", n, r.Seed)
+	} else {
+		p("\tone replication (seed %d); no interval: --replications N gives one", r.Seed)
 	}
 	for _, m := range metrics.All() {
 		if n > 1 {
 			iv := r.Aggregate.Interval(m.Name)
-			p("%s\t%s\t%s\t[%s, %s]", m.Title, m.Format(m.Value(s)), m.Format(iv.Mean), m.Format(iv.Low), m.Format(iv.High))
+			p("%s\t%s\t[%s, %s]\t%s", m.Title, m.Format(iv.Mean), m.Format(iv.Low), m.Format(iv.High), m.Format(m.Value(s)))
 		} else {
 			p("%s\t%s", m.Title, m.Format(m.Value(s)))
 		}
 	}
 	p("\t")
-	p("details\t(seed %d)", r.Seed)
+	if n > 1 {
+		p("details\t(replication 1, seed %d)", r.Seed)
+	} else {
+		p("details\t(seed %d)", r.Seed)
+	}
 	count := func(n int) string { return metrics.FormatInt(int64(n)) }
 	p("  runs in progress at end\t%s", count(s.InProgress()))
 	p("  scheduled runs due\t%s", count(s.ScheduledDue))
@@ -220,7 +252,40 @@ func (sw *SweepReport) jsonPoints() []jsonSweepPoint {
 
 // WriteCSV writes the sweep as CSV: a column per parameter, then metric
 // (its key), mean, ci95_low, ci95_high and n; a row per point and metric.
+// With n = 1 the interval's columns are empty: one replication gives none.
 func (sw *SweepReport) WriteCSV(w io.Writer) error { return sw.writeCSV(w, fmtF) }
+
+// WriteWideCSV writes the sweep as CSV with a row per point, for a
+// spreadsheet: a column per parameter, then n, then for each metric its
+// key (which carries its unit: _s for seconds; fractions 0..1) for the
+// mean, KEY_ci95_low and KEY_ci95_high (empty with n = 1).
+func (sw *SweepReport) WriteWideCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	header := append(append([]string{}, sw.Params...), "n")
+	for _, m := range metrics.All() {
+		header = append(header, m.Key(), m.Key()+"_ci95_low", m.Key()+"_ci95_high")
+	}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, pt := range sw.Points {
+		row := append([]string{}, pt.Values...)
+		row = append(row, strconv.Itoa(pt.Aggregate.Interval(metrics.All()[0].Name).N))
+		for _, m := range metrics.All() {
+			iv := pt.Aggregate.Interval(m.Name)
+			low, high := "", ""
+			if HasInterval(iv) {
+				low, high = fmtF(iv.Low), fmtF(iv.High)
+			}
+			row = append(row, fmtF(iv.Mean), low, high)
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
 
 // writeCSV writes the sweep as CSV, numbers formatted by num.
 func (sw *SweepReport) writeCSV(w io.Writer, num func(float64) string) error {
@@ -232,7 +297,11 @@ func (sw *SweepReport) writeCSV(w io.Writer, num func(float64) string) error {
 	for _, pt := range sw.Points {
 		for _, m := range metrics.All() {
 			iv := pt.Aggregate.Interval(m.Name)
-			row := append(append([]string{}, pt.Values...), m.Key(), num(iv.Mean), num(iv.Low), num(iv.High), strconv.Itoa(iv.N))
+			low, high := "", ""
+			if HasInterval(iv) {
+				low, high = num(iv.Low), num(iv.High)
+			}
+			row := append(append([]string{}, pt.Values...), m.Key(), num(iv.Mean), low, high, strconv.Itoa(iv.N))
 			if err := cw.Write(row); err != nil {
 				return err
 			}
@@ -299,18 +368,54 @@ func (c *ComparisonReport) Rows() [][]string {
 	return out
 }
 
-// WriteText writes the comparison as a table with, for each variant, what
-// differs from the baseline.
+// TextWidth is the widest a comparison's text lines may be: wider, the
+// comparison is written a metric at a time with the variants as rows.
+const TextWidth = 100
+
+// WriteText writes the comparison as a table, a row per metric and a
+// column per variant, or when that is wider than TextWidth a table per
+// metric with a row per variant; then, for each variant, what differs
+// from the baseline.
 func (c *ComparisonReport) WriteText(w io.Writer) error {
 	means := ""
 	if c.Replications() > 1 {
 		means = ", means [95% confidence intervals]"
 	}
-	if _, err := fmt.Fprintf(w, "scenario %s, seed %d, %d replication(s)%s; every column on the same random numbers; differences from %s in brackets\n\n",
-		c.Scenario, c.Seed, c.Replications(), means, c.Names[0]); err != nil {
+	var out bytes.Buffer
+	fmt.Fprintf(&out, "scenario %s, seed %d, %d replication(s)%s;\nevery variant on the same random numbers", c.Scenario, c.Seed, c.Replications(), means)
+	var wide bytes.Buffer
+	if err := c.writeWide(&wide); err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fits := true
+	for line := range bytes.Lines(wide.Bytes()) {
+		if utf8.RuneCount(bytes.TrimRight(line, "\n")) > TextWidth {
+			fits = false
+		}
+	}
+	if fits {
+		fmt.Fprintf(&out, "; differences from %s in brackets\n\n", c.Names[0])
+		out.Write(wide.Bytes())
+	} else {
+		fmt.Fprintf(&out, "; a table per metric, differences from %s\n\n", c.Names[0])
+		if err := c.writeLong(&out); err != nil {
+			return err
+		}
+	}
+	for i, changed := range c.Changed {
+		fmt.Fprintf(&out, "\n%s differs from %s in:\n", c.Names[i+1], c.Names[0])
+		for _, a := range changed {
+			out.WriteString(wrap("  "+a.Key+": "+a.Value, TextWidth, "    "))
+		}
+	}
+	_, err := w.Write(out.Bytes())
+	return err
+}
+
+// writeWide writes a row per metric and a column per variant.
+func (c *ComparisonReport) writeWide(w io.Writer) error {
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "\t")
 	for _, n := range c.Names {
 		fmt.Fprintf(tw, "%s\t", n)
@@ -325,17 +430,76 @@ func (c *ComparisonReport) WriteText(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	for i, changed := range c.Changed {
-		if _, err := fmt.Fprintf(w, "\n%s differs from %s in:\n", c.Names[i+1], c.Names[0]); err != nil {
-			return err
+	for line := range bytes.Lines(buf.Bytes()) {
+		w.Write(bytes.TrimRight(line, " \n"))
+		w.Write([]byte{'\n'})
+	}
+	return nil
+}
+
+// writeLong writes a table per metric: a row per variant with its value,
+// its interval (with replications) and its difference from the baseline.
+func (c *ComparisonReport) writeLong(w io.Writer) error {
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+	reps := c.Replications() > 1
+	for k, m := range metrics.All() {
+		if k > 0 {
+			fmt.Fprintln(tw, "\t")
 		}
-		for _, a := range changed {
-			if _, err := fmt.Fprintf(w, "  %s: %s\n", a.Key, a.Value); err != nil {
+		head := m.Title + "\tvalue"
+		if reps {
+			head += "\t95% confidence interval"
+		}
+		fmt.Fprintln(tw, head+"\tdifference")
+		base := c.Value(0, m)
+		for i, n := range c.Names {
+			iv := c.Aggregates[i].Interval(m.Name)
+			line := "  " + n + "\t" + m.Format(iv.Mean)
+			if reps {
+				line += "\t[" + m.Format(iv.Low) + ", " + m.Format(iv.High) + "]"
+			}
+			if i > 0 {
+				line += "\t" + m.FormatDelta(iv.Mean-base)
+			} else {
+				line += "\t(baseline)"
+			}
+			fmt.Fprintln(tw, line)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for line := range bytes.Lines(buf.Bytes()) {
+		w.Write(bytes.TrimRight(line, " \n"))
+		w.Write([]byte{'\n'})
+	}
+	return nil
+}
+
+// WriteCSV writes the comparison as CSV, a row per variant and metric:
+// variant, metric (its key), mean, ci95_low and ci95_high (empty with one
+// replication), n, and the difference from the baseline (in machine
+// units: seconds, fractions 0..1).
+func (c *ComparisonReport) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"variant", "metric", "mean", "ci95_low", "ci95_high", "n", "difference"}); err != nil {
+		return err
+	}
+	for i, n := range c.Names {
+		for _, m := range metrics.All() {
+			iv := c.Aggregates[i].Interval(m.Name)
+			low, high := "", ""
+			if HasInterval(iv) {
+				low, high = fmtF(iv.Low), fmtF(iv.High)
+			}
+			if err := cw.Write([]string{n, m.Key(), fmtF(iv.Mean), low, high, strconv.Itoa(iv.N), fmtF(iv.Mean - c.Value(0, m))}); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+	cw.Flush()
+	return cw.Error()
 }
 
 type jsonVariant struct {
@@ -378,4 +542,24 @@ func (c *ComparisonReport) WriteJSON(w io.Writer) error {
 		variants[i] = v
 	}
 	return encodeJSON(w, map[string]any{"scenario": c.Scenario, "seed": c.Seed, "replications": c.Replications(), "variants": variants})
+}
+
+// wrap breaks s at spaces into lines of at most width runes (a longer word
+// stands alone), the lines after the first indented.
+func wrap(s string, width int, indent string) string {
+	var b strings.Builder
+	line := ""
+	for _, word := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = strings.Repeat(" ", len(s)-len(strings.TrimLeft(s, " "))) + word
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) > width:
+			b.WriteString(line + "\n")
+			line = indent + word
+		default:
+			line += " " + word
+		}
+	}
+	b.WriteString(line + "\n")
+	return b.String()
 }

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"io"
@@ -87,8 +88,8 @@ func TestIntervalsAreNotNegative(t *testing.T) {
 	var text, js bytes.Buffer
 	require.NoError(t, r.WriteText(&text))
 	require.NoError(t, r.WriteJSON(&js))
-	assert.Regexp(t, `(?m)^requests +0 +5 +\[0, 68\.53\]$`, text.String())
-	assert.Regexp(t, `(?m)^throttled share +0\.0% +50\.0% +\[0\.0%, 100\.0%\]$`, text.String())
+	assert.Regexp(t, `(?m)^requests +5 +\[0, 68\.53\] +0$`, text.String())
+	assert.Regexp(t, `(?m)^throttled share +50\.0% +\[0\.0%, 100\.0%\] +0\.0%$`, text.String())
 	assert.NotContains(t, text.String(), "[-")
 	var got struct {
 		Aggregate map[string]struct {
@@ -146,4 +147,70 @@ func TestSweepSummaryJSONQuotes(t *testing.T) {
 	assert.Equal(t, 2.0, got[0].Metrics["requests"]["n"])
 	assert.Contains(t, got[0].Metrics, "freshness_p95_s")
 	assert.Len(t, got[0].Metrics, len(metrics.All()))
+}
+
+// TestTextLeadsWithTheEstimate: with replications the mean and its
+// interval come first and one replication's value is labelled; a single
+// replication says it has no interval.
+func TestTextLeadsWithTheEstimate(t *testing.T) {
+	acc := metrics.NewAccumulator()
+	acc.Add(metrics.Summary{Requests: 4})
+	acc.Add(metrics.Summary{Requests: 6})
+	tests := []struct {
+		name   string
+		report RunReport
+		header string
+		row    string
+	}{
+		{name: "replications", report: RunReport{Scenario: "x", Seed: 7, Summary: metrics.Summary{Requests: 4}, Aggregate: acc},
+			header: `(?m)^ +mean of 2 replications +95% confidence interval +replication 1 \(seed 7\)$`, row: `(?m)^requests +5 +\[\S+, \S+\] +4$`},
+		{name: "one replication", report: RunReport{Scenario: "x", Seed: 7, Summary: metrics.Summary{Requests: 4}},
+			header: `(?m)^ +one replication \(seed 7\); no interval: --replications N gives one$`, row: `(?m)^requests +4$`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var text bytes.Buffer
+			require.NoError(t, tc.report.WriteText(&text))
+			assert.Regexp(t, tc.header, text.String())
+			assert.Regexp(t, tc.row, text.String())
+		})
+	}
+}
+
+// TestSweepWideCSV: a row per point, the units in the column names, the
+// interval empty with one replication.
+func TestSweepWideCSV(t *testing.T) {
+	two, one := metrics.NewAccumulator(), metrics.NewAccumulator()
+	two.Add(metrics.Summary{Requests: 10, Throttled: 1})
+	two.Add(metrics.Summary{Requests: 10, Throttled: 3})
+	one.Add(metrics.Summary{Requests: 4, Throttled: 1})
+	tests := []struct {
+		name      string
+		acc       *metrics.Accumulator
+		n, mean   string
+		low, high string
+	}{
+		{name: "two replications", acc: two, n: "2", mean: "0.2", low: "0", high: "1"},
+		{name: "one replication", acc: one, n: "1", mean: "0.25", low: "", high: ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sw := &SweepReport{Params: []string{"rate"}, Points: []SweepPoint{{Values: []string{"1/h"}, Aggregate: tc.acc}, {Values: []string{"2/h"}, Aggregate: tc.acc}}}
+			var buf bytes.Buffer
+			require.NoError(t, sw.WriteWideCSV(&buf))
+			rows, err := csv.NewReader(&buf).ReadAll()
+			require.NoError(t, err)
+			require.Len(t, rows, 3, "a header and a row per point")
+			col := map[string]int{}
+			for i, h := range rows[0] {
+				col[h] = i
+			}
+			assert.Contains(t, col, "freshness_p95_s", "durations in seconds, said in the name")
+			assert.Equal(t, "1/h", rows[1][col["rate"]])
+			assert.Equal(t, tc.n, rows[1][col["n"]])
+			assert.Equal(t, tc.mean, rows[1][col["throttled_fraction"]])
+			assert.Equal(t, tc.low, rows[1][col["throttled_fraction_ci95_low"]])
+			assert.Equal(t, tc.high, rows[1][col["throttled_fraction_ci95_high"]])
+		})
+	}
 }

@@ -205,7 +205,7 @@ func TestHelpIsTruthful(t *testing.T) {
 	}
 	for name, shared := range map[string][]string{
 		"run":      {"--format text|json", "--replications N", "--workers N", "--report DIR", "--seed N", "--set path=value"},
-		"compare":  {"--format text|json", "--replications N", "--workers N", "--report DIR", "--seed N", "--set path=value"},
+		"compare":  {"--format text|json|csv", "--replications N", "--workers N", "--report DIR", "--seed N", "--set path=value"},
 		"sweep":    {"--format csv|json", "--replications N", "--workers N", "--report DIR", "--seed N", "--set path=value"},
 		"capacity": {"--format text|json", "--replications N", "--workers N", "--seed N", "--set path=value"},
 	} {

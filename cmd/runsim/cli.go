@@ -399,6 +399,9 @@ func (e flagErrors) Unwrap() []error { return e.errs }
 type loaded struct {
 	*scenario.Scenario
 	source []byte // the file as written
+	// overrides are the --set and --seed overrides in force (--seed as
+	// seed=N), in order.
+	overrides []string
 }
 
 // load loads the scenario a command names, with the --set and --seed
@@ -410,7 +413,7 @@ func (sh *shared) load(arg string) (loaded, error) {
 			return loaded{}, err
 		}
 		src, err := fs.ReadFile(scenarios.FS, arg+".yaml")
-		return loaded{s, src}, err
+		return loaded{s, src, sh.sets}, err
 	}
 	if info, err := os.Stat(arg); err == nil && info.IsDir() {
 		return loaded{}, fmt.Errorf("%s is a folder: give one scenario file (runsim check and runsim validate take folders)", arg)
@@ -423,7 +426,7 @@ func (sh *shared) load(arg string) (loaded, error) {
 		return loaded{}, fileError(arg, err)
 	}
 	s, err := scenario.Parse(arg, src, sh.sets...)
-	return loaded{s, src}, err
+	return loaded{s, src, sh.sets}, err
 }
 
 // noScenario says that arg is neither a file nor a scenario of the

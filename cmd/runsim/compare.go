@@ -12,7 +12,7 @@ import (
 )
 
 var compareSpec = sharedSpec{
-	formats:      []string{"text", "json"},
+	formats:      []string{"text", "json", "csv"},
 	replications: "the scenario's replications, 1 unless it says",
 	report:       "report.html, report.md, summary.json (the JSON output) and a bar chart (PNG, SVG, CSV) per key metric",
 	long:         true,
@@ -99,7 +99,10 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if sh.report != "" {
-		page := newPage(base, files[0], "Comparison: "+base.File.Name)
+		page, err := newPage(base, files[0], "Comparison: "+base.File.Name, "compare", args)
+		if err != nil {
+			return fail("--report: %v", err)
+		}
 		page.Comparison = rep
 		if err := reports.WriteComparison(sh.report, page); err != nil {
 			return fail("--report: %v", reportError(sh.report, err))
@@ -107,8 +110,11 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		wrote(stderr, "compare", sh.quiet, "the report", reportPlace(sh.report))
 	}
 	write := rep.WriteText
-	if sh.format == "json" {
+	switch sh.format {
+	case "json":
 		write = rep.WriteJSON
+	case "csv":
+		write = rep.WriteCSV
 	}
 	if err := output(stdout, write); err != nil {
 		return fail("writing the comparison: %v", err)

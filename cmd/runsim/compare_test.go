@@ -1,9 +1,12 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
+	"runsim/metrics"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,8 +17,8 @@ func TestCompareFlags(t *testing.T) {
 		"--variant", "tight=service.throttle.limit=1,service.skip.kind=none", "--set", "clients.admin.arrivals.poisson.rate=1/h")
 	require.Equal(t, 0, code, errOut)
 	lines := strings.Split(out, "\n")
-	assert.Contains(t, lines[0], "every column on the same random numbers")
-	assert.Regexp(t, `^\s+baseline\s+bucket\s+tight\s*$`, lines[2])
+	assert.Contains(t, lines[1], "every variant on the same random numbers; differences from baseline in brackets")
+	assert.Regexp(t, `^\s+baseline\s+bucket\s+tight\s*$`, lines[3])
 	assert.Contains(t, out, "bucket differs from baseline in:\n  throttle: token bucket")
 	assert.Contains(t, out, "tight differs from baseline in:\n  throttle: sliding log: at most 1 in any 12h")
 	assert.Contains(t, out, "  skip rule: none")
@@ -82,4 +85,39 @@ func TestPolicies(t *testing.T) {
 	code, _, errOut := runsim("policies", "colour")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, `unknown family "colour" (known: throttle, skip-rule,`)
+}
+
+// TestCompareFitsAHundredColumns: many variants are written a metric at
+// a time, variants as rows, and no line is wider than 100 columns; CSV
+// has a row per variant and metric.
+func TestCompareFitsAHundredColumns(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		layout string
+	}{
+		{name: "two variants: a column each", args: []string{documented, "--variant", "b=service.throttle.limit=6"}, layout: "differences from baseline in brackets"},
+		{name: "nine variants: variants as rows", args: []string{"../../scenarios/compare-readings.yaml", "--set", "horizon=3d"}, layout: "a table per metric"},
+		{name: "nine variants with intervals", args: []string{"../../scenarios/compare-readings.yaml", "--set", "horizon=2d", "--replications", "3"}, layout: "a table per metric"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runsim(append([]string{"compare"}, tc.args...)...)
+			require.Equal(t, 0, code, errOut)
+			assert.Contains(t, out, tc.layout)
+			for i, line := range strings.Split(out, "\n") {
+				assert.LessOrEqual(t, utf8.RuneCountInString(line), 100, "line %d: %q", i+1, line)
+				assert.Equal(t, strings.TrimRight(line, " "), line, "line %d ends in spaces", i+1)
+			}
+		})
+	}
+	code, out, errOut := runsim("compare", "../../scenarios/compare-readings.yaml", "--set", "horizon=3d", "--format", "csv")
+	require.Equal(t, 0, code, errOut)
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"variant", "metric", "mean", "ci95_low", "ci95_high", "n", "difference"}, rows[0])
+	assert.Len(t, rows, 1+9*len(metrics.All()))
+	assert.Equal(t, []string{"baseline", "requests"}, rows[1][:2])
+	assert.Equal(t, "", rows[1][3], "one replication: no interval")
+	assert.Equal(t, "0", rows[1][6], "the baseline differs from itself by nothing")
 }

@@ -79,9 +79,10 @@ func mergeCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if *report != "" {
 		page := h.Page.ReportPage()
+		page.Command = commandLine("merge", args)
 		page.Sweep = sw
 		if err := reports.WriteSweep(*report, page); err != nil {
-			return fail("--report: %v", err)
+			return fail("--report: %v", reportError(*report, err))
 		}
 	}
 	return exitOK

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -164,7 +166,17 @@ func TestRunReport(t *testing.T) {
 	dir2 := filepath.Join(t.TempDir(), "report")
 	runsim("run", documented, "--replications", "5", "--report", dir2, "--workers", "1")
 	doc2, _ := os.ReadFile(filepath.Join(dir2, "report.html"))
-	assert.Equal(t, string(doc), string(doc2))
+	assert.Contains(t, string(doc2), "<pre class=\"cmd\">runsim run "+documented+" --replications 5 --report "+dir2+" --workers 1</pre>", "the command line is recorded")
+	assert.Equal(t, withoutCommand(doc), withoutCommand(doc2), "the same but for the command line")
+}
+
+// commandLines are the command line in report.html and report.md.
+var commandLines = regexp.MustCompile("(<pre class=\"cmd\">|```sh\n)runsim [^\n<]*")
+
+// withoutCommand is a report page without its command line, which names
+// the folders and flags of the run that wrote it.
+func withoutCommand(page []byte) string {
+	return commandLines.ReplaceAllString(string(page), "${1}runsim ...")
 }
 
 func TestSweepReport(t *testing.T) {
@@ -190,9 +202,53 @@ func readLines(t *testing.T, path string) []string {
 
 // TestReportScreenshot renders report.html in headless Chromium, as a
 // person would see it. .ci/run installs Chromium from Debian's packages.
+// requireChromium fails the test where Chromium must be present: in CI
+// (CI=true, as .ci/run and most CI services set it), where a silent skip
+// would hide that the report was never rendered.
+func requireChromium(t testing.TB, getenv func(string) string) {
+	t.Helper()
+	if ci, _ := strconv.ParseBool(getenv("CI")); ci {
+		t.Fatal("CI is set and chromium is not installed: the report screenshot cannot be taken (apt-get install chromium)")
+	}
+}
+
+// TestRequireChromium: in CI a missing Chromium is a failure, elsewhere a
+// skip.
+func TestRequireChromium(t *testing.T) {
+	tests := []struct {
+		name   string
+		ci     string
+		failed bool
+	}{
+		{name: "CI=true", ci: "true", failed: true},
+		{name: "CI=1", ci: "1", failed: true},
+		{name: "not CI", ci: "", failed: false},
+		{name: "CI=false", ci: "false", failed: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &fatalRecorder{TB: t}
+			func() {
+				defer func() { recover() }()
+				requireChromium(rec, func(string) string { return tc.ci })
+			}()
+			assert.Equal(t, tc.failed, rec.failed)
+		})
+	}
+}
+
+// fatalRecorder records Fatal instead of ending the test.
+type fatalRecorder struct {
+	testing.TB
+	failed bool
+}
+
+func (r *fatalRecorder) Fatal(args ...any) { r.failed = true; panic("fatal") }
+
 func TestReportScreenshot(t *testing.T) {
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
+		requireChromium(t, os.Getenv)
 		t.Skip("chromium is not installed (apt-get install chromium); the report screenshot is not taken")
 	}
 	dir := t.TempDir()
@@ -243,4 +299,85 @@ func TestCompareReport(t *testing.T) {
 	require.NoError(t, err)
 	_, out, _ := runsim("compare", "../../scenarios/compare-readings.yaml", "--set", "horizon=3d", "--format", "json")
 	assert.Equal(t, out, string(js), "summary.json is the JSON output")
+}
+
+// TestReportRecordsHowItWasMade: a report made with --set and --seed says
+// so, and the scenario it shows is the one that ran.
+func TestReportRecordsHowItWasMade(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want []string
+		not  []string
+	}{
+		{
+			name: "run",
+			args: []string{"run", documented, "--seed", "7", "--set", "service.skip.kind=none"},
+			want: []string{"seed 7", "seed: 7 # --set seed=7", "kind: none # --set service.skip.kind=none", "<code>service.skip.kind=none</code>", "<code>seed=7</code>",
+				"with the 2 override(s) above applied", "--seed 7 --set service.skip.kind=none"},
+			not: []string{"seed: 1", "next-within"},
+		},
+		{
+			name: "compare",
+			args: []string{"compare", documented, "--set", "horizon=3d", "--variant", "b=service.throttle.limit=6"},
+			want: []string{"horizon: 3d # --set horizon=3d", "<code>horizon=3d</code>", "--variant b=service.throttle.limit=6"},
+		},
+		{
+			name: "sweep",
+			args: []string{"sweep", documented, "--set", "horizon=2d", "--param", "service.throttle.limit=4,5", "--replications", "2", "--quiet"},
+			want: []string{"horizon: 2d # --set horizon=2d", "--param service.throttle.limit=4,5"},
+		},
+		{
+			name: "no overrides: the file as written",
+			args: []string{"run", documented},
+			want: []string{"nothing overrides it", "# The rules as documented"},
+			not:  []string{"Overrides, in order"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "report")
+			code, _, errOut := runsim(append(tc.args, "--report", dir)...)
+			require.Equal(t, exitOK, code, errOut)
+			for _, page := range []string{"report.html", "report.md"} {
+				doc, err := os.ReadFile(filepath.Join(dir, page))
+				require.NoError(t, err)
+				text := strings.ReplaceAll(strings.ReplaceAll(string(doc), "`", ""), "&#39;", "'")
+				for _, w := range tc.want {
+					w = strings.NewReplacer("<code>", "", "</code>", "").Replace(w)
+					assert.Contains(t, text, w, page)
+				}
+				for _, n := range tc.not {
+					assert.NotContains(t, text, n, page)
+				}
+			}
+		})
+	}
+}
+
+// TestReportReplacesTheOlderOne: a report folder is written whole: no
+// stale file of an older report survives, and a folder runsim did not
+// write is refused and left alone.
+func TestReportReplacesTheOlderOne(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "report")
+	code, _, errOut := runsim("run", documented, "--report", dir)
+	require.Equal(t, exitOK, code, errOut)
+	stale := filepath.Join(dir, "compare-throttled_fraction.csv")
+	require.NoError(t, os.WriteFile(stale, []byte("old"), 0o644))
+	code, _, errOut = runsim("compare", documented, "--variant", "b=service.throttle.limit=6", "--report", dir)
+	require.Equal(t, exitOK, code, errOut)
+	code, _, errOut = runsim("run", documented, "--report", dir)
+	require.Equal(t, exitOK, code, errOut)
+	assert.NoFileExists(t, stale)
+	assert.FileExists(t, filepath.Join(dir, "timeline.csv"))
+	siblings, err := os.ReadDir(filepath.Dir(dir))
+	require.NoError(t, err)
+	assert.Len(t, siblings, 1, "no temporary folder left beside it")
+
+	mine := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(mine, "notes.txt"), []byte("mine"), 0o644))
+	code, _, errOut = runsim("run", documented, "--report", mine)
+	assert.Equal(t, exitBadInput, code)
+	assert.Contains(t, errOut, "the folder holds files runsim did not write")
+	assert.FileExists(t, filepath.Join(mine, "notes.txt"))
 }

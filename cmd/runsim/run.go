@@ -173,7 +173,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	report := reports.RunReport{Scenario: s.File.Name, File: files[0], Seed: s.File.Seed, Summary: first, Aggregate: acc, Assumptions: assumptions(s.Scenario)}
 	if timeline != nil {
-		page := newPage(s, files[0], "Capacity report: "+s.File.Name)
+		page, err := newPage(s, files[0], "Capacity report: "+s.File.Name, "run", args)
+		if err != nil {
+			return fail("--report: %v", err)
+		}
 		page.Run = &report
 		if err := reports.WriteRun(sh.report, page, timeline); err != nil {
 			return fail("--report: %v", reportError(sh.report, err))

@@ -137,7 +137,10 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	page := newPage(base, files[0], "Sweep report: "+base.File.Name)
+	page, err := newPage(base, files[0], "Sweep report: "+base.File.Name, "sweep", args)
+	if err != nil {
+		return fail("%v", err)
+	}
 	write := sw.WriteCSV
 	if sh.format == "json" {
 		write = sw.WriteJSON
@@ -166,7 +169,7 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	if sh.report != "" {
 		page.Sweep = sw
 		if err := reports.WriteSweep(sh.report, page); err != nil {
-			return fail("--report: %v", err)
+			return fail("--report: %v", reportError(sh.report, err))
 		}
 		wrote(stderr, "sweep", sh.quiet, "the report", reportPlace(sh.report))
 	}

@@ -373,7 +373,7 @@ func TestWroteSaysWhere(t *testing.T) {
 	require.NoError(t, os.WriteFile(at("file"), nil, 0o644))
 	code, _, errOut := runsim("run", documented, "--report", at("file"))
 	assert.Equal(t, exitBadInput, code)
-	assert.Equal(t, "runsim run: --report: "+at("file")+": not a directory\n", errOut)
+	assert.Equal(t, "runsim run: --report: "+at("file")+": is a file, not a folder\n", errOut)
 
 }
 
