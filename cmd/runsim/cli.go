@@ -592,6 +592,10 @@ func (sh *shared) budget(est experiment.Estimate) error {
 	if sh.maxEvents == 0 || est.Total() <= int64(sh.maxEvents) {
 		return nil
 	}
+	if est.Overflows() {
+		return fmt.Errorf("this would simulate more than %s events (%s), over the budget of %s; only --max-events 0 lifts it",
+			metrics.FormatInt(est.Total()), est.Detail(), metrics.FormatInt(int64(sh.maxEvents)))
+	}
 	return fmt.Errorf("this would simulate about %s events (%s), over the budget of %s; lift it with --max-events %s, or --max-events 0 for no limit",
 		metrics.FormatInt(est.Total()), est.Detail(), metrics.FormatInt(int64(sh.maxEvents)), liftTo(est.Total()))
 }
