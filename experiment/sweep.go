@@ -83,19 +83,25 @@ func numericRange(from, to, step string) ([]string, error) {
 	case (b-a)/d > 10000:
 		return nil, errors.New("more than 10000 values")
 	}
-	var out []string
-	for k := 0; ; k++ {
-		x := a + float64(k)*d
-		if x > b+d*1e-9 {
-			break
-		}
-		out = append(out, strconv.FormatFloat(round(x), 'g', -1, 64)+ua)
+	// The count is fixed first: a step lost in the rounding of from (1e300
+	// and a step of 1) would otherwise never reach to.
+	n := int(math.Floor((b-a)/d + 1e-9))
+	out := make([]string, 0, n+1)
+	for k := 0; k <= n; k++ {
+		out = append(out, strconv.FormatFloat(round(a+float64(k)*d), 'g', -1, 64)+ua)
 	}
 	return out, nil
 }
 
 // round trims the binary noise of k·step (0.30000000000000004 → 0.3).
-func round(x float64) float64 { return math.Round(x*1e9) / 1e9 }
+// Numbers too large for nine decimals to matter are kept as they are
+// (x·1e9 would overflow past 1.8e299).
+func round(x float64) float64 {
+	if math.Abs(x) >= 1e15 {
+		return x
+	}
+	return math.Round(x*1e9) / 1e9
+}
 
 // A Point is one combination of the swept values and its results.
 type Point struct {
