@@ -265,7 +265,7 @@ func NewSlidingLog(limit int, window time.Duration) (*SlidingLog, error) {
 	if err := checkLimitWindow(limit, window); err != nil {
 		return nil, err
 	}
-	return &SlidingLog{Limit: limit, Window: window, log: make([]logEntry, 0, limit+1)}, nil
+	return &SlidingLog{Limit: limit, Window: window, log: make([]logEntry, 0, min(limit+1, 1024))}, nil
 }
 
 // MaxLimit bounds a limiter's limit and burst: the constructors refuse
