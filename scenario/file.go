@@ -195,6 +195,10 @@ func oneOf(field, got string, known ...string) error {
 	return errAt(field, "unknown %s %q (known: %s)", field, got, strings.Join(known, ", "))
 }
 
+// MaxReplications bounds the replications of a scenario, and of
+// runsim's --replications.
+const MaxReplications = 100_000
+
 // MaxNameBytes bounds the names of a scenario, its clients and variants.
 const MaxNameBytes = 200
 
@@ -235,8 +239,8 @@ func (f *File) validate() error {
 	if *f.Horizon > MaxHorizon {
 		return errAt("horizon", "longer than the limit of %s", Horizon(MaxHorizon))
 	}
-	if f.Replications < 1 || f.Replications > 100_000 {
-		return errAt("replications", "must be between 1 and 100000, got %d", f.Replications)
+	if f.Replications < 1 || f.Replications > MaxReplications {
+		return errAt("replications", "must be between 1 and %d, got %d", MaxReplications, f.Replications)
 	}
 	names := map[string]bool{}
 	for i, c := range f.Clients {

@@ -356,6 +356,9 @@ func (sh *shared) check() error {
 		if sh.replications < 1 && (given["replications"] || sh.replications < 0) {
 			errs = append(errs, fmt.Errorf("--replications must be at least 1, got %d (leave it out for %s)", sh.replications, sh.spec.replications))
 		}
+		if sh.replications > scenario.MaxReplications {
+			errs = append(errs, fmt.Errorf("--replications must be at most %d, got %d", scenario.MaxReplications, sh.replications))
+		}
 		if sh.workers < 1 {
 			errs = append(errs, fmt.Errorf("--workers must be at least 1, got %d", sh.workers))
 		}

@@ -213,6 +213,8 @@ func TestSharedFlagValues(t *testing.T) {
 	}{
 		{name: "replications 0", args: []string{"run", documented, "--replications", "0"},
 			want: "runsim run: --replications must be at least 1, got 0 (leave it out for the scenario's replications, 1 unless it says)\n"},
+		{name: "replications past the bound", args: []string{"run", documented, "--replications", "1000000000000"},
+			want: "runsim run: --replications must be at most 100000, got 1000000000000\n"},
 		{name: "two bad flags, two lines", args: []string{"compare", documented, "--replications", "-3", "--workers", "0"},
 			want: "runsim compare: --replications must be at least 1, got -3 (leave it out for the scenario's replications, 1 unless it says)\nrunsim compare: --workers must be at least 1, got 0\n"},
 		{name: "three bad flags", args: []string{"capacity", documented, "--param", "p", "--range", "1:2", "--target", "requests<=1", "--replications", "0", "--workers", "-1", "--seed", "x"},
