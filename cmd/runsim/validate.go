@@ -94,7 +94,7 @@ func estimateNote(est experiment.Estimate) string {
 		note += ": " + est.Detail()
 	}
 	if est.Total() > int64(defaultMaxEvents) {
-		note += "; over the default --max-events of " + metrics.FormatInt(int64(defaultMaxEvents)) + ", which run, compare, sweep, capacity and check refuse without a higher --max-events"
+		note += "; over the default --max-events of " + metrics.FormatInt(int64(defaultMaxEvents)) + ": run refuses it without a higher --max-events"
 	}
 	return note + ")"
 }
