@@ -110,6 +110,10 @@ type Point struct {
 	Aggregate *metrics.Accumulator
 }
 
+// MaxGridPoints bounds the points of a sweep: each --param has at most
+// 10000 values, and their combinations at most this many.
+const MaxGridPoints = 100_000
+
 // Grid returns every combination of the params' values, the first param
 // varying slowest: the points of a sweep, in the order it writes them.
 func Grid(params []Param) [][]string {
@@ -145,6 +149,12 @@ func SweepShard(base *scenario.Scenario, params []Param, shard Shard, opts Optio
 	}
 	if err := shard.validate(); err != nil {
 		return err
+	}
+	size := 1
+	for _, p := range params {
+		if size *= len(p.Values); size > MaxGridPoints {
+			return fmt.Errorf("the grid has more than %d points", MaxGridPoints)
+		}
 	}
 	combos := Grid(params)
 	var preps []prepared
