@@ -230,6 +230,9 @@ func (f *File) validate() error {
 	if f.Start == nil {
 		return errAt("start", "missing: say when the simulation starts, e.g. start: 2025-01-06T00:00:00Z")
 	}
+	if y := f.Start.Year(); y < MinYear || y > MaxYear { // as decoded; again for a File built in Go
+		return errAt("start", "%s is out of range: instants lie in the years %d to %d", f.Start.Format(time.RFC3339), MinYear, MaxYear)
+	}
 	if f.Horizon == nil {
 		return errAt("horizon", "missing: say how long to simulate, e.g. horizon: 14d")
 	}

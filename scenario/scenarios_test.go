@@ -274,4 +274,41 @@ func TestBuildInGo(t *testing.T) {
 	assert.EqualError(t, err, "(built in Go): service.throttle.limit: must be at least 1, got 0")
 }
 
+// TestBuildRefusesWhatRunCannotStart: a File built in Go meets the same
+// checks as a file, the engine's build included.
+func TestBuildRefusesWhatRunCannotStart(t *testing.T) {
+	base := func() File {
+		f := Default()
+		f.Name = "built"
+		start := Instant{time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)}
+		horizon := Horizon(24 * 3600 * 1000)
+		f.Start, f.Horizon = &start, &horizon
+		return f
+	}
+	tests := []struct {
+		name   string
+		change func(f *File)
+		want   string
+	}{
+		{name: "a start at the zero time", change: func(f *File) { f.Start = &Instant{} },
+			want: "(built in Go): start: 0001-01-01T00:00:00Z is out of range: instants lie in the years 1900 to 9000"},
+		{name: "a limit of 10^18", change: func(f *File) { f.Service.Throttle.Limit = 1_000_000_000_000_000_000 },
+			want: "(built in Go): service.throttle.limit: must be at most 1000000, got 1000000000000000000"},
+		{name: "a re-anchor the engine refuses", change: func(f *File) {
+			f.Service.Skip.Kind = "re-anchor"
+			f.Service.Schedule = Schedule{Kind: "cron", Cron: "0 2 * * *", Timezone: "UTC"}
+		}, want: "(built in Go): the engine cannot be built: the re-anchor skip rule needs a schedule that can move (every)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := base()
+			tc.change(&f)
+			_, err := Build(f)
+			assert.EqualError(t, err, tc.want)
+		})
+	}
+	_, err := Build(base())
+	assert.NoError(t, err)
+}
+
 func ptr[T any](v T) *T { return &v }
