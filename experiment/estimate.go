@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -21,9 +22,22 @@ type Estimate struct {
 	PointsNoun   string // what the points are, plural: "values tried", "variants"
 }
 
-// Total is the events of the whole experiment.
+// Total is the events of the whole experiment, math.MaxInt64 when they are
+// more than an int64 counts (see Overflows).
 func (e Estimate) Total() int64 {
-	return e.Events * int64(max(e.Replications, 1)) * int64(max(e.Points, 1))
+	return mulSat(mulSat(max(e.Events, 0), int64(max(e.Replications, 1))), int64(max(e.Points, 1)))
+}
+
+// Overflows reports that the events of the whole experiment are more than
+// an int64 counts, so that Total is a floor, not an estimate.
+func (e Estimate) Overflows() bool { return e.Total() == math.MaxInt64 }
+
+// mulSat is a·b for a, b >= 0, math.MaxInt64 when it would overflow.
+func mulSat(a, b int64) int64 {
+	if a != 0 && b > math.MaxInt64/a {
+		return math.MaxInt64
+	}
+	return a * b
 }
 
 // Detail says what Total is made of: "26,250,870 a replication × 50
@@ -66,7 +80,11 @@ func EstimateEvents(s *scenario.Scenario) (events int64, exact bool, err error) 
 			return int64(res.Events), true, nil
 		}
 		if res.Events >= pilotEvents {
-			return int64(float64(res.Events) * float64(horizon) / float64(span)), false, nil
+			scaled := float64(res.Events) * float64(horizon) / float64(span)
+			if scaled >= math.MaxInt64 {
+				return math.MaxInt64, false, nil
+			}
+			return int64(scaled), false, nil
 		}
 	}
 }

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -54,4 +55,28 @@ service: {schedule: {kind: every, every: 1h, anchor: 2025-01-06T00:00:00Z}, run:
 	assert.Equal(t, int64(26250870*50*12), e.Total())
 	assert.Equal(t, "26,250,870 a replication × 50 replications × 12 values tried", e.Detail())
 	assert.Equal(t, "355 a replication", Estimate{Events: 355, Replications: 1, Points: 1}.Detail())
+}
+
+// TestEstimateTotalSaturates: a total past what an int64 counts is
+// math.MaxInt64 and says so, never a product that wrapped around (10 M
+// requests an hour for 1000 years times 100 000 replications once showed
+// 4.9e18 events for 4.2e19).
+func TestEstimateTotalSaturates(t *testing.T) {
+	tests := []struct {
+		name      string
+		est       Estimate
+		want      int64
+		overflows bool
+	}{
+		{name: "small", est: Estimate{Events: 1000, Replications: 50, Points: 12}, want: 600_000},
+		{name: "replications past int64", est: Estimate{Events: 417_529_908_001_900, Replications: 100_000, Points: 1}, want: math.MaxInt64, overflows: true},
+		{name: "points past int64", est: Estimate{Events: 1 << 40, Replications: 1 << 20, Points: 1 << 10}, want: math.MaxInt64, overflows: true},
+		{name: "just below", est: Estimate{Events: math.MaxInt64 / 2, Replications: 2}, want: math.MaxInt64 - 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, tc.est.Total())
+			assert.Equal(t, tc.overflows, tc.est.Overflows())
+		})
+	}
 }

@@ -96,6 +96,8 @@ func TestParseParam(t *testing.T) {
 		{spec: "a.b=0.1:0.3:0.1", want: []string{"0.1", "0.2", "0.3"}},
 		{spec: "a.b=1h:3h:1h", want: []string{"1h", "2h", "3h"}},
 		{spec: "a.b=sliding,token-bucket", want: []string{"sliding", "token-bucket"}},
+		{spec: "a.b=1e300:1e300:1", want: []string{"1e+300"}}, // a step lost in from's rounding once looped forever
+		{spec: "a.b=1e16:1e16:0.5", want: []string{"1e+16"}},
 		{spec: "a.b=5:1:1", err: "--param a.b=5:1:1: an empty range: from 5 is above to 1"},
 		{spec: "a.b=1:5:0", err: "--param a.b=1:5:0: a step of zero"},
 		{spec: "a.b=1:5:-1", err: "--param a.b=1:5:-1: a negative step"},

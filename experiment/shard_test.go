@@ -149,6 +149,8 @@ func TestSweepShardRefusesABadShardOrValue(t *testing.T) {
 	require.NoError(t, err)
 	bad, err := ParseParam("service.throttle.kind=sliding,leaky")
 	require.NoError(t, err)
+	wide, err := ParseParam("seed=1:10000:1")
+	require.NoError(t, err)
 	none := func(Point) error { t.Fatal("nothing should run"); return nil }
 	tests := []struct {
 		name   string
@@ -160,6 +162,8 @@ func TestSweepShardRefusesABadShardOrValue(t *testing.T) {
 		{name: "K past N", params: []Param{good}, shard: Shard{3, 2}, err: "shard 3/2: want K/N with 1 <= K <= N"},
 		// the bad value is point 1, in shard 2 of 2; shard 1 refuses it too
 		{name: "a bad value in another shard", params: []Param{bad}, shard: Shard{1, 2}, err: "unknown throttle \"leaky\""},
+		// three params of 10000 values once made a grid of 10^12 points
+		{name: "a grid past the bound", params: []Param{wide, wide, wide}, shard: Whole, err: "the grid has more than 100000 points"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -83,19 +83,25 @@ func numericRange(from, to, step string) ([]string, error) {
 	case (b-a)/d > 10000:
 		return nil, errors.New("more than 10000 values")
 	}
-	var out []string
-	for k := 0; ; k++ {
-		x := a + float64(k)*d
-		if x > b+d*1e-9 {
-			break
-		}
-		out = append(out, strconv.FormatFloat(round(x), 'g', -1, 64)+ua)
+	// The count is fixed first: a step lost in the rounding of from (1e300
+	// and a step of 1) would otherwise never reach to.
+	n := int(math.Floor((b-a)/d + 1e-9))
+	out := make([]string, 0, n+1)
+	for k := 0; k <= n; k++ {
+		out = append(out, strconv.FormatFloat(round(a+float64(k)*d), 'g', -1, 64)+ua)
 	}
 	return out, nil
 }
 
 // round trims the binary noise of k·step (0.30000000000000004 → 0.3).
-func round(x float64) float64 { return math.Round(x*1e9) / 1e9 }
+// Numbers too large for nine decimals to matter are kept as they are
+// (x·1e9 would overflow past 1.8e299).
+func round(x float64) float64 {
+	if math.Abs(x) >= 1e15 {
+		return x
+	}
+	return math.Round(x*1e9) / 1e9
+}
 
 // A Point is one combination of the swept values and its results.
 type Point struct {
@@ -103,6 +109,10 @@ type Point struct {
 	Values    []string // one per Param
 	Aggregate *metrics.Accumulator
 }
+
+// MaxGridPoints bounds the points of a sweep: each --param has at most
+// 10000 values, and their combinations at most this many.
+const MaxGridPoints = 100_000
 
 // Grid returns every combination of the params' values, the first param
 // varying slowest: the points of a sweep, in the order it writes them.
@@ -139,6 +149,12 @@ func SweepShard(base *scenario.Scenario, params []Param, shard Shard, opts Optio
 	}
 	if err := shard.validate(); err != nil {
 		return err
+	}
+	size := 1
+	for _, p := range params {
+		if size *= len(p.Values); size > MaxGridPoints {
+			return fmt.Errorf("the grid has more than %d points", MaxGridPoints)
+		}
 	}
 	combos := Grid(params)
 	var preps []prepared

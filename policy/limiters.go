@@ -133,6 +133,9 @@ func NewTokenBucket(limit int, window time.Duration, burst int) (*TokenBucket, e
 	if burst < 1 {
 		return nil, errors.New("policy: token bucket burst must be >= 1")
 	}
+	if burst > MaxLimit {
+		return nil, fmt.Errorf("policy: token bucket burst must be at most %d, got %d", MaxLimit, burst)
+	}
 	every := window / time.Duration(limit)
 	return &TokenBucket{
 		Limit: limit, Window: window, Burst: burst,
@@ -236,6 +239,9 @@ func NewGCRA(limit int, window time.Duration, burst int) (*GCRA, error) {
 	}
 	if burst < 1 {
 		return nil, errors.New("policy: GCRA burst must be >= 1")
+	}
+	if burst > MaxLimit {
+		return nil, fmt.Errorf("policy: GCRA burst must be at most %d, got %d", MaxLimit, burst)
 	}
 	interval := window.Milliseconds() / int64(limit)
 	if interval < 1 {

@@ -370,3 +370,38 @@ func TestFormatDuration(t *testing.T) {
 		assert.Equal(t, want, FormatDuration(d))
 	}
 }
+
+// TestConstructorsRefuseAbsurdSizes: a limit or burst past MaxLimit is an
+// error from the constructor, never an allocation of its size (a limit of
+// 10^18 used to panic in makeslice, 10^10 to exhaust the memory).
+func TestConstructorsRefuseAbsurdSizes(t *testing.T) {
+	const huge, big = 1_000_000_000_000_000_000, 10_000_000_000
+	tests := []struct {
+		name  string
+		build func() (Limiter, error)
+		want  string
+	}{
+		{name: "sliding, limit 10^18", build: func() (Limiter, error) { return NewSlidingLog(huge, 12*time.Hour) },
+			want: "policy: throttle limit must be at most 1000000, got 1000000000000000000"},
+		{name: "sliding, limit 10^10", build: func() (Limiter, error) { return NewSlidingLog(big, 12*time.Hour) },
+			want: "policy: throttle limit must be at most 1000000, got 10000000000"},
+		{name: "fixed, limit 10^10", build: func() (Limiter, error) { return NewFixedWindow(big, 12*time.Hour, t0) },
+			want: "policy: throttle limit must be at most 1000000, got 10000000000"},
+		{name: "token bucket, limit 10^10", build: func() (Limiter, error) { return NewTokenBucket(big, 12*time.Hour, 5) },
+			want: "policy: throttle limit must be at most 1000000, got 10000000000"},
+		{name: "token bucket, burst 10^10", build: func() (Limiter, error) { return NewTokenBucket(5, 12*time.Hour, big) },
+			want: "policy: token bucket burst must be at most 1000000, got 10000000000"},
+		{name: "gcra, burst 10^18", build: func() (Limiter, error) { return NewGCRA(5, 12*time.Hour, huge) },
+			want: "policy: GCRA burst must be at most 1000000, got 1000000000000000000"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var err error
+			require.NotPanics(t, func() { _, err = tc.build() })
+			assert.EqualError(t, err, tc.want)
+		})
+	}
+	l, err := NewSlidingLog(MaxLimit, 12*time.Hour)
+	require.NoError(t, err, "the bound itself is allowed")
+	assert.Equal(t, MaxLimit, l.Capacity())
+}

@@ -265,12 +265,19 @@ func NewSlidingLog(limit int, window time.Duration) (*SlidingLog, error) {
 	if err := checkLimitWindow(limit, window); err != nil {
 		return nil, err
 	}
-	return &SlidingLog{Limit: limit, Window: window, log: make([]logEntry, 0, limit+1)}, nil
+	return &SlidingLog{Limit: limit, Window: window, log: make([]logEntry, 0, min(limit+1, 1024))}, nil
 }
+
+// MaxLimit bounds a limiter's limit and burst: the constructors refuse
+// more, as a sliding log and fixed windows hold one entry per slot.
+const MaxLimit = 1_000_000
 
 func checkLimitWindow(limit int, window time.Duration) error {
 	if limit < 1 {
 		return errors.New("policy: throttle limit must be >= 1")
+	}
+	if limit > MaxLimit {
+		return fmt.Errorf("policy: throttle limit must be at most %d, got %d", MaxLimit, limit)
 	}
 	if window < time.Millisecond {
 		return errors.New("policy: throttle window must be >= 1ms")

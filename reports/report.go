@@ -282,11 +282,11 @@ func (p Page) KeyMetricTitles() []string {
 
 func (p Page) markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n", p.Title)
+	fmt.Fprintf(&b, "# %s\n\n", mdText(p.Title))
 	if p.Description != "" {
-		fmt.Fprintf(&b, "%s\n\n", p.Description)
+		fmt.Fprintf(&b, "%s\n\n", mdText(p.Description))
 	}
-	fmt.Fprintf(&b, "Scenario `%s` (`%s`), seed %d, horizon %s, runsim %s.\n\n", p.Scenario, p.File, p.Seed, p.Horizon, p.Version)
+	fmt.Fprintf(&b, "Scenario %s (%s), seed %d, horizon %s, runsim %s.\n\n", mdCode(p.Scenario), mdCode(p.File), p.Seed, p.Horizon, p.Version)
 	b.WriteString(p.reproduceMarkdown())
 	if p.Run != nil {
 		fmt.Fprintf(&b, "## Summary\n\nOver %d replication(s); the interval is the 95%% confidence interval of the mean.\n\n| metric | value | 95%% CI |\n|---|---|---|\n", p.Replications())
@@ -297,23 +297,23 @@ func (p Page) markdown() string {
 	if p.Comparison != nil {
 		b.WriteString("## Comparison\n\nEvery variant on the same random numbers; differences from the first column in brackets.\n\n| metric |")
 		for _, n := range p.Comparison.Names {
-			fmt.Fprintf(&b, " %s |", n)
+			fmt.Fprintf(&b, " %s |", mdText(n))
 		}
 		b.WriteString("\n|" + strings.Repeat("---|", len(p.Comparison.Names)+1) + "\n")
 		for _, row := range p.ComparisonRows() {
 			fmt.Fprintf(&b, "| %s |\n", strings.Join(row, " | "))
 		}
 		for i, changed := range p.Comparison.Changed {
-			fmt.Fprintf(&b, "\n**%s** differs from %s in:\n\n", p.Comparison.Names[i+1], p.Comparison.Names[0])
+			fmt.Fprintf(&b, "\n**%s** differs from %s in:\n\n", mdText(p.Comparison.Names[i+1]), mdText(p.Comparison.Names[0]))
 			for _, a := range changed {
-				fmt.Fprintf(&b, "- %s: %s\n", a.Key, a.Value)
+				fmt.Fprintf(&b, "- %s: %s\n", mdText(a.Key), mdText(a.Value))
 			}
 		}
 	}
 	if p.Sweep != nil {
 		b.WriteString("## Sweep\n\n" + p.SweepNote() + " Every metric, a row per point: [sweep-wide.csv](sweep-wide.csv).\n\n|")
 		for _, h := range append(append([]string{}, p.Sweep.Params...), p.KeyMetricTitles()...) {
-			fmt.Fprintf(&b, " %s |", h)
+			fmt.Fprintf(&b, " %s |", mdText(h))
 		}
 		b.WriteString("\n|" + strings.Repeat("---|", len(p.Sweep.Params)+len(KeyMetrics)) + "\n")
 		for _, row := range p.SweepRows() {
@@ -329,9 +329,10 @@ func (p Page) markdown() string {
 	}
 	b.WriteString("## Assumptions\n\n| setting | in force |\n|---|---|\n")
 	for _, a := range p.Assumptions {
-		fmt.Fprintf(&b, "| %s | %s |\n", a.Key, strings.ReplaceAll(a.Value, "|", "\\|"))
+		fmt.Fprintf(&b, "| %s | %s |\n", mdText(a.Key), mdText(a.Value))
 	}
-	fmt.Fprintf(&b, "\n## Scenario\n\n%s\n\n```yaml\n%s\n```\n", p.SourceNote(), strings.TrimRight(p.Source, "\n"))
+	fence := mdFence(p.Source)
+	fmt.Fprintf(&b, "\n## Scenario\n\n%s\n\n%syaml\n%s\n%s\n", mdText(p.SourceNote()), fence, strings.TrimRight(p.Source, "\n"), fence)
 	return b.String()
 }
 
@@ -343,12 +344,13 @@ func (p Page) reproduceMarkdown() string {
 	var b strings.Builder
 	b.WriteString("## How this report was made\n\n")
 	if p.Command != "" {
-		fmt.Fprintf(&b, "```sh\n%s\n```\n\n", p.Command)
+		fence := mdFence(p.Command)
+		fmt.Fprintf(&b, "%ssh\n%s\n%s\n\n", fence, p.Command, fence)
 	}
 	if len(p.Overrides) > 0 {
 		b.WriteString("Overrides, in order:\n\n")
 		for _, o := range p.Overrides {
-			fmt.Fprintf(&b, "- `%s`\n", o)
+			fmt.Fprintf(&b, "- %s\n", mdCode(o))
 		}
 		b.WriteString("\n")
 	}
@@ -362,6 +364,50 @@ func (p Page) SourceNote() string {
 		return fmt.Sprintf("As it ran: %s with the %d override(s) above applied, each commented with its override (the file's own comments are not kept).", p.File, len(p.Overrides))
 	}
 	return fmt.Sprintf("As written in %s; nothing overrides it.", p.File)
+}
+
+// mdEscaper escapes what Markdown or the HTML inside it would read in a
+// piece of text from a scenario (its name, description, client and
+// variant names): markup characters get a backslash, so that
+// "</script><img onerror=...>" is shown as written and never becomes
+// HTML, and line breaks become spaces, so that text cannot end a table
+// row or start a block.
+var mdEscaper = strings.NewReplacer(
+	"\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]", "|", "\\|",
+	"<", "\\<", ">", "\\>", "&", "\\&", "~", "\\~",
+	"\r\n", " ", "\n", " ", "\r", " ",
+)
+
+// mdText is text from a scenario, escaped for Markdown.
+func mdText(s string) string { return mdEscaper.Replace(s) }
+
+// mdCode is s as a code span: line breaks as spaces, between runs of
+// backticks longer than any in s (padded with spaces when s starts or
+// ends with one), as CommonMark reads code spans.
+func mdCode(s string) string {
+	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	ticks := strings.Repeat("`", longestRun(s, '`')+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return ticks + s + ticks
+}
+
+// mdFence is a code fence longer than any run of backticks in s, so that
+// the scenario's source cannot close its block early.
+func mdFence(s string) string { return strings.Repeat("`", max(3, longestRun(s, '`')+1)) }
+
+func longestRun(s string, c byte) int {
+	longest, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			n++
+			longest = max(longest, n)
+		} else {
+			n = 0
+		}
+	}
+	return longest
 }
 
 var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{

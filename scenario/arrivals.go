@@ -150,6 +150,9 @@ func (p *Profile) validate() error {
 	return nil
 }
 
+// MaxBurstSize bounds the requests of one burst.
+const MaxBurstSize = 1_000_000
+
 // Burst is Size requests Spacing apart, every Every from First.
 type Burst struct {
 	Size    int      `yaml:"size"`
@@ -162,7 +165,11 @@ func (b *Burst) validate() error {
 	if b.Size < 1 {
 		return errAt("size", "must be at least 1, got %d", b.Size)
 	}
-	if b.Every > 0 && time.Duration(b.Spacing)*time.Duration(b.Size-1) >= time.Duration(b.Every) {
+	if b.Size > MaxBurstSize {
+		return errAt("size", "must be at most %d, got %d", MaxBurstSize, b.Size)
+	}
+	// In milliseconds: 100y times a million requests holds in an int64.
+	if b.Every > 0 && time.Duration(b.Spacing).Milliseconds()*int64(b.Size-1) >= time.Duration(b.Every).Milliseconds() {
 		return errAt("every", "a burst (%d requests %s apart) must end before the next one starts", b.Size, b.Spacing)
 	}
 	return nil

@@ -43,6 +43,9 @@ var distributions = &family[Dist, sim.DurationDist]{
 					return err
 				}
 				if !(d.Shape > 0 && d.Shape <= 1e6) {
+					if d.Shape > 0 {
+						return errAt("shape", "must be at most 1000000, got %g", d.Shape)
+					}
 					return errAt("shape", "must be positive, got %g", d.Shape)
 				}
 				return nil

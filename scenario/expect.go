@@ -429,5 +429,9 @@ func Build(f File) (*Scenario, error) {
 	if f.Name == "" {
 		return nil, errors.New("scenarios: a built scenario needs a name")
 	}
-	return &Scenario{Path: f.Name, File: f}, nil
+	s := &Scenario{Path: f.Name, File: f}
+	if err := d.builds(s, &node{kind: mappingNode}); err != nil {
+		return nil, err
+	}
+	return s, nil
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"runsim/sim"
 )
@@ -40,6 +42,9 @@ type VariantSpec struct {
 func (v *VariantSpec) validate() error {
 	if v.Name == "" {
 		return errAt("name", "every variant needs a name")
+	}
+	if err := checkName(v.Name); err != nil {
+		return err
 	}
 	if len(v.Set.paths) == 0 {
 		return errAt("set", "a variant sets at least one field, e.g. set: {service.throttle.kind: token-bucket}")
@@ -191,9 +196,43 @@ func oneOf(field, got string, known ...string) error {
 	return errAt(field, "unknown %s %q%s (known: %s)", field, got, hint(got, known), strings.Join(known, ", "))
 }
 
+// MaxReplications bounds the replications of a scenario, and of
+// runsim's --replications.
+const MaxReplications = 100_000
+
+// MaxNameBytes bounds the names of a scenario, its clients and variants.
+const MaxNameBytes = 200
+
+// checkName refuses a name that would not print as one piece of text: a
+// name is valid UTF-8 of at most MaxNameBytes, made of printable
+// characters (letters, marks, numbers, punctuation, symbols) and the ASCII
+// space, so that no name can break a line of a trace or a report.
+func checkName(name string) error {
+	if len(name) > MaxNameBytes {
+		return errAt("name", "longer than %d bytes", MaxNameBytes)
+	}
+	if !utf8.ValidString(name) {
+		return errAt("name", "%q is not valid UTF-8", name)
+	}
+	for _, r := range name {
+		if r != ' ' && !unicode.IsPrint(r) {
+			return errAt("name", "%q holds the control or invisible character %U: names are printable text", name, r)
+		}
+	}
+	return nil
+}
+
 func (f *File) validate() error {
+	if f.Name != "" {
+		if err := checkName(f.Name); err != nil {
+			return err
+		}
+	}
 	if f.Start == nil {
 		return errAt("start", "missing: say when the simulation starts, e.g. start: 2025-01-06T00:00:00Z")
+	}
+	if y := f.Start.Year(); y < MinYear || y > MaxYear { // as decoded; again for a File built in Go
+		return errAt("start", "%s is out of range: instants lie in the years %d to %d", f.Start.Format(time.RFC3339), MinYear, MaxYear)
 	}
 	if f.Horizon == nil {
 		return errAt("horizon", "missing: say how long to simulate, e.g. horizon: 14d")
@@ -202,10 +241,10 @@ func (f *File) validate() error {
 		return errAt("horizon", "must be positive")
 	}
 	if *f.Horizon > MaxHorizon {
-		return errAt("horizon", "longer than the limit of 1000y")
+		return errAt("horizon", "longer than the limit of %s", Horizon(MaxHorizon))
 	}
-	if f.Replications < 1 || f.Replications > 100_000 {
-		return errAt("replications", "must be between 1 and 100000, got %d", f.Replications)
+	if f.Replications < 1 || f.Replications > MaxReplications {
+		return errAt("replications", "must be between 1 and %d, got %d", MaxReplications, f.Replications)
 	}
 	names := map[string]bool{}
 	for i, c := range f.Clients {
@@ -249,6 +288,9 @@ func (c *Client) setDefaults() { c.OnThrottle, c.OnConflict = defaultRetry, defa
 func (c *Client) validate() error {
 	if c.Name == "" {
 		return errAt("name", "every client needs a name")
+	}
+	if err := checkName(c.Name); err != nil {
+		return err
 	}
 	if c.Arrivals.Process == nil {
 		return errAt("arrivals", "missing: give one of %s, e.g. arrivals: {poisson: {rate: 0.5/h}}", strings.Join(arrivalProcesses.names(), ", "))

@@ -119,16 +119,53 @@ func (d *decoder) scenario(name string, root *node) (*Scenario, error) {
 	if f.Name == "" {
 		f.Name = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
 	}
-	return &Scenario{Path: name, File: f, root: root, files: d.files}, nil
+	s := &Scenario{Path: name, File: f, root: root, files: d.files}
+	if err := d.builds(s, root); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// builds checks that a decoded scenario builds what runsim run builds: the
+// engine configuration, its throttle, and the engine's own check of them.
+// The same code as a run, so that a scenario valid to runsim validate is
+// one runsim run can start. Every check of the tables comes first and is
+// placed at its value; a refusal here, past all of them, is placed at the
+// service section (or the start of the file).
+func (d *decoder) builds(s *Scenario, root *node) error {
+	cfg, err := s.config()
+	if err == nil && cfg.NewThrottle != nil {
+		_, err = cfg.NewThrottle()
+	}
+	if err == nil {
+		err = cfg.Validate()
+	}
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if fe, ok := err.(*fieldError); ok {
+		msg = fe.msg
+	}
+	for _, prefix := range []string{"sim: ", "policy: "} {
+		msg = strings.TrimPrefix(msg, prefix)
+	}
+	at := lookup(root, "service")
+	if at == nil || (at.line == 0 && at.origin == "") {
+		at = root
+	}
+	return d.errorf(at, "", "the engine cannot be built: %s", msg)
 }
 
 // checkVariants loads each variant of a freshly parsed scenario, so that a
 // bad one is refused with the file.
 func (s *Scenario) checkVariants() error {
 	seen := map[string]bool{}
-	for _, v := range s.File.Variants {
+	for i, v := range s.File.Variants {
 		if seen[v.Name] {
-			return &Error{File: s.Path, Msg: fmt.Sprintf("variants: two variants are named %q", v.Name)}
+			field := fmt.Sprintf("variants.%d.name", i)
+			d := &decoder{file: s.Path}
+			return d.errorf(lookup(s.root, field), field, "two variants are named %q", v.Name)
 		}
 		seen[v.Name] = true
 		if _, err := s.WithVariant(v.Name); err != nil {

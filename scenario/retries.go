@@ -29,6 +29,9 @@ var retries = &family[Retry, sim.Retry]{
 	},
 }
 
+// MaxAttempts bounds a client's attempts at one request.
+const MaxAttempts = 1000
+
 var maxAttemptsOption = opt{"max_attempts", "attempts in all, the first included", ""}
 
 // defaultRetry gives up; a client that sets a retry makes at most 3
@@ -67,6 +70,9 @@ func (r *Retry) validate() error {
 	}
 	if r.MaxAttempts < 1 {
 		return errAt("max_attempts", "must be at least 1 (the first attempt counts), got %d", r.MaxAttempts)
+	}
+	if r.MaxAttempts > MaxAttempts {
+		return errAt("max_attempts", "must be at most %d, got %d", MaxAttempts, r.MaxAttempts)
 	}
 	if v.check != nil {
 		return v.check(r)

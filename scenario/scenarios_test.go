@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -153,7 +154,22 @@ func TestBadScenarios(t *testing.T) {
 		{"probabilities that do not sum to 1", replace(good, "failed: 0.05", "failed: 0.1"), "{completed", `service.run.outcomes: probabilities must sum to 1, they sum to 1.05`},
 		{"probability out of range", replace(good, "completed: 0.95, failed: 0.05", "completed: 1.5, failed: -0.5"), "1.5", `service.run.outcomes.completed: probability must be between 0 and 1, got 1.5`},
 		{"unknown run status", replace(good, "failed: 0.05", "crashed: 0.05"), "0.05", `service.run.outcomes.crashed: unknown run status "crashed" (known: completed, completedWithErrors, completedWithWarnings, failed)`},
-		{"horizon over 1000 years", replace(good, "horizon: 2d", "horizon: 1001y"), "1001y", `horizon: horizon "1001y" is longer than the limit of 1000y`},
+		{"a rule the engine refuses, past the tables' checks", replace(good, "  throttle: {limit: 5, window: 12h}\n", "  throttle: {limit: 5, window: 12h}\n  skip: {kind: re-anchor}\n  schedule: {kind: cron, cron: \"0 2 * * *\"}\n"), "throttle: {", `the engine cannot be built: the re-anchor skip rule needs a schedule that can move (every)`},
+		{"horizon over 200 years", replace(good, "horizon: 2d", "horizon: 201y"), "201y", `horizon: horizon "201y" is longer than the limit of 200y`},
+		{"horizon of 1000 years, past what time.Duration holds", replace(good, "horizon: 2d", "horizon: 1000y"), "1000y", `horizon: horizon "1000y" is longer than the limit of 200y`},
+		{"start at the zero time", replace(good, "start: 2025-01-06T00:00:00Z", "start: 0001-01-01T00:00:00Z"), "0001", `start: time "0001-01-01T00:00:00Z" is out of range: instants lie in the years 1900 to 9000`},
+		{"start past 9000", replace(good, "start: 2025-01-06T00:00:00Z", "start: 9999-01-01T00:00:00Z"), "9999", `start: time "9999-01-01T00:00:00Z" is out of range: instants lie in the years 1900 to 9000`},
+		{"a moment at the zero time", replace(good, "{poisson: {rate: 0.5/h}}", "{at: [0001-01-01T00:00:00Z]}"), "0001", `clients.0.arrivals.at.0: time "0001-01-01T00:00:00Z" is out of range: instants lie in the years 1900 to 9000`},
+		{"limit of 10^18 (a makeslice panic)", replace(good, "limit: 5", "limit: 1000000000000000000"), "1000000000000000000", `service.throttle.limit: must be at most 1000000, got 1000000000000000000`},
+		{"limit of 10^10 (out of memory)", replace(good, "limit: 5", "limit: 10000000000"), "10000000000", `service.throttle.limit: must be at most 1000000, got 10000000000`},
+		{"burst past the bound", replace(good, "throttle: {", "throttle: {kind: token-bucket, burst: 2000000, "), "2000000", `service.throttle.burst: must be at most 1000000, got 2000000`},
+		{"max attempts past the bound", replace(good, "{poisson: {rate: 0.5/h}}", "{poisson: {rate: 0.5/h}}\n    on_throttle: {retry: after-retry-after, max_attempts: 1000000000}"), "1000000000}", `clients.0.on_throttle.max_attempts: must be at most 1000, got 1000000000`},
+		{"burst size past the bound", replace(good, "{poisson: {rate: 0.5/h}}", "{burst: {size: 1000000000000, spacing: 1s}}"), "1000000000000", `clients.0.arrivals.burst.size: must be at most 1000000, got 1000000000000`},
+		{"burst size whose span overflows", replace(good, "{poisson: {rate: 0.5/h}}", "{burst: {size: 1000000, spacing: 100y, every: 1d}}"), "1d}", `clients.0.arrivals.burst.every: a burst (1000000 requests 36500d apart) must end before the next one starts`},
+		{"gamma shape past the bound", replace(good, "{dist: lognormal, median: 110m, sigma: 0.3}", "{dist: gamma, mean: 1h, shape: 1e300}"), "1e300", `service.run.duration.shape: must be at most 1000000, got 1e+300`},
+		{"a newline in a client name", replace(good, "name: admin", `name: "admin\nforged"`), `"admin`, `clients.0.name: "admin\nforged" holds the control or invisible character U+000A: names are printable text`},
+		{"a line separator in a client name", replace(good, "name: admin", "name: \"admin\u2028x\""), `"admin`, `clients.0.name: "admin\u2028x" holds the control or invisible character U+2028: names are printable text`},
+		{"a control character in the scenario's name", replace(good, "name: t\n", "name: \"a\\rb\"\n"), `"a`, `name: "a\rb" holds the control or invisible character U+000D: names are printable text`},
 		{"zero horizon", replace(good, "horizon: 2d", "horizon: 0"), "0\n", `horizon: must be positive`},
 		{"missing start", replace(good, "start: 2025-01-06T00:00:00Z\n", ""), "name", `start: missing: say when the simulation starts, e.g. start: 2025-01-06T00:00:00Z`},
 		{"bad time", replace(good, "2025-01-06T00:00:00Z", "Jan 6"), "Jan 6", `start: bad time "Jan 6": want RFC 3339, e.g. 2025-01-06T02:00:00Z`},
@@ -226,11 +242,12 @@ func TestValues(t *testing.T) {
 	assert.Equal(t, Rate(4), s.File.Clients[0].Arrivals.Process.(*Poisson).Rate)
 }
 
-func TestThousandYearHorizon(t *testing.T) {
-	s, err := Parse("long.yaml", []byte(replace(good, "horizon: 2d", "horizon: 1000y")))
+func TestLongestHorizon(t *testing.T) {
+	s, err := Parse("long.yaml", []byte(replace(good, "horizon: 2d", "horizon: 200y")))
 	require.NoError(t, err)
 	cfg := config(t, s)
-	assert.Equal(t, time.Date(3024, 5, 9, 0, 0, 0, 0, time.UTC), cfg.End, "1000y is 365000 days")
+	assert.Equal(t, time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 73000), cfg.End, "200y is 73000 days")
+	assert.Less(t, cfg.End.Sub(cfg.Start), time.Duration(math.MaxInt64), "the horizon holds in a time.Duration")
 }
 
 func TestBuildInGo(t *testing.T) {
@@ -255,6 +272,43 @@ func TestBuildInGo(t *testing.T) {
 	f.Service.Throttle.Limit = 0
 	_, err = Build(f)
 	assert.EqualError(t, err, "(built in Go): service.throttle.limit: must be at least 1, got 0")
+}
+
+// TestBuildRefusesWhatRunCannotStart: a File built in Go meets the same
+// checks as a file, the engine's build included.
+func TestBuildRefusesWhatRunCannotStart(t *testing.T) {
+	base := func() File {
+		f := Default()
+		f.Name = "built"
+		start := Instant{time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)}
+		horizon := Horizon(24 * 3600 * 1000)
+		f.Start, f.Horizon = &start, &horizon
+		return f
+	}
+	tests := []struct {
+		name   string
+		change func(f *File)
+		want   string
+	}{
+		{name: "a start at the zero time", change: func(f *File) { f.Start = &Instant{} },
+			want: "(built in Go): start: 0001-01-01T00:00:00Z is out of range: instants lie in the years 1900 to 9000"},
+		{name: "a limit of 10^18", change: func(f *File) { f.Service.Throttle.Limit = 1_000_000_000_000_000_000 },
+			want: "(built in Go): service.throttle.limit: must be at most 1000000, got 1000000000000000000"},
+		{name: "a re-anchor the engine refuses", change: func(f *File) {
+			f.Service.Skip.Kind = "re-anchor"
+			f.Service.Schedule = Schedule{Kind: "cron", Cron: "0 2 * * *", Timezone: "UTC"}
+		}, want: "(built in Go): the engine cannot be built: the re-anchor skip rule needs a schedule that can move (every)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := base()
+			tc.change(&f)
+			_, err := Build(f)
+			assert.EqualError(t, err, tc.want)
+		})
+	}
+	_, err := Build(base())
+	assert.NoError(t, err)
 }
 
 func ptr[T any](v T) *T { return &v }

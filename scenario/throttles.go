@@ -91,11 +91,17 @@ func (t *Throttle) validate() error {
 	if t.Limit < 1 {
 		return errAt("limit", "must be at least 1, got %d", t.Limit)
 	}
+	if t.Limit > policy.MaxLimit {
+		return errAt("limit", "must be at most %d, got %d", policy.MaxLimit, t.Limit)
+	}
 	if time.Duration(t.Window) < time.Second {
 		return errAt("window", "must be at least 1s, got %s", t.Window)
 	}
 	if t.Burst < 0 {
 		return errAt("burst", "must be at least 1, got %d", t.Burst)
+	}
+	if t.Burst > policy.MaxLimit {
+		return errAt("burst", "must be at most %d, got %d", policy.MaxLimit, t.Burst)
 	}
 	if v.check != nil {
 		return v.check(t)

@@ -14,8 +14,11 @@ import (
 const (
 	msPerDay  = 24 * 3600 * 1000
 	msPerYear = 365 * msPerDay
-	// MaxHorizon is the longest horizon a scenario may ask for.
-	MaxHorizon = 1000 * msPerYear
+	// MaxHorizon is the longest horizon a scenario may ask for: 200 years,
+	// so that every span of a run, the horizon itself included, holds in a
+	// time.Duration (which ends at 292 years) with room for the durations
+	// that reach past the end (runs in progress, retries waiting).
+	MaxHorizon = 200 * msPerYear
 	// maxDuration bounds every other duration (time.Duration ends at 292y).
 	maxDuration = 100 * msPerYear
 )
@@ -71,7 +74,7 @@ func parseMillis(s string) (int64, error) {
 		total += n * unit
 		s = s[j:]
 	}
-	if total > 2*MaxHorizon {
+	if total > 10*MaxHorizon { // far past every limit, and far from overflowing
 		return 0, errors.New("too long")
 	}
 	return int64(math.Round(total)), nil
@@ -100,7 +103,8 @@ func (d *Duration) decodeScalar(n *node) error {
 
 func (d Duration) String() string { return policy.FormatDuration(time.Duration(d)) }
 
-// Horizon is how long a scenario runs: a duration of at most 1000 years.
+// Horizon is how long a scenario runs: a duration of at most 200 years
+// (MaxHorizon).
 type Horizon int64 // milliseconds
 
 func (h *Horizon) decodeScalar(n *node) error {
@@ -112,7 +116,7 @@ func (h *Horizon) decodeScalar(n *node) error {
 		return fmt.Errorf("bad duration %q: %w", n.value, err)
 	}
 	if ms > MaxHorizon {
-		return fmt.Errorf("horizon %q is longer than the limit of 1000y", n.value)
+		return fmt.Errorf("horizon %q is longer than the limit of %s", n.value, Horizon(MaxHorizon))
 	}
 	*h = Horizon(ms)
 	return nil
@@ -128,19 +132,39 @@ func (h Horizon) String() string {
 	return strconv.FormatInt(int64(h)/msPerDay, 10) + "d"
 }
 
+// MinYear and MaxYear bound every instant of a scenario file (start,
+// anchors, times): from 1900-01-01T00:00:00Z to the end of 9000. The bound
+// keeps instants away from the zero time.Time, which schedules and
+// limiters use to say "none", and keeps start plus the longest horizon
+// within what RFC 3339 writes (years up to 9999).
+const (
+	MinYear = 1900
+	MaxYear = 9000
+)
+
+// instantIn reads an RFC 3339 time within the years MinYear to MaxYear.
+func instantIn(s string) (time.Time, error) {
+	v, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("bad time %q: want RFC 3339, e.g. 2025-01-06T02:00:00Z", s)
+	}
+	v = v.UTC()
+	if v.Year() < MinYear || v.Year() > MaxYear {
+		return time.Time{}, fmt.Errorf("time %q is out of range: instants lie in the years %d to %d", s, MinYear, MaxYear)
+	}
+	return v.Truncate(time.Millisecond), nil
+}
+
 // Instant is an RFC 3339 time, e.g. 2025-01-06T02:00:00Z, taken to the
-// millisecond.
+// millisecond, in the years MinYear to MaxYear.
 type Instant struct{ time.Time }
 
 func (t *Instant) decodeScalar(n *node) error {
-	v, err := time.Parse(time.RFC3339Nano, n.value)
+	v, err := instantIn(n.value)
 	if err != nil {
-		return fmt.Errorf("bad time %q: want RFC 3339, e.g. 2025-01-06T02:00:00Z", n.value)
+		return err
 	}
-	if v.Year() < 1 || v.Year() > 9000 {
-		return fmt.Errorf("time %q is out of range", n.value)
-	}
-	t.Time = v.UTC().Truncate(time.Millisecond)
+	t.Time = v
 	return nil
 }
 
@@ -152,8 +176,12 @@ type Moment struct {
 }
 
 func (m *Moment) decodeScalar(n *node) error {
-	if v, err := time.Parse(time.RFC3339Nano, n.value); err == nil {
-		m.Absolute = v.UTC().Truncate(time.Millisecond)
+	if _, err := time.Parse(time.RFC3339Nano, n.value); err == nil {
+		v, err := instantIn(n.value)
+		if err != nil {
+			return err
+		}
+		m.Absolute = v
 		return nil
 	}
 	var d Duration

@@ -122,10 +122,23 @@ func (e *Event) AppendText(b []byte) []byte {
 			b = append(b, ' ')
 			b = append(b, f.name...)
 			b = append(b, '=')
-			b = append(b, v...)
+			b = appendTextValue(b, v)
 		}
 	}
 	return b
+}
+
+// appendTextValue appends a value of a text line as it is when it is one
+// plain word, else as a Go-quoted string ("a b", "a\nb"), so that no
+// value (a client name built in Go may hold anything) can end the line,
+// split a field or forge another.
+func appendTextValue(b []byte, v string) []byte {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c <= ' ' || c == '"' || c == '=' || c == '\\' || c >= 0x7f {
+			return strconv.AppendQuote(b, v)
+		}
+	}
+	return append(b, v...)
 }
 
 func (e *Event) String() string { return string(e.AppendText(nil)) }

@@ -171,10 +171,13 @@ func TestScenarioByName(t *testing.T) {
 	})
 }
 
-// TestTraceOfAnOddClientName: a client name with a quote and a control
-// character gives a JSONL trace whose every line is JSON.
+// TestTraceOfAnOddClientName: a client name with a quote, a backslash,
+// spaces and markup gives a JSONL trace whose every line is JSON, and a
+// text trace of one line per event; a name with a control character is
+// refused at its place in the file.
 func TestTraceOfAnOddClientName(t *testing.T) {
-	path := writeScenario(t, strings.Replace(slidingTwoHours, "name: tool", `name: "a\x7fb\"c"`, 1))
+	const odd = `a"b\c </script><img onerror=x>`
+	path := writeScenario(t, strings.Replace(slidingTwoHours, "name: tool", `name: "a\"b\\c </script><img onerror=x>"`, 1))
 	trace := filepath.Join(t.TempDir(), "x.jsonl")
 	code, _, errOut := runsim("run", path, "--trace", trace)
 	require.Equal(t, 0, code, errOut)
@@ -186,9 +189,25 @@ func TestTraceOfAnOddClientName(t *testing.T) {
 		var ev map[string]any
 		require.NoError(t, json.Unmarshal([]byte(l), &ev), "line %d", i+1)
 		if c, ok := ev["client"]; ok {
-			assert.Equal(t, "a\x7fb\"c", c)
+			assert.Equal(t, odd, c)
 		}
 	}
+	text := filepath.Join(t.TempDir(), "x.trace")
+	code, _, errOut = runsim("run", path, "--trace", text)
+	require.Equal(t, 0, code, errOut)
+	data, err = os.ReadFile(text)
+	require.NoError(t, err)
+	for _, l := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		assert.Regexp(t, `^\d{4}-\d\d-\d\dT[0-9:.]+Z [a-z-]+`, l)
+		if strings.Contains(l, "client=") {
+			assert.Contains(t, l, `client="a\"b\\c </script><img onerror=x>"`)
+		}
+	}
+
+	path = writeScenario(t, strings.Replace(slidingTwoHours, "name: tool", `name: "a\x7fb"`, 1))
+	code, _, errOut = runsim("run", path, "--trace", trace)
+	assert.Equal(t, exitBadInput, code)
+	assert.Regexp(t, `s\.yaml:\d+:\d+: clients\.0\.name: "a\\x7fb" holds the control or invisible character U\+007F: names are printable text`, errOut)
 }
 
 // TestHelpIsTruthful: every flag a command's help names is a flag it

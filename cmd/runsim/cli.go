@@ -356,6 +356,9 @@ func (sh *shared) check() error {
 		if sh.replications < 1 && (given["replications"] || sh.replications < 0) {
 			errs = append(errs, fmt.Errorf("--replications must be at least 1, got %d (leave it out for %s)", sh.replications, sh.spec.replications))
 		}
+		if sh.replications > scenario.MaxReplications {
+			errs = append(errs, fmt.Errorf("--replications must be at most %d, got %d", scenario.MaxReplications, sh.replications))
+		}
 		if sh.workers < 1 {
 			errs = append(errs, fmt.Errorf("--workers must be at least 1, got %d", sh.workers))
 		}
@@ -594,6 +597,10 @@ func (n *eventCount) Set(s string) error {
 func (sh *shared) budget(est experiment.Estimate) error {
 	if sh.maxEvents == 0 || est.Total() <= int64(sh.maxEvents) {
 		return nil
+	}
+	if est.Overflows() {
+		return fmt.Errorf("this would simulate more than %s events (%s), over the budget of %s; only --max-events 0 lifts it",
+			metrics.FormatInt(est.Total()), est.Detail(), metrics.FormatInt(int64(sh.maxEvents)))
 	}
 	return fmt.Errorf("this would simulate about %s events (%s), over the budget of %s; lift it with --max-events %s, or --max-events 0 for no limit",
 		metrics.FormatInt(est.Total()), est.Detail(), metrics.FormatInt(int64(sh.maxEvents)), liftTo(est.Total()))

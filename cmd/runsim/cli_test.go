@@ -205,7 +205,62 @@ func TestValidateShipped(t *testing.T) {
 	require.NoError(t, err)
 	code, out, errOut := runsim(append([]string{"validate"}, files...)...)
 	assert.Equal(t, 0, code, errOut)
-	assert.Equal(t, len(files), strings.Count(out, ": ok\n"))
+	assert.Equal(t, len(files), strings.Count(out, ": ok (about "))
+}
+
+// TestValidateAgreesWithRun: validate says ok exactly when run can start.
+// The reproductions of a validator and a builder that disagreed (a limit
+// that panicked or ran out of memory in the builder, a start at the zero
+// time, a horizon past what time.Duration holds) are refused by both at
+// the same place; work past the budget is ok to validate, which says how
+// much it is, and refused by run without --max-events 0.
+func TestValidateAgreesWithRun(t *testing.T) {
+	const b = "start: 2025-01-06T00:00:00Z\nhorizon: 2d\n"
+	tests := []struct {
+		name, yaml, refused string // refused: "" when both accept
+	}{
+		{name: "limit 10^18", yaml: b + "service: {throttle: {limit: 1000000000000000000}}\n",
+			refused: ":3:29: service.throttle.limit: must be at most 1000000, got 1000000000000000000"},
+		{name: "limit 10^10", yaml: b + "service: {throttle: {limit: 10000000000}}\n",
+			refused: ":3:29: service.throttle.limit: must be at most 1000000, got 10000000000"},
+		{name: "horizon 1000y", yaml: "start: 2025-01-06T00:00:00Z\nhorizon: 1000y\n",
+			refused: `:2:10: horizon: horizon "1000y" is longer than the limit of 200y`},
+		{name: "start at the zero time", yaml: "start: 0001-01-01T00:00:00Z\nhorizon: 2d\n",
+			refused: `:1:8: start: time "0001-01-01T00:00:00Z" is out of range: instants lie in the years 1900 to 9000`},
+		{name: "a re-anchor the engine refuses", yaml: b + "service:\n  skip: {kind: re-anchor}\n  schedule: {kind: cron, cron: \"0 2 * * *\"}\n",
+			refused: ":4:3: the engine cannot be built: the re-anchor skip rule needs a schedule that can move (every)"},
+		{name: "the limit itself", yaml: b + "service: {throttle: {limit: 1000000}}\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeScenario(t, tc.yaml)
+			vcode, vout, verr := runsim("validate", path)
+			rcode, _, rerr := runsim("run", path)
+			if tc.refused == "" {
+				assert.Equal(t, exitOK, vcode, verr)
+				assert.Equal(t, exitOK, rcode, rerr)
+				assert.Contains(t, vout, path+": ok (about ")
+				return
+			}
+			assert.Equal(t, exitBadInput, vcode)
+			assert.Equal(t, exitBadInput, rcode)
+			assert.Empty(t, vout)
+			assert.Equal(t, path+tc.refused+"\n", verr)
+			assert.Equal(t, "runsim run: "+path+tc.refused+"\n", rerr)
+		})
+	}
+
+	t.Run("10M requests an hour for 200 years, 100000 replications", func(t *testing.T) {
+		path := writeScenario(t, "start: 2025-01-06T00:00:00Z\nhorizon: 200y\nreplications: 100000\n"+
+			"clients:\n  - name: a\n    arrivals: {poisson: {rate: 10000000/h}}\n")
+		code, out, errOut := runsim("validate", path)
+		assert.Equal(t, exitOK, code, errOut)
+		assert.Regexp(t, `: ok \(more than 9,223,372,036,854,775,807 simulated events: [0-9,]+ a replication × 100000 replications; over the default --max-events of 1,000,000,000`, out)
+		code, out, errOut = runsim("run", path)
+		assert.Equal(t, exitBadInput, code)
+		assert.Empty(t, out)
+		assert.Regexp(t, `^runsim run: this would simulate more than 9,223,372,036,854,775,807 events \([0-9,]+ a replication × 100000 replications\), over the budget of 1,000,000,000; only --max-events 0 lifts it\n$`, errOut)
+	})
 }
 
 // TestREADMEDocumentsEveryCommand keeps the README and the commands

@@ -57,7 +57,7 @@ func TestInterrupt(t *testing.T) {
 			require.NoError(t, os.WriteFile(trace, []byte("older trace\n"), 0o644))
 			// Far more work than the test will wait for.
 			cmd := mainProcess("run", "../../bench/heavy.yaml",
-				"--set", "horizon=1000y", "--max-events", "0", "--trace", trace, "--report", filepath.Join(dir, "report"))
+				"--set", "horizon=200y", "--max-events", "0", "--trace", trace, "--report", filepath.Join(dir, "report"))
 			// Standard error goes to a file, which the test may read while
 			// the process writes it.
 			stderr, err := os.Create(filepath.Join(t.TempDir(), "stderr"))

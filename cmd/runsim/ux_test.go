@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -138,7 +139,7 @@ func TestNoInternalPrefixes(t *testing.T) {
 	code, out, errOut := runsim("run", "documented", "--set", "service.skip.kind=re-anchor", "--set", `service.schedule={kind: cron, cron: "0 2 * * *"}`)
 	assert.Equal(t, exitBadInput, code)
 	assert.Empty(t, out)
-	assert.Equal(t, "runsim run: documented: the re-anchor skip rule needs a schedule that can move (every)\n", errOut)
+	assert.Equal(t, "runsim run: documented.yaml:14:3: the engine cannot be built: the re-anchor skip rule needs a schedule that can move (every)\n", errOut)
 
 	for msg, want := range map[string]string{
 		"sim: End must be after Start":            "End must be after Start",
@@ -213,6 +214,8 @@ func TestSharedFlagValues(t *testing.T) {
 	}{
 		{name: "replications 0", args: []string{"run", documented, "--replications", "0"},
 			want: "runsim run: --replications must be at least 1, got 0 (leave it out for the scenario's replications, 1 unless it says)\n"},
+		{name: "replications past the bound", args: []string{"run", documented, "--replications", "1000000000000"},
+			want: "runsim run: --replications must be at most 100000, got 1000000000000\n"},
 		{name: "two bad flags, two lines", args: []string{"compare", documented, "--replications", "-3", "--workers", "0"},
 			want: "runsim compare: --replications must be at least 1, got -3 (leave it out for the scenario's replications, 1 unless it says)\nrunsim compare: --workers must be at least 1, got 0\n"},
 		{name: "three bad flags", args: []string{"capacity", documented, "--param", "p", "--range", "1:2", "--target", "requests<=1", "--replications", "0", "--workers", "-1", "--seed", "x"},
@@ -390,13 +393,14 @@ func TestValidateWalksFolders(t *testing.T) {
 
 	code, out, errOut := runsim("validate", dir)
 	assert.Equal(t, exitOK, code, errOut)
-	assert.Equal(t, filepath.Join(dir, "a.yaml")+": ok\n"+filepath.Join(dir, "sub", "b.yaml")+": ok\n", out)
+	assert.Regexp(t, "^"+regexp.QuoteMeta(filepath.Join(dir, "a.yaml"))+`: ok \(about [0-9,]+ simulated events\)\n`+
+		regexp.QuoteMeta(filepath.Join(dir, "sub", "b.yaml"))+`: ok \(about [0-9,]+ simulated events\)\n$`, out)
 
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "sub", "c.yaml"), []byte("name: c\nhorizon: 12hours\n"), 0o644))
 	code, out, errOut = runsim("validate", dir, documented)
 	assert.Equal(t, exitBadInput, code)
 	assert.Contains(t, errOut, filepath.Join(dir, "sub", "c.yaml")+":2:")
-	assert.Equal(t, 3, strings.Count(out, ": ok\n"), "the good ones are still checked")
+	assert.Equal(t, 3, strings.Count(out, ": ok ("), "the good ones are still checked")
 
 	empty := t.TempDir()
 	code, out, errOut = runsim("validate", empty)
@@ -406,7 +410,7 @@ func TestValidateWalksFolders(t *testing.T) {
 
 	code, out, errOut = runsim("validate", "rules")
 	assert.Equal(t, exitOK, code, errOut)
-	assert.Contains(t, out, "rules/five-then-throttled: ok\n", "a folder of the library")
+	assert.Contains(t, out, "rules/five-then-throttled: ok (about ", "a folder of the library")
 	assert.Equal(t, strings.Count(out, "\n"), strings.Count(out, "rules/"))
 
 	code, _, errOut = runsim("run", "rules")
