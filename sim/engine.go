@@ -117,6 +117,13 @@ type Config struct {
 	Runs        RunModel
 
 	Clients []Client
+
+	// Warmup, when positive, is the initial transient that measurement
+	// leaves out: the engine reports one more SlotsChanged event (Change
+	// SlotWarmup) at Start+Warmup, so that the throttle's occupancy can be
+	// measured from there (none when that is at or past End). Nothing else
+	// changes: the trace is the same.
+	Warmup time.Duration
 }
 
 // Result tells what a run of the engine did, beyond its events.
@@ -258,6 +265,8 @@ func (c *Config) Validate() error {
 	switch {
 	case !c.End.After(c.Start):
 		return errors.New("sim: End must be after Start")
+	case c.Warmup < 0:
+		return errors.New("sim: Warmup must be at least 0")
 	case c.Runs == nil:
 		return errors.New("sim: no run model")
 	}
@@ -328,6 +337,7 @@ func newEngine(cfg Config, observers []Observer) (*engine, error) {
 			e.slots = slotMeter{lim: t.Limiter, capacity: c, at: e.now, fallAt: none}
 		}
 	}
+	e.planWarmup()
 	if e.sched != nil {
 		e.scheduleFrom(e.now)
 	}
@@ -363,6 +373,8 @@ func (e *engine) do(w work) {
 		e.nextArrival(int(w.client))
 	case workRetry:
 		e.request(int(w.client), w.id, int(w.attempt))
+	case workWarmup:
+		e.warmup()
 	case workSlots:
 		if w.gen == e.slots.fallGen {
 			e.slots.fallAt = none
