@@ -18,8 +18,14 @@ type Freshness struct {
 // The gaps are kept in a sketch: exactly for short runs, then in bins 0.1%
 // wide, so memory is bounded whatever the horizon, and quantiles are exact
 // while the gaps are few (or equal) and within 0.1% otherwise.
+//
+// With a warm-up, only the ages after from are measured: the gap across
+// from is a head, the ages from its age at from (a0) to its end (a1), a
+// uniform distribution on [a0, a1) weighted by a1-a0.
 type ageStats struct {
-	last      int64 // Unix ms of the last successful finish (or the start)
+	last      int64    // Unix ms of the last successful finish (or the start)
+	from      int64    // Unix ms from which ages are measured
+	head      [2]int64 // the gap across from: ages a0, a1 (a0 > 0); zero: none
 	total     float64
 	sumSquare float64 // Σ L², in ms²
 	max       int64
@@ -33,13 +39,24 @@ type gapBin struct {
 
 const binBase = 1.001
 
-func newAgeStats(start time.Time) ageStats {
-	return ageStats{last: start.UnixMilli()}
+func newAgeStats(start time.Time) ageStats { return newAgeStatsFrom(start, start) }
+
+// newAgeStatsFrom measures ages from from on, the data taken as fresh at
+// start.
+func newAgeStatsFrom(start, from time.Time) ageStats {
+	return ageStats{last: start.UnixMilli(), from: from.UnixMilli()}
 }
 
 func (a *ageStats) refresh(t time.Time) {
 	ms := t.UnixMilli()
-	a.add(ms - a.last)
+	switch {
+	case ms <= a.from: // in the warm-up: only the last finish matters
+	case a.last < a.from:
+		a.head = [2]int64{a.from - a.last, ms - a.last}
+		a.max = max(a.max, a.head[1])
+	default:
+		a.add(ms - a.last)
+	}
 	a.last = ms
 }
 
@@ -59,16 +76,32 @@ func (a *ageStats) add(gap int64) {
 func (a *ageStats) result(end time.Time) Freshness {
 	total, sumSquare, longest := a.total, a.sumSquare, a.max
 	open := 0.0
-	if gap := end.UnixMilli() - a.last; gap > 0 {
+	head := a.head
+	if e := end.UnixMilli(); a.last < a.from {
+		if e > a.from { // no finish since from: the open gap is the head
+			head = [2]int64{a.from - a.last, e - a.last}
+		}
+	} else if gap := e - a.last; gap > 0 {
 		open = float64(gap)
 		total += open
 		sumSquare += open * open
 		longest = max(longest, gap)
 	}
+	if head[1] > 0 {
+		a0, a1 := float64(head[0]), float64(head[1])
+		total += a1 - a0
+		sumSquare += a1*a1 - a0*a0
+		longest = max(longest, head[1])
+	}
 	if total == 0 {
 		return Freshness{}
 	}
-	q := a.gaps.weightedQuantiles(total, open, 0.5, 0.95)
+	var q []float64
+	if head[1] > 0 {
+		q = a.gaps.headQuantiles(total, open, float64(head[0]), float64(head[1]), float64(longest), 0.5, 0.95)
+	} else {
+		q = a.gaps.weightedQuantiles(total, open, 0.5, 0.95)
+	}
 	return Freshness{
 		Mean: ms(sumSquare / (2 * total)),
 		P50:  ms(q[0]),

@@ -10,7 +10,14 @@ import (
 // throttle's slots in use, in the meaning of the limiter and counting in
 // force, and their area. It re-derives nothing: a run without a throttle
 // to measure has no such events and an occupancy of 0.
+//
+// With a warm-up, only the spans after from are measured: an event's
+// area is that of the span that ends at it, counted when it ends after
+// from; its slots are those in use from it on, counted when it is at or
+// after from. The engine reports the slots at from (sim.SlotWarmup), so
+// the level then is carried in and the span across from is split there.
 type occupancy struct {
+	from     time.Time
 	area     float64 // slot·seconds
 	max      float64
 	capacity int // the limiter's capacity, from the events
@@ -21,8 +28,12 @@ func (o *occupancy) observe(e *sim.Event) bool {
 	if e.Kind != sim.SlotsChanged {
 		return false
 	}
-	o.area += e.Area
-	o.max = max(o.max, e.Slots)
+	if e.At.After(o.from) {
+		o.area += e.Area
+	}
+	if !e.At.Before(o.from) {
+		o.max = max(o.max, e.Slots)
+	}
 	o.capacity = int(e.Capacity)
 	return true
 }

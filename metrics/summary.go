@@ -10,6 +10,9 @@ import (
 // Summary is what one run of a scenario did.
 type Summary struct {
 	Start, End time.Time
+	// Warmup is the initial transient left out of every figure: they are
+	// measured over [Start+Warmup, End) (see NewCollectorAfter).
+	Warmup time.Duration
 
 	Requests  int // attempts that reached the service, retries included
 	Accepted  int // 202
@@ -21,6 +24,9 @@ type Summary struct {
 	RunsStarted   int
 	RunsSucceeded int // completed, completedWithErrors, completedWithWarnings
 	RunsFailed    int
+	// RunsCarried are the runs in progress at the end of the warm-up,
+	// started before it (0 without a warm-up).
+	RunsCarried int
 
 	ScheduledDue     int
 	ScheduledRun     int
@@ -53,12 +59,28 @@ type Latency struct {
 }
 
 // InProgress is the number of runs still running at the end.
-func (s Summary) InProgress() int { return s.RunsStarted - s.RunsSucceeded - s.RunsFailed }
+func (s Summary) InProgress() int {
+	return s.RunsCarried + s.RunsStarted - s.RunsSucceeded - s.RunsFailed
+}
+
+// From is the instant measurement starts: Start+Warmup.
+func (s Summary) From() time.Time { return s.Start.Add(s.Warmup) }
 
 // Collector is a sim.Observer that builds a Summary as events stream by.
 // Its memory does not grow with the horizon.
+//
+// With a warm-up (NewCollectorAfter) every figure is measured over
+// [Start+Warmup, End): events are counted when they happen at or after
+// Start+Warmup (a latency when its run finishes then, a lateness when its
+// scheduled run starts then); freshness and occupancy are time-weighted
+// from Start+Warmup on, with the state at that instant carried in (the
+// age of the data then, the slots in use then); runs per day are over
+// the measured span. What happens before it still shapes the state.
 type Collector struct {
 	s        Summary
+	from     time.Time // Start+Warmup
+	crossed  bool      // an event at or after from has been seen
+	running  int       // runs in progress, to carry over the warm-up
 	age      ageStats
 	lateness time.Duration // sum over scheduled runs started
 	occ      occupancy
@@ -69,10 +91,19 @@ type Collector struct {
 }
 
 // NewCollector returns a collector for a run over [start, end).
-func NewCollector(start, end time.Time) *Collector {
+func NewCollector(start, end time.Time) *Collector { return NewCollectorAfter(start, 0, end) }
+
+// NewCollectorAfter returns a collector for a run over [start, end) that
+// measures from start+warmup on (see Collector). The engine's
+// configuration must carry the same warm-up (sim.Config.Warmup) for the
+// occupancy to be split exactly at start+warmup.
+func NewCollectorAfter(start time.Time, warmup time.Duration, end time.Time) *Collector {
+	from := start.Add(warmup)
 	return &Collector{
-		s:            Summary{Start: start, End: end, ScheduledSkipped: map[string]int{}},
-		age:          newAgeStats(start),
+		s:            Summary{Start: start, End: end, Warmup: warmup, ScheduledSkipped: map[string]int{}},
+		from:         from,
+		age:          newAgeStatsFrom(start, from),
+		occ:          occupancy{from: from},
 		firstAttempt: map[uint64]time.Time{},
 		accepted:     map[sim.OperationID]time.Time{},
 	}
@@ -82,6 +113,20 @@ func NewCollector(start, end time.Time) *Collector {
 func (c *Collector) Observe(e *sim.Event) {
 	s := &c.s
 	if c.occ.observe(e) {
+		return
+	}
+	if !c.crossed && !e.At.Before(c.from) {
+		c.crossed = true
+		s.RunsCarried = c.running
+	}
+	switch e.Kind {
+	case sim.RunStarted:
+		c.running++
+	case sim.RunFinished:
+		c.running--
+	}
+	if !c.crossed {
+		c.warming(e)
 		return
 	}
 	switch e.Kind {
@@ -131,6 +176,28 @@ func (c *Collector) Observe(e *sim.Event) {
 	}
 }
 
+// warming takes in an event of the warm-up: it counts nothing, and keeps
+// what later figures need (first attempts, accepted requests, the last
+// successful finish).
+func (c *Collector) warming(e *sim.Event) {
+	switch e.Kind {
+	case sim.RequestArrived:
+		if e.Attempt == 1 {
+			c.firstAttempt[e.Request] = e.At
+		}
+	case sim.Accepted:
+		c.accepted[e.Operation] = c.firstAttempt[e.Request]
+		delete(c.firstAttempt, e.Request)
+	case sim.GaveUp:
+		delete(c.firstAttempt, e.Request)
+	case sim.RunFinished:
+		delete(c.accepted, e.Operation)
+		if e.RunStatus.Succeeded() {
+			c.age.refresh(e.At)
+		}
+	}
+}
+
 // Summary returns the summary of the run so far, freshness measured up to
 // the end of the run.
 func (c *Collector) Summary() Summary {
@@ -147,10 +214,13 @@ func (c *Collector) Summary() Summary {
 		q := c.latency.quantiles(0.5, 0.95)
 		s.Latency = Latency{P50: ms(q[0]), P95: ms(q[1]), N: int(c.latency.n)}
 	}
-	if days := s.End.Sub(s.Start).Hours() / 24; days > 0 {
+	if !c.crossed {
+		s.RunsCarried = c.running
+	}
+	if days := s.End.Sub(c.from).Hours() / 24; days > 0 {
 		s.RunsPerDay = float64(s.RunsSucceeded) / days
 	}
-	s.OccupancyMean = c.occ.mean(s.Start, s.End)
+	s.OccupancyMean = c.occ.mean(c.from, s.End)
 	s.OccupancyMax = c.occ.max
 	return s
 }

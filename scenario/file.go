@@ -19,7 +19,11 @@ type File struct {
 	Description string   `yaml:"description"`
 	Start       *Instant `yaml:"start"`
 	Horizon     *Horizon `yaml:"horizon"`
-	Seed        uint64   `yaml:"seed"`
+	// Warmup is the initial transient every metric leaves out (fresh data
+	// and an empty throttle window at the start): figures are measured
+	// from start+warmup to the end. Less than the horizon; 0 by default.
+	Warmup Horizon `yaml:"warmup"`
+	Seed   uint64  `yaml:"seed"`
 	// Replications is how many independent runs runsim check makes, the
 	// first with Seed, the others with seeds derived from it.
 	Replications int            `yaml:"replications"`
@@ -203,6 +207,9 @@ func (f *File) validate() error {
 	}
 	if *f.Horizon > MaxHorizon {
 		return errAt("horizon", "longer than the limit of 1000y")
+	}
+	if f.Warmup < 0 || f.Warmup >= *f.Horizon {
+		return errAt("warmup", "must be shorter than the horizon (%s), got %s", *f.Horizon, f.Warmup)
 	}
 	if f.Replications < 1 || f.Replications > 100_000 {
 		return errAt("replications", "must be between 1 and 100000, got %d", f.Replications)
