@@ -518,6 +518,9 @@ func (e *engine) request(i int, request uint64, attempt int) {
 	case action == policy.Refuse:
 		e.refused(Conflict, i, request, attempt, 0)
 		return
+	case !verdict.Allow && e.throttle.Refusal == policy.AcceptThenFail:
+		e.acceptedThenFailed(i, request, attempt, verdict.RetryAfter)
+		return
 	case !verdict.Allow:
 		e.refused(Throttled, i, request, attempt, verdict.RetryAfter)
 		return
@@ -565,7 +568,14 @@ func (e *engine) refused(k Kind, i int, request uint64, attempt int, retryAfter 
 	ev := e.emit(k)
 	ev.Client, ev.Request, ev.Attempt, ev.RetryAfter = c.Name, request, attempt, retryAfter
 	e.send()
+	e.retryOrGiveUp(k, i, request, attempt, retryAfter, 0)
+}
 
+// retryOrGiveUp carries out what client i does after a refused attempt
+// it learnt of seen milliseconds after now.
+func (e *engine) retryOrGiveUp(k Kind, i int, request uint64, attempt int, retryAfter time.Duration, seen int64) {
+	c := &e.clients[i]
+	var ev *Event
 	r := c.OnThrottle
 	if k == Conflict {
 		r = c.OnConflict
@@ -576,7 +586,7 @@ func (e *engine) refused(k Kind, i int, request uint64, attempt int, retryAfter 
 		e.send()
 		return
 	}
-	next := e.now + r.wait(attempt, retryAfter, c.retries).Milliseconds()
+	next := e.now + seen + r.wait(attempt, retryAfter, c.retries).Milliseconds()
 	if r.Budget > 0 && !c.inBudget(request, attempt, e.now, next, r.Budget.Milliseconds()) {
 		ev = e.emit(GaveUp)
 		ev.Client, ev.Request, ev.Attempt = c.Name, request, attempt
