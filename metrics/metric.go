@@ -161,7 +161,7 @@ var table = []Metric{
 		count(func(s Summary) int { return s.Requests })},
 	{"accepted", Count, "accepted (202)", "attempts answered 202 Accepted",
 		count(func(s Summary) int { return s.Accepted })},
-	{"throttled", Count, "throttled (429)", "attempts answered 429 Too Many Requests",
+	{"throttled", Count, "throttled (429)", "attempts the throttle refused: answered 429, or 202 with an operation that fails (refusal: accepted-then-failed)",
 		count(func(s Summary) int { return s.Throttled })},
 	{"conflicts", Count, "conflicts (409)", "attempts answered 409 Conflict",
 		count(func(s Summary) int { return s.Conflicts })},

@@ -16,10 +16,14 @@ type Summary struct {
 
 	Requests  int // attempts that reached the service, retries included
 	Accepted  int // 202
-	Throttled int // 429
-	Conflicts int // 409
-	Retries   int // attempts after the first
-	GaveUp    int // requests abandoned after a refusal
+	Throttled int // 429, and refusals answered 202 (below)
+	// ThrottledAccepted are the throttled attempts answered 202 Accepted
+	// whose operation then failed (refusal: accepted-then-failed); they
+	// are counted in Throttled too, not in Accepted.
+	ThrottledAccepted int
+	Conflicts         int // 409
+	Retries           int // attempts after the first
+	GaveUp            int // requests abandoned after a refusal
 
 	RunsStarted   int
 	RunsSucceeded int // completed, completedWithErrors, completedWithWarnings
@@ -143,6 +147,9 @@ func (c *Collector) Observe(e *sim.Event) {
 		delete(c.firstAttempt, e.Request)
 	case sim.Throttled:
 		s.Throttled++
+		if !e.Operation.IsZero() {
+			s.ThrottledAccepted++
+		}
 	case sim.Conflict:
 		s.Conflicts++
 	case sim.GaveUp:

@@ -159,3 +159,24 @@ func TestWarmupFreshnessWithoutRefreshAfterIt(t *testing.T) {
 	f := c.Summary().Freshness
 	assert.Equal(t, Freshness{Mean: 4 * time.Hour, P50: 4 * time.Hour, P95: 348 * time.Minute, Max: 6 * time.Hour}, f)
 }
+
+// TestThrottledAccepted: a refusal answered 202 (a Throttled event with an
+// operation) counts as throttled, in throttled_fraction too, and in
+// ThrottledAccepted; not as accepted.
+func TestThrottledAccepted(t *testing.T) {
+	c := NewCollector(t0, t0.Add(time.Hour))
+	for _, e := range []sim.Event{
+		{At: t0, Kind: sim.RequestArrived, Client: "a", Request: 1, Attempt: 1},
+		{At: t0, Kind: sim.Throttled, Client: "a", Request: 1, Attempt: 1},
+		{At: t0, Kind: sim.RequestArrived, Client: "a", Request: 2, Attempt: 1},
+		{At: t0, Kind: sim.Throttled, Client: "a", Request: 2, Attempt: 1, Operation: sim.OperationID{7}},
+	} {
+		c.Observe(&e)
+	}
+	s := c.Summary()
+	assert.Equal(t, 2, s.Throttled)
+	assert.Equal(t, 1, s.ThrottledAccepted)
+	assert.Equal(t, 0, s.Accepted)
+	v, _ := s.Metric("throttled_fraction")
+	assert.Equal(t, 1.0, v)
+}

@@ -81,6 +81,9 @@ func (r RunReport) WriteJSON(w io.Writer) error {
 	if s.Warmup > 0 {
 		out["warmup_s"] = s.Warmup.Seconds()
 	}
+	if s.ThrottledAccepted > 0 {
+		out["throttled_accepted"] = s.ThrottledAccepted
+	}
 	for _, m := range metrics.All() {
 		out[m.Key()] = m.Value(s)
 	}

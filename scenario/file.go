@@ -108,6 +108,7 @@ type Throttle struct {
 	Reserve    bool     `yaml:"reserve"`
 	Scheduled  string   `yaml:"scheduled"`
 	RetryAfter string   `yaml:"retry_after"`
+	Refusal    string   `yaml:"refusal"` // 429 or accepted-then-failed
 }
 
 // Skip is the rule by which an on-demand run skips scheduled ones (see
@@ -176,7 +177,7 @@ func Default() File {
 		Service: Service{
 			Schedule: Schedule{Kind: "every", Every: Duration(12 * time.Hour), Timezone: "UTC"},
 			Throttle: Throttle{Kind: "sliding", Limit: 5, Window: Duration(12 * time.Hour), Counts: "successful", Reserve: true,
-				Scheduled: "throttled", RetryAfter: "exact"},
+				Scheduled: "throttled", RetryAfter: "exact", Refusal: "429"},
 			Skip:    Skip{Kind: "next-within", Lookahead: Duration(10 * time.Hour), From: "request"},
 			Overlap: Overlap{OnDemand: "reject", Scheduled: "skip"},
 			Run: Run{

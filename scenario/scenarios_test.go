@@ -107,7 +107,7 @@ func TestOverrides(t *testing.T) {
 func TestBadOverrides(t *testing.T) {
 	tests := []struct{ set, want string }{
 		{"service.throttle.limit=0", "../scenarios/documented.yaml: --set service.throttle.limit=0: service.throttle.limit: must be at least 1, got 0"},
-		{"service.throttle.limt=6", `../scenarios/documented.yaml: --set service.throttle.limt=6: unknown field "limt" in service.throttle; did you mean "limit"? (known: kind, limit, window, burst, anchor, counts, reserve, scheduled, retry_after)`},
+		{"service.throttle.limt=6", `../scenarios/documented.yaml: --set service.throttle.limt=6: unknown field "limt" in service.throttle; did you mean "limit"? (known: kind, limit, window, burst, anchor, counts, reserve, scheduled, retry_after, refusal)`},
 		{"service.throttle.limit=six", `../scenarios/documented.yaml: --set service.throttle.limit=six: service.throttle.limit: expected an integer, got "six"`},
 		{"clients.bob.name=x", `../scenarios/documented.yaml: --set clients.bob.name=x: clients: no item "bob" in the list (give an index from 0 to 0, or a name)`},
 		{"seed.x=1", `../scenarios/documented.yaml: --set seed.x=1: seed is a single value, it has no field "x"`},
@@ -143,7 +143,7 @@ func TestBadScenarios(t *testing.T) {
 		class, yaml, at, msg string
 	}{
 		{"unknown key", "name: t\nstart: 2025-01-06T00:00:00Z\nhorizon: 2d\nsevrice: {}\n", "sevrice", `unknown field "sevrice" in the scenario; did you mean "service"? (known: name, description, start, horizon, warmup, seed, replications, service, clients, expect, variants)`},
-		{"unknown nested key", replace(good, "window: 12h", "windw: 12h"), "windw", `unknown field "windw" in service.throttle; did you mean "window"? (known: kind, limit, window, burst, anchor, counts, reserve, scheduled, retry_after)`},
+		{"unknown nested key", replace(good, "window: 12h", "windw: 12h"), "windw", `unknown field "windw" in service.throttle; did you mean "window"? (known: kind, limit, window, burst, anchor, counts, reserve, scheduled, retry_after, refusal)`},
 		{"bad duration", replace(good, "window: 12h", "window: 12 hours"), "12 hours", `service.throttle.window: bad duration "12 hours": want a number and a unit (ms, s, m, h, d, w, y), e.g. 90m, 12h, 14d or 1h30m`},
 		{"duration without unit", replace(good, "horizon: 2d", "horizon: 14"), "14", `horizon: bad duration "14": want a number and a unit (ms, s, m, h, d, w, y), e.g. 90m, 12h, 14d or 1h30m`},
 		{"negative duration", replace(good, "median: 110m", "median: -110m"), "-110m", `service.run.duration.median: bad duration "-110m": must not be negative`},
