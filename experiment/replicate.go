@@ -51,8 +51,9 @@ func (p prepared) run(seed uint64, observers ...sim.Observer) (metrics.Summary, 
 // summary: the one place where the engine meets the collector. Commands
 // that start from a scenario use RunOnce or Replicate; Measure is for a
 // configuration derived by other means (an emulator session replayed).
+// The warm-up of cfg (sim.Config.Warmup) is left out of every figure.
 func Measure(cfg sim.Config, observers ...sim.Observer) (metrics.Summary, error) {
-	c := metrics.NewCollector(cfg.Start, cfg.End)
+	c := metrics.NewCollectorAfter(cfg.Start, cfg.Warmup, cfg.End)
 	if _, err := sim.Run(cfg, append([]sim.Observer{c}, observers...)...); err != nil {
 		return metrics.Summary{}, err
 	}

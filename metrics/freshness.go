@@ -12,7 +12,7 @@ import (
 func init() {
 	declare(400, &measure{
 		kinds: []sim.Kind{sim.RunFinished},
-		start: func(start, _ time.Time) measurement { return &freshness{age: newAgeStats(start)} },
+		start: func(start, from, _ time.Time) measurement { return &freshness{age: newAgeStatsFrom(start, from)} },
 	},
 		Metric{"freshness_mean", Duration, "mean freshness", "time since the last successful run finished, time-weighted mean",
 			seconds(func(s Summary) time.Duration { return s.Freshness.Mean })},
@@ -35,6 +35,10 @@ func (f *freshness) observe(e *sim.Event) {
 	}
 }
 
+// warm keeps the last successful finish of the warm-up: the age the data
+// have when measurement starts.
+func (f *freshness) warm(e *sim.Event) { f.observe(e) }
+
 func (f *freshness) summarise(s *Summary, _ *tally) { s.Freshness = f.age.result(s.End) }
 
 // Freshness summarises the age of the data over a run: the time since the
@@ -50,8 +54,14 @@ type Freshness struct {
 // The gaps are kept in a sketch: exactly for short runs, then in bins 0.1%
 // wide, so memory is bounded whatever the horizon, and quantiles are exact
 // while the gaps are few (or equal) and within 0.1% otherwise.
+//
+// With a warm-up, only the ages after from are measured: the gap across
+// from is a head, the ages from its age at from (a0) to its end (a1), a
+// uniform distribution on [a0, a1) weighted by a1-a0.
 type ageStats struct {
-	last      int64 // Unix ms of the last successful finish (or the start)
+	last      int64    // Unix ms of the last successful finish (or the start)
+	from      int64    // Unix ms from which ages are measured
+	head      [2]int64 // the gap across from: ages a0, a1 (a0 > 0); zero: none
 	total     float64
 	sumSquare float64 // Σ L², in ms²
 	max       int64
@@ -65,13 +75,24 @@ type gapBin struct {
 
 const binBase = 1.001
 
-func newAgeStats(start time.Time) ageStats {
-	return ageStats{last: start.UnixMilli()}
+func newAgeStats(start time.Time) ageStats { return newAgeStatsFrom(start, start) }
+
+// newAgeStatsFrom measures ages from from on, the data taken as fresh at
+// start.
+func newAgeStatsFrom(start, from time.Time) ageStats {
+	return ageStats{last: start.UnixMilli(), from: from.UnixMilli()}
 }
 
 func (a *ageStats) refresh(t time.Time) {
 	ms := t.UnixMilli()
-	a.add(ms - a.last)
+	switch {
+	case ms <= a.from: // in the warm-up: only the last finish matters
+	case a.last < a.from:
+		a.head = [2]int64{a.from - a.last, ms - a.last}
+		a.max = max(a.max, a.head[1])
+	default:
+		a.add(ms - a.last)
+	}
 	a.last = ms
 }
 
@@ -91,16 +112,32 @@ func (a *ageStats) add(gap int64) {
 func (a *ageStats) result(end time.Time) Freshness {
 	total, sumSquare, longest := a.total, a.sumSquare, a.max
 	open := 0.0
-	if gap := end.UnixMilli() - a.last; gap > 0 {
+	head := a.head
+	if e := end.UnixMilli(); a.last < a.from {
+		if e > a.from { // no finish since from: the open gap is the head
+			head = [2]int64{a.from - a.last, e - a.last}
+		}
+	} else if gap := e - a.last; gap > 0 {
 		open = float64(gap)
 		total += open
 		sumSquare += open * open
 		longest = max(longest, gap)
 	}
+	if head[1] > 0 {
+		a0, a1 := float64(head[0]), float64(head[1])
+		total += a1 - a0
+		sumSquare += a1*a1 - a0*a0
+		longest = max(longest, head[1])
+	}
 	if total == 0 {
 		return Freshness{}
 	}
-	q := a.gaps.weightedQuantiles(total, open, 0.5, 0.95)
+	var q []float64
+	if head[1] > 0 {
+		q = a.gaps.headQuantiles(total, open, float64(head[0]), float64(head[1]), float64(longest), 0.5, 0.95)
+	} else {
+		q = a.gaps.weightedQuantiles(total, open, 0.5, 0.95)
+	}
 	return Freshness{
 		Mean: ms(sumSquare / (2 * total)),
 		P50:  ms(q[0]),

@@ -12,7 +12,7 @@ func init() {
 	declare(500, &measure{
 		kinds:  []sim.Kind{sim.Accepted, sim.GaveUp, sim.RunFinished},
 		firsts: []sim.Kind{sim.RequestArrived}, // a retry changes nothing
-		start: func(time.Time, time.Time) measurement {
+		start: func(time.Time, time.Time, time.Time) measurement {
 			return &latency{firstAttempt: map[uint64]int64{}, accepted: map[sim.OperationID]int64{}}
 		},
 	},
@@ -49,6 +49,16 @@ func (l *latency) observe(e *sim.Event) {
 			delete(l.accepted, e.Operation)
 		}
 	}
+}
+
+// warm follows the requests of the warm-up, so that one whose run ends
+// after it has its latency; a run that ends in it counts for nothing.
+func (l *latency) warm(e *sim.Event) {
+	if e.Kind == sim.RunFinished {
+		delete(l.accepted, e.Operation)
+		return
+	}
+	l.observe(e)
 }
 
 func (l *latency) summarise(s *Summary, _ *tally) {

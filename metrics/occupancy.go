@@ -11,7 +11,7 @@ import (
 func init() {
 	declare(600, &measure{
 		kinds: []sim.Kind{sim.SlotsChanged},
-		start: func(time.Time, time.Time) measurement { return &occupancy{} },
+		start: func(_, from, _ time.Time) measurement { return &occupancy{from: from} },
 	},
 		Metric{"occupancy_mean", Level, "mean throttle window occupancy", "runs counted in the throttle window, time-weighted mean",
 			func(s Summary) float64 { return s.OccupancyMean }},
@@ -24,7 +24,14 @@ func init() {
 // throttle's slots in use, in the meaning of the limiter and counting in
 // force, and their area. It re-derives nothing: a run without a throttle
 // to measure has no such events and an occupancy of 0.
+//
+// With a warm-up, only the spans after from are measured: an event's
+// area is that of the span that ends at it, counted when it ends after
+// from; its slots are those in use from it on, counted when it is at or
+// after from. The engine reports the slots at from (sim.SlotWarmup), so
+// the level then is carried in and the span across from is split there.
 type occupancy struct {
+	from     time.Time
 	area     float64 // slot·seconds
 	max      float64
 	capacity int // the limiter's capacity, from the events
@@ -33,7 +40,7 @@ type occupancy struct {
 func (o *occupancy) observe(e *sim.Event) { o.take(e) }
 
 func (o *occupancy) summarise(s *Summary, _ *tally) {
-	s.OccupancyMean = o.mean(s.Start, s.End)
+	s.OccupancyMean = o.mean(s.From(), s.End)
 	s.OccupancyMax = o.max
 }
 
@@ -42,8 +49,12 @@ func (o *occupancy) take(e *sim.Event) bool {
 	if e.Kind != sim.SlotsChanged {
 		return false
 	}
-	o.area += e.Area
-	o.max = max(o.max, e.Slots)
+	if e.At.After(o.from) {
+		o.area += e.Area
+	}
+	if !e.At.Before(o.from) {
+		o.max = max(o.max, e.Slots)
+	}
 	o.capacity = int(e.Capacity)
 	return true
 }

@@ -10,7 +10,7 @@ import (
 func init() {
 	declare(700, &measure{
 		kinds: []sim.Kind{sim.OperationChanged},
-		start: func(time.Time, time.Time) measurement { return new(polls) },
+		start: func(time.Time, time.Time, time.Time) measurement { return new(polls) },
 	},
 		Metric{"polls", Count, "operation polls", "polls of operations' Locations",
 			count(func(s Summary) int { return s.Polls })},

@@ -84,11 +84,11 @@ func TestCollectorDispatchesByKind(t *testing.T) {
 	var r registry
 	var first, second []sim.Kind
 	r.add(100, &measure{kinds: []sim.Kind{sim.Throttled, sim.SlotsChanged},
-		start: func(time.Time, time.Time) measurement { return recorder{&first} }}, metricNamed("a"))
+		start: func(time.Time, time.Time, time.Time) measurement { return recorder{&first} }}, metricNamed("a"))
 	r.add(200, nil, metricNamed("derived"))
 	r.add(300, &measure{kinds: []sim.Kind{sim.Throttled}, firsts: []sim.Kind{sim.RequestArrived},
-		start: func(time.Time, time.Time) measurement { return recorder{&second} }}, metricNamed("b"))
-	c := r.newCollector(t0, t0.Add(time.Hour))
+		start: func(time.Time, time.Time, time.Time) measurement { return recorder{&second} }}, metricNamed("b"))
+	c := r.newCollector(t0, 0, t0.Add(time.Hour))
 	for _, k := range append(sim.Kinds(), sim.SlotsChanged, sim.Throttled, sim.Kind(200)) {
 		c.Observe(&sim.Event{Kind: k})
 	}

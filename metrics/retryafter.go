@@ -12,7 +12,7 @@ import (
 func init() {
 	declare(150, &measure{
 		kinds: []sim.Kind{sim.Throttled},
-		start: func(time.Time, time.Time) measurement { return &retryAfter{} },
+		start: func(time.Time, time.Time, time.Time) measurement { return &retryAfter{} },
 	},
 		Metric{"retry_after_mean", Duration, "mean Retry-After (429)", "mean Retry-After of the 429 answers that carry one",
 			retryAfterMean.of},

@@ -11,7 +11,7 @@ import (
 func init() {
 	declare(200, &measure{
 		kinds: []sim.Kind{sim.RunFinished}, // for outcomes; starts are the tally
-		start: func(time.Time, time.Time) measurement { return &runs{} },
+		start: func(time.Time, time.Time, time.Time) measurement { return &runs{} },
 	},
 		Metric{"runs_started", Count, "runs started", "runs started, scheduled and on demand",
 			count(func(s Summary) int { return s.RunsStarted })},
@@ -19,7 +19,7 @@ func init() {
 			count(func(s Summary) int { return s.RunsSucceeded })},
 		Metric{"runs_failed", Count, "runs failed", "runs that finished failed",
 			count(func(s Summary) int { return s.RunsFailed })},
-		Metric{"runs_per_day", Rate, "successful runs per day", "successful runs per day of the horizon",
+		Metric{"runs_per_day", Rate, "successful runs per day", "successful runs per day of the measured span (the horizon less any warm-up)",
 			func(s Summary) float64 { return s.RunsPerDay }},
 	)
 }
@@ -36,7 +36,7 @@ func (r *runs) observe(e *sim.Event) {
 
 func (r *runs) summarise(s *Summary, n *tally) {
 	s.RunsStarted, s.RunsSucceeded, s.RunsFailed = n[sim.RunStarted].all, r.succeeded, n[sim.RunFinished].all-r.succeeded
-	if days := s.End.Sub(s.Start).Hours() / 24; days > 0 {
+	if days := s.End.Sub(s.From()).Hours() / 24; days > 0 {
 		s.RunsPerDay = float64(r.succeeded) / days
 	}
 }

@@ -12,7 +12,7 @@ import (
 func init() {
 	declare(300, &measure{
 		kinds: []sim.Kind{sim.RunStarted, sim.ScheduledSkipped}, // runs due are the tally
-		start: func(time.Time, time.Time) measurement { return &scheduled{skipped: map[string]int{}} },
+		start: func(time.Time, time.Time, time.Time) measurement { return &scheduled{skipped: map[string]int{}} },
 	},
 		Metric{"scheduled_run", Count, "scheduled runs started", "system-scheduled runs that started",
 			count(func(s Summary) int { return s.ScheduledRun })},

@@ -148,3 +148,45 @@ func (s *sketch) weightedQuantiles(total, open float64, qs ...float64) []float64
 	}
 	return out
 }
+
+// headQuantiles is weightedQuantiles with one more stretch of the
+// sawtooth: a head, ages from a0 to a1 (the gap across a warm-up's end,
+// measured from it). It solves Σ min(L_i, x) + min(open, x) +
+// clamp(x-a0, 0, a1-a0) = q·total for x by bisection on [0, hi]: the
+// left side is continuous and non-decreasing in x.
+func (s *sketch) headQuantiles(total, open, a0, a1, hi float64, qs ...float64) []float64 {
+	var es []gapBin
+	if s.bins != nil {
+		es = s.entries()
+	} else {
+		es = make([]gapBin, len(s.exact))
+		for i, v := range s.exact {
+			es[i] = gapBin{n: 1, sum: v}
+		}
+	}
+	below := func(x float64) float64 {
+		f := min(open, x) + min(max(x-a0, 0), a1-a0)
+		for _, b := range es {
+			f += float64(b.n) * min(b.mean(), x)
+		}
+		return f
+	}
+	out := make([]float64, len(qs))
+	for i, q := range qs {
+		target := q * total
+		lo, up := 0.0, hi
+		for range 200 {
+			mid := (lo + up) / 2
+			if mid == lo || mid == up {
+				break
+			}
+			if below(mid) >= target {
+				up = mid
+			} else {
+				lo = mid
+			}
+		}
+		out[i] = up
+	}
+	return out
+}

@@ -9,17 +9,27 @@ import (
 // Summary is what one run of a scenario did.
 type Summary struct {
 	Start, End time.Time
+	// Warmup is the initial transient left out of every figure: they are
+	// measured over [Start+Warmup, End) (see NewCollectorAfter).
+	Warmup time.Duration
 
 	Requests  int // attempts that reached the service, retries included
 	Accepted  int // 202
-	Throttled int // 429
-	Conflicts int // 409
-	Retries   int // attempts after the first
+	Throttled int // 429, and refusals answered 202 (below)
+	// ThrottledAccepted are the throttled attempts answered 202 Accepted
+	// whose operation then failed (refusal: accepted-then-failed); they
+	// are counted in Throttled too, not in Accepted.
+	ThrottledAccepted int
+	Conflicts         int // 409
+	Retries           int // attempts after the first
 	GaveUp    int // requests abandoned after a refusal
 
 	RunsStarted   int
 	RunsSucceeded int // completed, completedWithErrors, completedWithWarnings
 	RunsFailed    int
+	// RunsCarried are the runs in progress at the end of the warm-up,
+	// started before it (0 without a warm-up).
+	RunsCarried int
 
 	ScheduledDue     int
 	ScheduledRun     int
@@ -54,7 +64,19 @@ type Latency struct {
 }
 
 // InProgress is the number of runs still running at the end.
-func (s Summary) InProgress() int { return s.RunsStarted - s.RunsSucceeded - s.RunsFailed }
+func (s Summary) InProgress() int {
+	return s.RunsCarried + s.RunsStarted - s.RunsSucceeded - s.RunsFailed
+}
+
+// From is the instant measurement starts: Start+Warmup.
+func (s Summary) From() time.Time { return s.Start.Add(s.Warmup) }
+
+// A warmer is a measurement that keeps state from the events of the
+// warm-up, which count for nothing (the age of the data, requests still
+// waiting for their run).
+type warmer interface {
+	warm(e *sim.Event)
+}
 
 // A measurement is the streaming state behind one concern's metrics over
 // one run. The collector gives it the events of the kinds its measure
@@ -83,7 +105,7 @@ type tally [256]struct{ all, retries int }
 type measure struct {
 	kinds  []sim.Kind // every event of these kinds
 	firsts []sim.Kind // the events of these kinds with Attempt <= 1
-	start  func(start, end time.Time) measurement
+	start  func(start, from, end time.Time) measurement // from: Start+Warmup
 }
 
 // A figure is a value of a Summary that no field holds: a measurement
@@ -112,8 +134,19 @@ func (f figure) of(s Summary) float64 {
 // it tallies every event by kind and hands it only to the measurements
 // that read its kind (lists made once, at construction, for first
 // attempts and for retries). Its memory does not grow with the horizon.
+//
+// With a warm-up (NewCollectorAfter) every figure is measured over
+// [Start+Warmup, End): events are counted when they happen at or after
+// Start+Warmup (a latency when its run finishes then, a lateness when its
+// scheduled run starts then); freshness and occupancy are time-weighted
+// from Start+Warmup on, with the state at that instant carried in (the
+// age of the data then, the slots in use then); runs per day are over
+// the measured span. Events of the warm-up reach only the measurements
+// that keep state from them (warmers).
 type Collector struct {
 	start, end time.Time
+	warmup     time.Duration
+	from       int64 // Unix ms of Start+Warmup
 	all        []measurement // in the order of the table
 	figures    int           // how many figures a Summary holds
 	// kinds holds, by event kind, its tally and the measurements that
@@ -122,16 +155,26 @@ type Collector struct {
 	kinds [256]struct {
 		n, retries int
 		ms         [2][]measurement
+		warm       int // events of the warm-up
 	}
 }
 
 // NewCollector returns a collector for a run over [start, end).
-func NewCollector(start, end time.Time) *Collector { return reg.newCollector(start, end) }
+func NewCollector(start, end time.Time) *Collector { return reg.newCollector(start, 0, end) }
 
-func (r *registry) newCollector(start, end time.Time) *Collector {
-	c := &Collector{start: start, end: end, figures: r.figures, all: make([]measurement, len(r.measures))}
+// NewCollectorAfter returns a collector for a run over [start, end) that
+// measures from start+warmup on (see Collector). The engine's
+// configuration must carry the same warm-up (sim.Config.Warmup) for the
+// occupancy to be split exactly at start+warmup.
+func NewCollectorAfter(start time.Time, warmup time.Duration, end time.Time) *Collector {
+	return reg.newCollector(start, warmup, end)
+}
+
+func (r *registry) newCollector(start time.Time, warmup time.Duration, end time.Time) *Collector {
+	from := start.Add(warmup)
+	c := &Collector{start: start, end: end, warmup: warmup, from: from.UnixMilli(), figures: r.figures, all: make([]measurement, len(r.measures))}
 	for i, m := range r.measures {
-		c.all[i] = m.start(start, end)
+		c.all[i] = m.start(start, from, end)
 	}
 	n := 0
 	for _, byKind := range r.byKind {
@@ -154,11 +197,20 @@ func (r *registry) newCollector(start, end time.Time) *Collector {
 // Observe implements sim.Observer.
 func (c *Collector) Observe(e *sim.Event) {
 	k := &c.kinds[e.Kind]
-	k.n++
 	retry := 0
 	if e.Attempt > 1 {
 		retry = 1
 	}
+	if c.warmup > 0 && e.At.UnixMilli() < c.from {
+		k.warm++
+		for _, m := range k.ms[retry] {
+			if w, ok := m.(warmer); ok {
+				w.warm(e)
+			}
+		}
+		return
+	}
+	k.n++
 	k.retries += retry
 	for _, m := range k.ms[retry] {
 		m.observe(e)
@@ -168,7 +220,8 @@ func (c *Collector) Observe(e *sim.Event) {
 // Summary returns the summary of the run so far, freshness measured up to
 // the end of the run.
 func (c *Collector) Summary() Summary {
-	s := Summary{Start: c.start, End: c.end}
+	s := Summary{Start: c.start, End: c.end, Warmup: c.warmup}
+	s.RunsCarried = c.kinds[sim.RunStarted].warm - c.kinds[sim.RunFinished].warm
 	if c.figures > 0 {
 		s.figures = make([]float64, c.figures)
 	}

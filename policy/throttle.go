@@ -102,6 +102,34 @@ type Throttle struct {
 	Reserve    bool
 	RetryAfter bool
 	Scheduled  ScheduledCounting
+	// Refusal is how a refused on-demand start is answered (zero value:
+	// 429 Too Many Requests).
+	Refusal Refusal
+}
+
+// Refusal is how the service answers an on-demand start its throttle
+// refuses.
+type Refusal uint8
+
+const (
+	// Refuse429 answers 429 Too Many Requests, with the Retry-After when
+	// the throttle gives one.
+	Refuse429 Refusal = iota
+	// AcceptThenFail answers 202 Accepted with an operation that goes
+	// from notStarted to failed with a throttling statusDetail, as some
+	// Graph long-running actions do: no run starts, and nothing counts
+	// toward the throttle beyond the attempt (under CountAttempts). A
+	// client sees no 429 and no Retry-After.
+	AcceptThenFail
+)
+
+var refusalNames = []string{"429", "accepted-then-failed"}
+
+func (r Refusal) String() string {
+	if int(r) < len(refusalNames) {
+		return refusalNames[r]
+	}
+	return fmt.Sprintf("Refusal(%d)", uint8(r))
 }
 
 // A Promise is what the reading of a throttle in force guarantees about
@@ -238,6 +266,9 @@ func (t *Throttle) String() string {
 	ra := "Retry-After exact"
 	if !t.RetryAfter {
 		ra = "no Retry-After"
+	}
+	if t.Refusal == AcceptThenFail {
+		ra = "refused starts answered 202, their operation failed (no 429)"
 	}
 	return fmt.Sprintf("%s, %s; %s", t.Limiter, what, ra)
 }

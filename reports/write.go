@@ -102,6 +102,12 @@ func (r RunReport) WriteJSON(w io.Writer) error {
 	if r.File != "" {
 		out["file"] = r.File
 	}
+	if s.Warmup > 0 {
+		out["warmup_s"] = s.Warmup.Seconds()
+	}
+	if s.ThrottledAccepted > 0 {
+		out["throttled_accepted"] = s.ThrottledAccepted
+	}
 	for _, m := range metrics.All() {
 		out[m.Key()] = m.Value(s)
 	}
@@ -156,6 +162,9 @@ func (r RunReport) writeTable(w io.Writer) error {
 	p("scenario\t%s", name)
 	p("seed\t%d", r.Seed)
 	p("period\t%s to %s (%s)", s.Start.UTC().Format(time.RFC3339), s.End.UTC().Format(time.RFC3339), policy.FormatDuration(s.End.Sub(s.Start)))
+	if s.Warmup > 0 {
+		p("measured from\t%s (a warm-up of %s left out)", s.From().UTC().Format(time.RFC3339), policy.FormatDuration(s.Warmup))
+	}
 	p("\t")
 	n := r.Replications()
 	if n > 1 {

@@ -35,6 +35,7 @@ func (s *Scenario) config() (sim.Config, error) {
 		End:   start.AddDate(0, 0, int(*f.Horizon/msPerDay)).Add(time.Duration(*f.Horizon%msPerDay) * time.Millisecond),
 		Seed:  f.Seed,
 	}
+	cfg.Warmup = time.Duration(f.Warmup) * time.Millisecond
 	svc := &f.Service
 	e := env{start: start, anchor: start}
 	sched, err := schedules.build(&svc.Schedule, e)

@@ -21,7 +21,11 @@ type File struct {
 	Description string   `yaml:"description"`
 	Start       *Instant `yaml:"start"`
 	Horizon     *Horizon `yaml:"horizon"`
-	Seed        uint64   `yaml:"seed"`
+	// Warmup is the initial transient every metric leaves out (fresh data
+	// and an empty throttle window at the start): figures are measured
+	// from start+warmup to the end. Less than the horizon; 0 by default.
+	Warmup Horizon `yaml:"warmup"`
+	Seed   uint64  `yaml:"seed"`
 	// Replications is how many independent runs runsim check makes, the
 	// first with Seed, the others with seeds derived from it.
 	Replications int            `yaml:"replications"`
@@ -109,6 +113,7 @@ type Throttle struct {
 	Reserve    bool     `yaml:"reserve"`
 	Scheduled  string   `yaml:"scheduled"`
 	RetryAfter string   `yaml:"retry_after"`
+	Refusal    string   `yaml:"refusal"` // 429 or accepted-then-failed
 }
 
 // Skip is the rule by which an on-demand run skips scheduled ones (see
@@ -177,7 +182,7 @@ func Default() File {
 		Service: Service{
 			Schedule: Schedule{Kind: "every", Every: Duration(12 * time.Hour), Timezone: "UTC"},
 			Throttle: Throttle{Kind: "sliding", Limit: 5, Window: Duration(12 * time.Hour), Counts: "successful", Reserve: true,
-				Scheduled: "throttled", RetryAfter: "exact"},
+				Scheduled: "throttled", RetryAfter: "exact", Refusal: "429"},
 			Skip:    Skip{Kind: "next-within", Lookahead: Duration(10 * time.Hour), From: "request"},
 			Overlap: Overlap{OnDemand: "reject", Scheduled: "skip"},
 			Run: Run{
@@ -242,6 +247,9 @@ func (f *File) validate() error {
 	}
 	if *f.Horizon > MaxHorizon {
 		return errAt("horizon", "longer than the limit of %s", Horizon(MaxHorizon))
+	}
+	if f.Warmup < 0 || f.Warmup >= *f.Horizon {
+		return errAt("warmup", "must be shorter than the horizon (%s), got %s", *f.Horizon, f.Warmup)
 	}
 	if f.Replications < 1 || f.Replications > MaxReplications {
 		return errAt("replications", "must be between 1 and %d, got %d", MaxReplications, f.Replications)

@@ -108,10 +108,11 @@ func TestOverrides(t *testing.T) {
 func TestBadOverrides(t *testing.T) {
 	tests := []struct{ set, want string }{
 		{"service.throttle.limit=0", "../scenarios/documented.yaml: --set service.throttle.limit=0: service.throttle.limit: must be at least 1, got 0"},
-		{"service.throttle.limt=6", `../scenarios/documented.yaml: --set service.throttle.limt=6: unknown field "limt" in service.throttle; did you mean "limit"? (known: kind, limit, window, burst, anchor, counts, reserve, scheduled, retry_after)`},
+		{"service.throttle.limt=6", `../scenarios/documented.yaml: --set service.throttle.limt=6: unknown field "limt" in service.throttle; did you mean "limit"? (known: kind, limit, window, burst, anchor, counts, reserve, scheduled, retry_after, refusal)`},
 		{"service.throttle.limit=six", `../scenarios/documented.yaml: --set service.throttle.limit=six: service.throttle.limit: expected an integer, got "six"`},
 		{"clients.bob.name=x", `../scenarios/documented.yaml: --set clients.bob.name=x: clients: no item "bob" in the list (give an index from 0 to 0, or a name)`},
 		{"seed.x=1", `../scenarios/documented.yaml: --set seed.x=1: seed is a single value, it has no field "x"`},
+		{"warmup=14d", "../scenarios/documented.yaml: --set warmup=14d: warmup: must be shorter than the horizon (14d), got 14d"},
 		{"nothing", "../scenarios/documented.yaml: --set nothing: want path=value, e.g. service.throttle.limit=6"},
 	}
 	for _, tc := range tests {
@@ -142,8 +143,8 @@ func TestBadScenarios(t *testing.T) {
 	tests := []struct {
 		class, yaml, at, msg string
 	}{
-		{"unknown key", "name: t\nstart: 2025-01-06T00:00:00Z\nhorizon: 2d\nsevrice: {}\n", "sevrice", `unknown field "sevrice" in the scenario; did you mean "service"? (known: name, description, start, horizon, seed, replications, service, clients, expect, variants)`},
-		{"unknown nested key", replace(good, "window: 12h", "windw: 12h"), "windw", `unknown field "windw" in service.throttle; did you mean "window"? (known: kind, limit, window, burst, anchor, counts, reserve, scheduled, retry_after)`},
+		{"unknown key", "name: t\nstart: 2025-01-06T00:00:00Z\nhorizon: 2d\nsevrice: {}\n", "sevrice", `unknown field "sevrice" in the scenario; did you mean "service"? (known: name, description, start, horizon, warmup, seed, replications, service, clients, expect, variants)`},
+		{"unknown nested key", replace(good, "window: 12h", "windw: 12h"), "windw", `unknown field "windw" in service.throttle; did you mean "window"? (known: kind, limit, window, burst, anchor, counts, reserve, scheduled, retry_after, refusal)`},
 		{"bad duration", replace(good, "window: 12h", "window: 12 hours"), "12 hours", `service.throttle.window: bad duration "12 hours": want a number and a unit (ms, s, m, h, d, w, y), e.g. 90m, 12h, 14d or 1h30m`},
 		{"duration without unit", replace(good, "horizon: 2d", "horizon: 14"), "14", `horizon: bad duration "14": want a number and a unit (ms, s, m, h, d, w, y), e.g. 90m, 12h, 14d or 1h30m`},
 		{"negative duration", replace(good, "median: 110m", "median: -110m"), "-110m", `service.run.duration.median: bad duration "-110m": must not be negative`},
@@ -171,6 +172,8 @@ func TestBadScenarios(t *testing.T) {
 		{"a line separator in a client name", replace(good, "name: admin", "name: \"admin\u2028x\""), `"admin`, `clients.0.name: "admin\u2028x" holds the control or invisible character U+2028: names are printable text`},
 		{"a control character in the scenario's name", replace(good, "name: t\n", "name: \"a\\rb\"\n"), `"a`, `name: "a\rb" holds the control or invisible character U+000D: names are printable text`},
 		{"zero horizon", replace(good, "horizon: 2d", "horizon: 0"), "0\n", `horizon: must be positive`},
+		{"warm-up as long as the horizon", replace(good, "horizon: 2d", "horizon: 2d\nwarmup: 48h"), "48h", `warmup: must be shorter than the horizon (2d), got 2d`},
+		{"negative warm-up", replace(good, "horizon: 2d", "horizon: 2d\nwarmup: -1h"), "-1h", `warmup: bad duration "-1h": must not be negative`},
 		{"missing start", replace(good, "start: 2025-01-06T00:00:00Z\n", ""), "name", `start: missing: say when the simulation starts, e.g. start: 2025-01-06T00:00:00Z`},
 		{"bad time", replace(good, "2025-01-06T00:00:00Z", "Jan 6"), "Jan 6", `start: bad time "Jan 6": want RFC 3339, e.g. 2025-01-06T02:00:00Z`},
 		{"wrong kind of value", replace(good, "limit: 5", "limit: [5]"), "[5]", `service.throttle.limit: expected an integer, got a list`},

@@ -55,6 +55,7 @@ var (
 		{"reserve", "with counts: successful, a run in progress holds its slot (false: a run takes a slot when it completes)", "false"},
 		{"scheduled", "scheduled runs: throttled (counted, and skipped while refused), counted (never refused), not-counted", ""},
 		{"retry_after", "exact: refusals carry the exact Retry-After; none: they carry none (clients back off)", ""},
+		{"refusal", "how a refused start is answered: 429 (Too Many Requests); accepted-then-failed (202 Accepted, then its operation fails with a TooManyRequests statusDetail; no run, no 429, no Retry-After: the client learns of it by polling, then retries as on_throttle says, else it stops; counted as throttled)", ""},
 	}
 	bucketOptions = append(throttleOptions[:len(throttleOptions):len(throttleOptions)],
 		opt{"burst", "the bucket's size: starts allowed at once", "limit"})
@@ -64,6 +65,7 @@ var (
 		{"throttled", policy.ScheduledThrottled}, {"counted", policy.ScheduledCountedNeverRefused}, {"not-counted", policy.ScheduledNotCounted},
 	}
 	retryAfters = choices[bool]{{"exact", true}, {"none", false}}
+	refusals    = choices[policy.Refusal]{{"429", policy.Refuse429}, {"accepted-then-failed", policy.AcceptThenFail}}
 )
 
 // burst is the bucket's size: the limit unless set.
@@ -86,6 +88,9 @@ func (t *Throttle) validate() error {
 		return err
 	}
 	if _, err := retryAfters.parse("retry_after", t.RetryAfter); err != nil {
+		return err
+	}
+	if _, err := refusals.parse("refusal", t.Refusal); err != nil {
 		return err
 	}
 	if t.Limit < 1 {
@@ -124,6 +129,10 @@ func (t Throttle) build(e env) (func() (*policy.Throttle, error), error) {
 	if err != nil {
 		return nil, err
 	}
+	refusal, err := refusals.parse("refusal", t.Refusal)
+	if err != nil {
+		return nil, err
+	}
 	l, err := throttles.build(&t, e)
 	if err != nil || l == nil {
 		return nil, err
@@ -135,7 +144,7 @@ func (t Throttle) build(e env) (func() (*policy.Throttle, error), error) {
 		}
 		th, err := policy.NewThrottle(l, counts, t.Reserve, retryAfter)
 		if th != nil {
-			th.Scheduled = scheduled
+			th.Scheduled, th.Refusal = scheduled, refusal
 		}
 		return th, err
 	}, nil

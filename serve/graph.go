@@ -2,9 +2,11 @@ package serve
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
+	"runsim/policy"
 	"runsim/sim"
 )
 
@@ -99,6 +101,16 @@ const (
 	saltRun     = 0x72756e // "run"
 	saltRequest = 0x726571 // "req"
 )
+
+// throttledText is the message of a throttled start: the error of a 429,
+// or the statusDetail of the failed operation of a start answered 202
+// (refusal: accepted-then-failed).
+func throttledText(retryAfter time.Duration) string {
+	if retryAfter > 0 {
+		return fmt.Sprintf("The service allows a limited number of runs in a window; try again in %s.", policy.FormatDuration(retryAfter))
+	}
+	return "The service allows a limited number of runs in a window; try again later."
+}
 
 // opStatusText is a longRunningOperation's statusDetail.
 func opStatusText(st sim.OpStatus, run string) string {

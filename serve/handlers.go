@@ -132,18 +132,16 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 		c.internal(w, err)
 		return
 	}
-	switch a.Kind {
-	case sim.Accepted:
+	switch {
+	case a.Kind == sim.Accepted, a.Kind == sim.Throttled && !a.Operation.IsZero(): // refusal: accepted-then-failed
 		w.Header().Set("Location", baseURL(r)+Prefix+"/operations/"+a.Operation.String())
 		w.Header().Set("Content-Length", "0")
 		w.WriteHeader(http.StatusAccepted)
-	case sim.Throttled:
-		msg := "The service allows a limited number of runs in a window; try again later."
+	case a.Kind == sim.Throttled:
 		if a.RetryAfter > 0 {
 			w.Header().Set("Retry-After", retryAfter(a.RetryAfter, c.now, s.opts.RetryAfterDate))
-			msg = fmt.Sprintf("The service allows a limited number of runs in a window; try again in %s.", policy.FormatDuration(a.RetryAfter))
 		}
-		c.fail(w, http.StatusTooManyRequests, "TooManyRequests", msg)
+		c.fail(w, http.StatusTooManyRequests, "TooManyRequests", throttledText(a.RetryAfter))
 	default:
 		c.fail(w, http.StatusConflict, "Conflict", "A run is in progress; the service takes no other start now.")
 	}
@@ -168,6 +166,9 @@ func (s *Server) handleOperation(w http.ResponseWriter, r *http.Request) {
 			o.ResourceLocation = &loc
 		}
 		detail := opStatusText(op.status, runID)
+		if op.refused != "" && op.status == sim.OpFailed {
+			detail = op.refused
+		}
 		o.StatusDetail = &detail
 		out = &o
 		return nil

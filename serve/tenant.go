@@ -19,6 +19,9 @@ type operation struct {
 	created, last time.Time
 	status        sim.OpStatus
 	run           *run // nil until the run starts
+	// refused is the statusDetail of the operation of a start the
+	// throttle refused under refusal: accepted-then-failed; "" otherwise.
+	refused string
 }
 
 // run is an industryDataRun.
@@ -75,6 +78,12 @@ func (t *tenant) Observe(e *sim.Event) {
 	case sim.Accepted:
 		id := e.Operation.String()
 		t.ops[id] = &operation{id: id, created: e.At, last: e.At, status: sim.OpNotStarted}
+	case sim.Throttled:
+		if !e.Operation.IsZero() { // answered 202: its operation fails
+			id := e.Operation.String()
+			t.ops[id] = &operation{id: id, created: e.At, last: e.At, status: sim.OpNotStarted,
+				refused: "TooManyRequests: " + throttledText(e.RetryAfter)}
+		}
 	case sim.RunStarted:
 		r := &run{n: e.Run, id: guid(t.seed, saltRun, e.Run), trigger: e.Trigger, start: e.At, status: sim.Running}
 		t.runs = append(t.runs, r)

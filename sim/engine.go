@@ -117,6 +117,13 @@ type Config struct {
 	Runs        RunModel
 
 	Clients []Client
+
+	// Warmup, when positive, is the initial transient that measurement
+	// leaves out: the engine reports one more SlotsChanged event (Change
+	// SlotWarmup) at Start+Warmup, so that the throttle's occupancy can be
+	// measured from there (none when that is at or past End). Nothing else
+	// changes: the trace is the same.
+	Warmup time.Duration
 }
 
 // Result tells what a run of the engine did, beyond its events.
@@ -258,6 +265,8 @@ func (c *Config) Validate() error {
 	switch {
 	case !c.End.After(c.Start):
 		return errors.New("sim: End must be after Start")
+	case c.Warmup < 0:
+		return errors.New("sim: Warmup must be at least 0")
 	case c.Runs == nil:
 		return errors.New("sim: no run model")
 	}
@@ -328,6 +337,7 @@ func newEngine(cfg Config, observers []Observer) (*engine, error) {
 			e.slots = slotMeter{lim: t.Limiter, capacity: c, at: e.now, fallAt: none}
 		}
 	}
+	e.planWarmup()
 	if e.sched != nil {
 		e.scheduleFrom(e.now)
 	}
@@ -363,6 +373,8 @@ func (e *engine) do(w work) {
 		e.nextArrival(int(w.client))
 	case workRetry:
 		e.request(int(w.client), w.id, int(w.attempt))
+	case workWarmup:
+		e.warmup()
 	case workSlots:
 		if w.gen == e.slots.fallGen {
 			e.slots.fallAt = none
@@ -506,6 +518,9 @@ func (e *engine) request(i int, request uint64, attempt int) {
 	case action == policy.Refuse:
 		e.refused(Conflict, i, request, attempt, 0)
 		return
+	case !verdict.Allow && e.throttle.Refusal == policy.AcceptThenFail:
+		e.acceptedThenFailed(i, request, attempt, verdict.RetryAfter)
+		return
 	case !verdict.Allow:
 		e.refused(Throttled, i, request, attempt, verdict.RetryAfter)
 		return
@@ -553,7 +568,14 @@ func (e *engine) refused(k Kind, i int, request uint64, attempt int, retryAfter 
 	ev := e.emit(k)
 	ev.Client, ev.Request, ev.Attempt, ev.RetryAfter = c.Name, request, attempt, retryAfter
 	e.send()
+	e.retryOrGiveUp(k, i, request, attempt, retryAfter, 0)
+}
 
+// retryOrGiveUp carries out what client i does after a refused attempt
+// it learnt of seen milliseconds after now.
+func (e *engine) retryOrGiveUp(k Kind, i int, request uint64, attempt int, retryAfter time.Duration, seen int64) {
+	c := &e.clients[i]
+	var ev *Event
 	r := c.OnThrottle
 	if k == Conflict {
 		r = c.OnConflict
@@ -564,7 +586,7 @@ func (e *engine) refused(k Kind, i int, request uint64, attempt int, retryAfter 
 		e.send()
 		return
 	}
-	next := e.now + r.wait(attempt, retryAfter, c.retries).Milliseconds()
+	next := e.now + seen + r.wait(attempt, retryAfter, c.retries).Milliseconds()
 	if r.Budget > 0 && !c.inBudget(request, attempt, e.now, next, r.Budget.Milliseconds()) {
 		ev = e.emit(GaveUp)
 		ev.Client, ev.Request, ev.Attempt = c.Name, request, attempt

@@ -98,9 +98,12 @@ const (
 	SlotFreed
 	// SlotHorizon: the end of the run, so that the last span is measured.
 	SlotHorizon
+	// SlotWarmup: the end of the warm-up (Config.Warmup), so that the
+	// span before it and the span after it are measured apart.
+	SlotWarmup
 )
 
-var slotChangeNames = []string{"taken", "forced", "given-back", "freed", "horizon"}
+var slotChangeNames = []string{"taken", "forced", "given-back", "freed", "horizon", "warmup"}
 
 func (c SlotChange) String() string { return enumName(slotChangeNames, c, "SlotChange") }
 

@@ -28,7 +28,8 @@ const (
 	workScheduled
 	workArrival
 	workRetry
-	workSlots // the throttle's slots fall by themselves: measure them
+	workSlots  // the throttle's slots fall by themselves: measure them
+	workWarmup // the warm-up ends: measure the slots in use (see Config.Warmup)
 )
 
 // Priorities of same-instant work; lower goes first. Slots that fall by

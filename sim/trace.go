@@ -87,7 +87,7 @@ var fields = []field{
 		return ""
 	}},
 	{"location", func(e *Event) string {
-		if e.Kind == Accepted {
+		if e.Kind == Accepted || e.Kind == Throttled && !e.Operation.IsZero() {
 			return e.Operation.Location()
 		}
 		return ""

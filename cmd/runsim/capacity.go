@@ -17,6 +17,7 @@ var capacitySpec = sharedSpec{
 	formats:      []string{"text", "json"},
 	replications: "the scenario's, at least 20",
 	long:         true,
+	estimates:    true,
 }
 
 var capacityUsage = `usage: runsim capacity SCENARIO --param PATH --range LO:HI --target METRIC<=VALUE [flags]

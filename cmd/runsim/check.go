@@ -41,7 +41,8 @@ flags:
   --set path=value    override a field in every scenario (repeatable), e.g.
                       --set service.throttle.limit=4 asks whether the suite
                       would still pass with a limit of 4
-`
+` + "  --warmup D          " + "leave the first D of every scenario's horizon out of its\n" +
+	"                      metrics (overrides its warmup); traces do not depend on it\n"
 
 func checkCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
@@ -50,6 +51,8 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	runExpr := fs.String("run", "", "")
 	var sets multi
 	fs.Var(&sets, "set", "")
+	var warmup warmupFlag
+	warmup.declare(fs)
 	paths, code, ok := parseFlags(fs, checkUsage, args, stdout, stderr)
 	if !ok {
 		return code
@@ -60,6 +63,11 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if *update && len(sets) > 0 {
 		return fail("--update cannot be combined with --set: the overrides would be written into the golden traces")
+	}
+	if set, err := warmup.check(); err != nil {
+		return fail("%v", err)
+	} else if set != "" {
+		sets = append(sets, set) // after the --update check: traces do not depend on the warm-up
 	}
 	var match *regexp.Regexp
 	if *runExpr != "" {

@@ -241,6 +241,7 @@ type shared struct {
 	report       string
 	quiet        bool
 	maxEvents    eventCount
+	warmup       warmupFlag
 }
 
 // sharedSpec says which shared flags a command takes, and what they mean
@@ -253,6 +254,10 @@ type sharedSpec struct {
 	// (no progress display, no note of what was written) and
 	// --max-events (the budget of simulated events).
 	long bool
+	// estimates is set for the commands that estimate metrics (run,
+	// compare, sweep, capacity): they take --warmup. runsim check takes
+	// it too, through warmupFlag.
+	estimates bool
 }
 
 // declare adds the flags of spec to fs.
@@ -275,6 +280,31 @@ func (sh *shared) declare(fs *flag.FlagSet, spec sharedSpec) {
 		sh.maxEvents = defaultMaxEvents
 		fs.Var(&sh.maxEvents, "max-events", "")
 	}
+	if spec.estimates {
+		sh.warmup.declare(fs)
+	}
+}
+
+// warmupFlag is --warmup D: the initial transient every metric leaves out,
+// the scenario's warmup field overridden (as --set warmup=D would, and
+// checked as strictly: shorter than the horizon). It is declared here
+// once, for the commands that estimate and for runsim check.
+type warmupFlag struct{ value string }
+
+const warmupHelp = "leave the first D of the horizon out of every metric (a warm-up: counts from D on, freshness and occupancy time-weighted from D on, the state at D carried in); overrides the scenario's warmup (default: the scenario's, 0 unless it says), e.g. --warmup 2d"
+
+func (w *warmupFlag) declare(fs *flag.FlagSet) { fs.StringVar(&w.value, "warmup", "", "") }
+
+// check validates the value and returns the override it stands for, or ""
+// when the flag was not given.
+func (w *warmupFlag) check() (string, error) {
+	if w.value == "" {
+		return "", nil
+	}
+	if _, err := scenario.ParseDuration(w.value); err != nil {
+		return "", fmt.Errorf("--warmup: %v", err)
+	}
+	return "warmup=" + w.value, nil
 }
 
 // help is the usage text of the shared flags of spec.
@@ -326,6 +356,9 @@ func (spec sharedSpec) help() string {
 		line("--max-events N", "refuse work estimated at more than N simulated events in all, before it starts (default "+metrics.FormatInt(int64(defaultMaxEvents))+", about a minute on one CPU; 0: no limit)")
 		line("--quiet", "no progress display (drawn only when standard error is a terminal) and no note of the files written")
 	}
+	if spec.estimates {
+		line("--warmup D", warmupHelp)
+	}
 	line("--seed N", "use seed N instead of the scenario's seed")
 	line("--set path=value", "override a scenario field (repeatable; list items by index or by name), e.g. service.throttle.limit=6 or clients.admin.arrivals.poisson.rate=2/h")
 	return b.String()
@@ -362,6 +395,11 @@ func (sh *shared) check() error {
 		if sh.workers < 1 {
 			errs = append(errs, fmt.Errorf("--workers must be at least 1, got %d", sh.workers))
 		}
+	}
+	if set, err := sh.warmup.check(); err != nil {
+		errs = append(errs, err)
+	} else if set != "" {
+		sh.sets = append(sh.sets, set)
 	}
 	if sh.seed != "" {
 		if _, err := strconv.ParseUint(sh.seed, 10, 64); err != nil {

@@ -16,6 +16,7 @@ var compareSpec = sharedSpec{
 	replications: "the scenario's replications, 1 unless it says",
 	report:       "report.html, report.md, summary.json (the JSON output) and a bar chart (PNG, SVG, CSV) per key metric",
 	long:         true,
+	estimates:    true,
 }
 
 var compareUsage = `usage: runsim compare SCENARIO [--variant NAME=PATH=VALUE[,PATH=VALUE]]... [flags]

@@ -18,6 +18,7 @@ var runSpec = sharedSpec{
 	replications: "the scenario's replications, 1 unless it says",
 	report:       "report.html, report.md, summary.json and the charts (PNG, SVG, CSV) of the first replication",
 	long:         true,
+	estimates:    true,
 }
 
 var runUsage = `usage: runsim run SCENARIO [flags]

@@ -20,6 +20,7 @@ var sweepSpec = sharedSpec{
 	replications: "the scenario's replications",
 	report:       "report.html, report.md, summary.json and a chart (PNG, SVG, CSV) per key metric",
 	long:         true,
+	estimates:    true,
 }
 
 var sweepUsage = `usage: runsim sweep SCENARIO --param PATH=VALUES [--param ...] [flags]
