@@ -22,7 +22,7 @@ type Summary struct {
 	ThrottledAccepted int
 	Conflicts         int // 409
 	Retries           int // attempts after the first
-	GaveUp    int // requests abandoned after a refusal
+	GaveUp            int // requests abandoned after a refusal
 
 	RunsStarted   int
 	RunsSucceeded int // completed, completedWithErrors, completedWithWarnings
@@ -103,8 +103,8 @@ type tally [256]struct{ all, retries int }
 // one for a run over [start, end). A measurement that reads only the
 // tally observes no kind.
 type measure struct {
-	kinds  []sim.Kind // every event of these kinds
-	firsts []sim.Kind // the events of these kinds with Attempt <= 1
+	kinds  []sim.Kind                                   // every event of these kinds
+	firsts []sim.Kind                                   // the events of these kinds with Attempt <= 1
 	start  func(start, from, end time.Time) measurement // from: Start+Warmup
 }
 
@@ -146,7 +146,7 @@ func (f figure) of(s Summary) float64 {
 type Collector struct {
 	start, end time.Time
 	warmup     time.Duration
-	from       int64 // Unix ms of Start+Warmup
+	from       int64         // Unix ms of Start+Warmup
 	all        []measurement // in the order of the table
 	figures    int           // how many figures a Summary holds
 	// kinds holds, by event kind, its tally and the measurements that
