@@ -3,8 +3,10 @@ package fit_test
 import (
 	"context"
 	"net/http/httptest"
+	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -120,4 +122,23 @@ func firsts(res *fit.Result, r fit.Reading) string {
 		}
 	}
 	return "none"
+}
+
+func fitExample(t *testing.T) *fit.Result {
+	t.Helper()
+	base, err := scenario.Load("testdata/probe-base.yaml")
+	require.NoError(t, err)
+	f, err := os.Open("testdata/example-requests.csv")
+	require.NoError(t, err)
+	defer f.Close()
+	reqs, err := fit.ReadRequests("testdata/example-requests.csv", f)
+	require.NoError(t, err)
+	data, err := os.ReadFile("testdata/example-runs.json")
+	require.NoError(t, err)
+	runs, err := fit.ReadRuns("testdata/example-runs.json", data)
+	require.NoError(t, err)
+	until, _ := time.Parse(time.RFC3339, "2025-01-07T02:07:00Z")
+	res, err := fit.Fit(fit.Log{Requests: reqs, Runs: runs, Until: until}, fit.Options{Base: base})
+	require.NoError(t, err)
+	return res
 }

@@ -65,6 +65,11 @@ type Result struct {
 	// Scenario is the base as the fit used it, ready for a reading's
 	// overrides (With).
 	Scenario *scenario.Scenario
+	// Settings are what the fit took as given beyond the base (the
+	// schedule's anchor), as overrides.
+	Settings []string
+	// Tried is the number of readings replayed.
+	Tried int
 }
 
 // Readings are the consistent readings, group after group.
@@ -125,7 +130,8 @@ func Fit(log Log, opts Options) (*Result, error) {
 		base = DefaultBase()
 	}
 	var err error
-	if st.base, st.notes, err = fitBase(base, start, end.Add(time.Second), reqs, runs, tol); err != nil {
+	var settings []string
+	if st.base, st.notes, settings, err = fitBase(base, start, end.Add(time.Second), reqs, runs, tol); err != nil {
 		return nil, err
 	}
 	dims := opts.Dimensions
@@ -135,7 +141,7 @@ func Fit(log Log, opts Options) (*Result, error) {
 	st.readings = Readings(dims, st.resolver(first))
 
 	model := &observedRuns{runs: inWindow, tol: tol, fallback: fallback(inWindow, st.base), end: st.replay.end}
-	res := &Result{Notes: st.notes, Scenario: st.base}
+	res := &Result{Notes: st.notes, Scenario: st.base, Settings: settings, Tried: len(st.readings)}
 	var verdicts []Verdict
 	for _, rd := range st.readings {
 		s, err := st.base.With(rd.Overrides()...)
@@ -177,9 +183,9 @@ func Fit(log Log, opts Options) (*Result, error) {
 // fitBase is base with the replay's start and horizon, and the schedule's
 // anchor when base leaves it open: the first observed run that no 202
 // explains, else no schedule.
-func fitBase(base *scenario.Scenario, start, end time.Time, reqs []Request, runs []Run, tol time.Duration) (*scenario.Scenario, []string, error) {
+func fitBase(base *scenario.Scenario, start, end time.Time, reqs []Request, runs []Run, tol time.Duration) (*scenario.Scenario, []string, []string, error) {
 	sets := []string{"start=" + fmtTime(start), "horizon=" + horizonOf(end.Sub(start)), "clients=[]", "expect=[]", "variants=[]"}
-	var notes []string
+	var notes, given []string
 	sch := base.File.Service.Schedule
 	if sch.Kind == "every" && sch.Anchor == nil {
 		var anchor time.Time
@@ -191,15 +197,17 @@ func fitBase(base *scenario.Scenario, start, end time.Time, reqs []Request, runs
 		}
 		if anchor.IsZero() {
 			sets = append(sets, "service.schedule.kind=none")
+			given = append(given, "service.schedule.kind=none")
 			notes = append(notes, "no run in the runs file is a scheduled one and the base gives no schedule anchor: the replay has no scheduled runs")
 		} else {
 			sets = append(sets, "service.schedule.anchor="+fmtTime(anchor))
+			given = append(given, "service.schedule.anchor="+fmtTime(anchor))
 			notes = append(notes, fmt.Sprintf("scheduled runs every %s from %s, the first run no 202 explains (give --base to fix the schedule)",
 				time.Duration(sch.Every), fmtTime(anchor)))
 		}
 	}
 	s, err := base.With(sets...)
-	return s, notes, err
+	return s, notes, given, err
 }
 
 // explained reports whether a run started within tol of a 202.
