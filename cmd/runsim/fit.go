@@ -175,7 +175,11 @@ func printFit(w io.Writer, format string, res *fit.Result) error {
 	consistent := res.Readings()
 	fmt.Fprintf(w, "%d readings tried: %d consistent", res.Tried, len(consistent))
 	if len(consistent) > 0 {
-		fmt.Fprintf(w, ", in %d groups that predict the same of this log", len(res.Consistent))
+		if len(res.Consistent) == 1 {
+			fmt.Fprint(w, ", in 1 group that predicts the same of this log")
+		} else {
+			fmt.Fprintf(w, ", in %d groups that predict the same of this log", len(res.Consistent))
+		}
 	}
 	fmt.Fprintf(w, "; %d ruled out\n", len(res.Inconsistent))
 	for i, g := range res.Consistent {
