@@ -10,10 +10,11 @@ import (
 	"os"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	azpolicy "github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"runsim/fit"
+	"runsim/policy"
 )
 
 const probeUsage = `usage: runsim probe plan [--base SCENARIO] [--budget N] [--format text|json]
@@ -158,7 +159,7 @@ func tokenSource(env string) (func(context.Context) (string, error), error) {
 		return nil, fmt.Errorf("no token: give --token-env VAR, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (%v)", err)
 	}
 	return func(ctx context.Context) (string, error) {
-		t, err := cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{"https://graph.microsoft.com/.default"}})
+		t, err := cred.GetToken(ctx, azpolicy.TokenRequestOptions{Scopes: []string{"https://graph.microsoft.com/.default"}})
 		return t.Token, err
 	}, nil
 }
@@ -185,7 +186,7 @@ func printPlan(w io.Writer, format string, p *fit.Plan) error {
 	}
 	fmt.Fprintf(w, "%d start requests (budget %d starts), then the runs listed at %s:\n", len(p.Requests), p.Budget, p.Until.Format(time.RFC3339))
 	for i, t := range p.Requests {
-		fmt.Fprintf(w, "  %2d  %s  (+%s)\n", i+1, t.Format(time.RFC3339), t.Sub(p.Start))
+		fmt.Fprintf(w, "  %2d  %s  (+%s)\n", i+1, t.Format(time.RFC3339), policy.FormatDuration(t.Sub(p.Start)))
 	}
 	fmt.Fprintf(w, "\nthe open readings fall in %d groups that answer it differently; largest first:\n", len(p.Groups))
 	for i, g := range p.Groups {
