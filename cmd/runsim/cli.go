@@ -50,6 +50,8 @@ func init() {
 		{"policies", "list every registered policy variant, its options and defaults", policiesUsage, policiesCmd},
 		{"validate", "check scenario files without running them", validateUsage, validateCmd},
 		{"serve", "serve the service as a local Graph emulator in virtual time, for testing client code", serveUsage, serveCmd},
+		{"fit", "tell which readings of the open questions agree with what the service answered", fitUsage, fitCmd},
+		{"probe", "design and carry out the cheapest experiment that tells the open readings apart", probeUsage, probeCmd},
 		{"token", "print a bearer token that runsim serve accepts", tokenUsage, tokenCmd},
 		{"version", "print runsim's version and the revision it was built from", versionUsage, versionCmd},
 		{"help", "explain runsim or one of its commands", "usage: runsim help [COMMAND]\n", helpCmd},
