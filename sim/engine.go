@@ -146,6 +146,18 @@ type waiting struct {
 	nominal  int64 // scheduled: the nominal instant
 }
 
+// finishing is a run whose end is queued: what the queue entry of its end
+// does not hold.
+type finishing struct {
+	run      uint64
+	op       uint64 // operation number (0: none)
+	accepted int64  // when the start was accepted
+	client   int32
+	status   RunStatus
+	trigger  policy.Trigger
+	counted  bool // the run was recorded by the throttle
+}
+
 type engine struct {
 	cfg       Config
 	observers []Observer
@@ -169,6 +181,11 @@ type engine struct {
 	waiting                      []waiting
 	waitingOnDemand, waitingSche int
 	lastRun, lastOp, lastRequest uint64
+
+	// fin holds the runs in progress whose end is queued (the queue's
+	// entries point into it); finFree, its entries free for reuse.
+	fin     []finishing
+	finFree []int32
 
 	slots   slotMeter
 	metered metered         // the throttle's limiter, measured
@@ -248,7 +265,7 @@ func (e *engine) measure(why SlotChange, report bool) {
 	}
 	m.fallGen++
 	m.fallAt = ms
-	e.q.push(work{at: ms, prio: prioSlots, what: workSlots, gen: m.fallGen})
+	e.q.push(work{at: ms, n: m.fallGen}, prioSlots, workSlots)
 }
 
 const none = int64(-1 << 63)
@@ -350,21 +367,21 @@ func (e *engine) advance(t int64) {
 // do carries out one piece of queued work at its instant.
 func (e *engine) do(w work) {
 	e.now = w.at
-	switch w.what {
+	switch w.what() {
 	case workFinish:
-		e.finish(w)
+		e.finish(w.client)
 	case workScheduled:
-		if w.gen == e.schedGen {
-			e.scheduled(w.nominal)
+		if w.n == e.schedGen {
+			e.scheduled(int64(w.id))
 		}
 	case workArrival:
 		e.lastRequest++
 		e.request(int(w.client), e.lastRequest, 1)
 		e.nextArrival(int(w.client))
 	case workRetry:
-		e.request(int(w.client), w.id, int(w.attempt))
+		e.request(int(w.client), w.id, int(w.n))
 	case workSlots:
-		if w.gen == e.slots.fallGen {
+		if w.n == e.slots.fallGen {
 			e.slots.fallAt = none
 			e.settle()
 			e.measure(SlotFreed, e.slots.lim.Taken(e.at(e.now)) != e.slots.slots) // an entry planned early may find nothing freed
@@ -404,9 +421,10 @@ func (e *engine) notify() {
 	}
 }
 
-func (e *engine) push(w work) {
+// push queues w unless it falls at or past the end of the run.
+func (e *engine) push(w work, prio uint8, what workKind) {
 	if w.at < e.end {
-		e.q.push(w)
+		e.q.push(w, prio, what)
 	}
 }
 
@@ -422,7 +440,7 @@ func (e *engine) scheduleFrom(t int64) {
 	if e.cfg.Jitter.Max > 0 {
 		actual += e.cfg.Jitter.Delay(n, e.sched.Next(n.Add(time.Millisecond))).Milliseconds()
 	}
-	e.push(work{at: actual, prio: prioScheduled, what: workScheduled, nominal: e.nextNominal, gen: e.schedGen})
+	e.push(work{at: actual, id: uint64(e.nextNominal), n: e.schedGen}, prioScheduled, workScheduled)
 }
 
 func (e *engine) nextArrival(i int) {
@@ -434,7 +452,7 @@ func (e *engine) nextArrival(i int) {
 	c.k++
 	c.prev = t
 	ms := max(t.UnixMilli(), e.now) // a process may not go back in time
-	e.push(work{at: ms, prio: prioRequest, what: workArrival, client: int32(i)})
+	e.push(work{at: ms, client: int32(i)}, prioRequest, workArrival)
 }
 
 func (e *engine) scheduled(nominal int64) {
@@ -574,7 +592,7 @@ func (e *engine) refused(k Kind, i int, request uint64, attempt int, retryAfter 
 	ev = e.emit(RetryScheduled)
 	ev.Client, ev.Request, ev.Attempt, ev.Next = c.Name, request, attempt+1, e.at(next)
 	e.send()
-	e.push(work{at: next, prio: prioRequest, what: workRetry, client: int32(i), id: request, attempt: int32(attempt + 1)})
+	e.push(work{at: next, client: int32(i), id: request, n: uint32(attempt + 1)}, prioRequest, workRetry)
 }
 
 // startOrWait starts w now, or keeps it waiting as the overlap action says.
@@ -617,18 +635,31 @@ func (e *engine) startRun(w waiting) {
 		}
 	}
 	ms := max(dur.Milliseconds(), 1)
-	e.push(work{at: e.now + ms, prio: prioFinish, what: workFinish, id: w.run, op: w.op, client: w.client,
-		status: status, trigger: uint8(w.trigger), counted: w.counted, accepted: w.accepted})
+	if at := e.now + ms; at < e.end {
+		var i int32
+		if n := len(e.finFree); n > 0 {
+			i = e.finFree[n-1]
+			e.finFree = e.finFree[:n-1]
+		} else {
+			i = int32(len(e.fin))
+			e.fin = append(e.fin, finishing{})
+		}
+		e.fin[i] = finishing{run: w.run, op: w.op, client: w.client, status: status,
+			trigger: w.trigger, counted: w.counted, accepted: w.accepted}
+		e.q.push(work{at: at, client: i}, prioFinish, workFinish)
+	}
 }
 
-func (e *engine) finish(w work) {
+func (e *engine) finish(slot int32) {
+	w := e.fin[slot]
+	e.finFree = append(e.finFree, slot)
 	e.running--
 	if w.counted {
 		e.slots.taking = SlotForced // a run counted when it completes was not allowed then
-		e.throttle.Finished(e.at(e.now), w.id, w.status.Succeeded())
+		e.throttle.Finished(e.at(e.now), w.run, w.status.Succeeded())
 	}
 	ev := e.emit(RunFinished)
-	ev.Run, ev.Trigger, ev.RunStatus = w.id, policy.Trigger(w.trigger), w.status
+	ev.Run, ev.Trigger, ev.RunStatus = w.run, w.trigger, w.status
 	if w.op != 0 {
 		ev.Operation = operationID(e.cfg.Seed, w.op)
 	}
