@@ -164,7 +164,8 @@ type engine struct {
 	ev        Event
 	events    uint64
 
-	now      int64 // Unix milliseconds
+	now      int64     // Unix milliseconds
+	nowT     time.Time // now as a time, UTC: e.at(e.now), kept by setNow
 	end      int64
 	q        queue
 	throttle *policy.Throttle
@@ -239,7 +240,7 @@ func (m *metered) Release(now time.Time, id uint64, giveBack bool) {
 func (e *engine) settle() {
 	m := &e.slots
 	if e.now > m.at {
-		m.area += m.lim.Integral(e.at(m.at), e.at(e.now))
+		m.area += m.lim.Integral(e.at(m.at), e.nowT)
 		m.at = e.now
 	}
 }
@@ -249,13 +250,13 @@ func (e *engine) settle() {
 func (e *engine) measure(why SlotChange, report bool) {
 	m := &e.slots
 	if report {
-		slots := m.lim.Taken(e.at(e.now))
+		slots := m.lim.Taken(e.nowT)
 		ev := e.emit(SlotsChanged)
 		ev.Change, ev.Capacity, ev.Slots, ev.Area = why, int32(m.capacity), slots, m.area
 		e.notify()
 		m.slots, m.area = slots, 0
 	}
-	next := m.lim.NextFall(e.at(e.now))
+	next := m.lim.NextFall(e.nowT)
 	if next.IsZero() {
 		return
 	}
@@ -328,6 +329,7 @@ func newEngine(cfg Config, observers []Observer) (*engine, error) {
 		nextNominal: none,
 		skipThrough: none,
 	}
+	e.nowT = e.at(e.now)
 	if cfg.NewThrottle != nil {
 		t, err := cfg.NewThrottle()
 		if err != nil {
@@ -366,7 +368,7 @@ func (e *engine) advance(t int64) {
 
 // do carries out one piece of queued work at its instant.
 func (e *engine) do(w work) {
-	e.now = w.at
+	e.setNow(w.at)
 	switch w.what() {
 	case workFinish:
 		e.finish(w.client)
@@ -384,7 +386,7 @@ func (e *engine) do(w work) {
 		if w.n == e.slots.fallGen {
 			e.slots.fallAt = none
 			e.settle()
-			e.measure(SlotFreed, e.slots.lim.Taken(e.at(e.now)) != e.slots.slots) // an entry planned early may find nothing freed
+			e.measure(SlotFreed, e.slots.lim.Taken(e.nowT) != e.slots.slots) // an entry planned early may find nothing freed
 		}
 	}
 }
@@ -393,7 +395,7 @@ func (e *engine) do(w work) {
 // once more at the horizon, so that the tail of the occupancy is counted.
 func (e *engine) finishRun() {
 	if e.slots.lim != nil {
-		e.now = e.end
+		e.setNow(e.end)
 		e.settle()
 		e.measure(SlotHorizon, true)
 	}
@@ -401,10 +403,19 @@ func (e *engine) finishRun() {
 
 func (e *engine) at(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
+// setNow moves the clock to ms. The time of the instant is kept beside
+// it: most events share their instant with the one before.
+func (e *engine) setNow(ms int64) {
+	if ms != e.now {
+		e.now = ms
+		e.nowT = e.at(ms)
+	}
+}
+
 // emit starts a new event of kind k at the current instant; the caller sets
 // its other fields and calls send.
 func (e *engine) emit(k Kind) *Event {
-	e.ev = Event{At: e.at(e.now), Kind: k}
+	e.ev = Event{At: e.nowT, Kind: k}
 	return &e.ev
 }
 
@@ -474,7 +485,7 @@ func (e *engine) scheduled(nominal int64) {
 		return
 	}
 	if e.throttle != nil && e.throttle.Scheduled == policy.ScheduledThrottled {
-		if v := e.throttle.Check(e.at(e.now)); !v.Allow {
+		if v := e.throttle.Check(e.nowT); !v.Allow {
 			e.skip(nominal, SkipThrottled).RetryAfter = v.RetryAfter
 			e.send()
 			return
@@ -488,7 +499,7 @@ func (e *engine) scheduled(nominal int64) {
 		if e.throttle.Scheduled == policy.ScheduledCountedNeverRefused {
 			e.slots.taking = SlotForced
 		}
-		e.throttle.Started(e.at(e.now), w.run, false)
+		e.throttle.Started(e.nowT, w.run, false)
 	}
 	e.startOrWait(w, action)
 }
@@ -509,7 +520,7 @@ func (e *engine) request(i int, request uint64, attempt int) {
 	action := e.cfg.Overlap.Decide(policy.OnDemand, e.running, e.waitingOnDemand)
 	var verdict policy.Verdict
 	if action != policy.Refuse && e.throttle != nil {
-		verdict = e.throttle.Check(e.at(e.now))
+		verdict = e.throttle.Check(e.nowT)
 	} else {
 		verdict.Allow = true
 	}
@@ -518,7 +529,7 @@ func (e *engine) request(i int, request uint64, attempt int) {
 		if action != policy.Refuse && verdict.Allow {
 			e.slots.taking = SlotTaken
 		}
-		e.throttle.Attempt(e.at(e.now))
+		e.throttle.Attempt(e.nowT)
 	}
 	switch {
 	case action == policy.Refuse:
@@ -537,7 +548,7 @@ func (e *engine) request(i int, request uint64, attempt int) {
 	e.opChanged(op, OpNotStarted, c.Name, 0)
 	if e.throttle != nil {
 		e.slots.taking = SlotTaken
-		e.throttle.Started(e.at(e.now), e.lastRun, true)
+		e.throttle.Started(e.nowT, e.lastRun, true)
 	}
 	if e.cfg.Skip != nil && !e.cfg.Skip.FromRunStart() {
 		e.applySkip()
@@ -555,9 +566,9 @@ func (e *engine) applySkip() {
 	if e.nextNominal != none {
 		next = e.at(e.nextNominal)
 	}
-	d := e.cfg.Skip.OnDemand(e.at(e.now), next)
+	d := e.cfg.Skip.OnDemand(e.nowT, next)
 	if d.Reanchor {
-		e.sched = e.sched.(policy.Reanchorer).Reanchor(e.at(e.now))
+		e.sched = e.sched.(policy.Reanchorer).Reanchor(e.nowT)
 		e.schedGen++
 		e.scheduleFrom(e.now + 1)
 	}
@@ -656,7 +667,7 @@ func (e *engine) finish(slot int32) {
 	e.running--
 	if w.counted {
 		e.slots.taking = SlotForced // a run counted when it completes was not allowed then
-		e.throttle.Finished(e.at(e.now), w.run, w.status.Succeeded())
+		e.throttle.Finished(e.nowT, w.run, w.status.Succeeded())
 	}
 	ev := e.emit(RunFinished)
 	ev.Run, ev.Trigger, ev.RunStatus = w.run, w.trigger, w.status
