@@ -266,7 +266,7 @@ func (e *engine) measure(why SlotChange, report bool) {
 	}
 	m.fallGen++
 	m.fallAt = ms
-	e.q.push(work{at: ms, n: m.fallGen}, prioSlots, workSlots)
+	e.q.push(work{at: ms, n: m.fallGen}, prioSlots, workSlots, noLane)
 }
 
 const none = int64(-1 << 63)
@@ -350,6 +350,7 @@ func newEngine(cfg Config, observers []Observer) (*engine, error) {
 	if e.sched != nil {
 		e.scheduleFrom(e.now)
 	}
+	e.q.lanes = make([]lane, min(2*len(cfg.Clients), retryLanes))
 	e.clients = make([]clientState, len(cfg.Clients))
 	for i, c := range cfg.Clients {
 		e.clients[i] = clientState{Client: c, prev: cfg.Start,
@@ -361,8 +362,12 @@ func newEngine(cfg Config, observers []Observer) (*engine, error) {
 
 // advance does all queued work due at or before t, in queue order.
 func (e *engine) advance(t int64) {
-	for e.q.len() > 0 && e.q.items[0].at <= t {
-		e.do(e.q.pop())
+	for {
+		w, src := e.q.first()
+		if w == nil || w.at > t {
+			return
+		}
+		e.do(e.q.take(src))
 	}
 }
 
@@ -435,8 +440,25 @@ func (e *engine) notify() {
 // push queues w unless it falls at or past the end of the run.
 func (e *engine) push(w work, prio uint8, what workKind) {
 	if w.at < e.end {
-		e.q.push(w, prio, what)
+		e.q.push(w, prio, what, noLane)
 	}
+}
+
+// retryLanes is the most queue lanes the engine uses for retries: two a
+// client (after 429, after 409), for the first clients.
+const retryLanes = 8
+
+// retryLane returns the queue lane of client i's retries after a refusal
+// of kind k, or noLane.
+func retryLane(i int, k Kind) int {
+	l := 2 * i
+	if k == Conflict {
+		l++
+	}
+	if l >= retryLanes {
+		return noLane
+	}
+	return l
 }
 
 // scheduleFrom queues the first scheduled run nominally due at or after t.
@@ -603,7 +625,9 @@ func (e *engine) refused(k Kind, i int, request uint64, attempt int, retryAfter 
 	ev = e.emit(RetryScheduled)
 	ev.Client, ev.Request, ev.Attempt, ev.Next = c.Name, request, attempt+1, e.at(next)
 	e.send()
-	e.push(work{at: next, client: int32(i), id: request, n: uint32(attempt + 1)}, prioRequest, workRetry)
+	if next < e.end {
+		e.q.push(work{at: next, client: int32(i), id: request, n: uint32(attempt + 1)}, prioRequest, workRetry, retryLane(i, k))
+	}
 }
 
 // startOrWait starts w now, or keeps it waiting as the overlap action says.
@@ -657,7 +681,7 @@ func (e *engine) startRun(w waiting) {
 		}
 		e.fin[i] = finishing{run: w.run, op: w.op, client: w.client, status: status,
 			trigger: w.trigger, counted: w.counted, accepted: w.accepted}
-		e.q.push(work{at: at, client: i}, prioFinish, workFinish)
+		e.q.push(work{at: at, client: i}, prioFinish, workFinish, noLane)
 	}
 }
 

@@ -51,22 +51,55 @@ func (a *work) before(b *work) bool {
 	return a.at < b.at || a.at == b.at && a.ord < b.ord
 }
 
-// queue is a 4-ary min-heap of work ordered by (at, prio, seq). It is
-// written out rather than built on container/heap, whose interface boxes
-// every pushed value; four children a node make the heap half as deep as a
-// binary one, and a node's children share a cache line or two.
+// queue holds the pending work, ordered by (at, prio, seq): a 4-ary
+// min-heap, and lanes beside it. It is written out rather than built on
+// container/heap, whose interface boxes every pushed value; four children
+// a node make the heap half as deep as a binary one, and a node's children
+// share a cache line or two.
+//
+// A lane is a FIFO for work that tends to come in order, such as a
+// client's retries after a fixed delay: an entry pushed to a lane goes to
+// its tail when it comes after the tail (it usually does) and to the heap
+// otherwise, so that each lane stays in order and the first entry of the
+// queue is the first of the heap's top and the lanes' heads. The order is
+// the same as a single heap's, since sequence numbers are unique; most
+// entries skip the heap's sifts.
 type queue struct {
 	items []work
+	lanes []lane
 	seq   uint64
 }
 
-func (q *queue) len() int { return len(q.items) }
+// lane is a FIFO ring of work in queue order; len(buf) is 0 or a power of 2.
+type lane struct {
+	buf     []work
+	head, n int
+}
+
+// noLane pushes to the heap.
+const noLane = -1
+
+func (q *queue) len() int {
+	n := len(q.items)
+	for i := range q.lanes {
+		n += q.lanes[i].n
+	}
+	return n
+}
 
 // push queues w, of kind what and priority prio, after every entry of the
-// same instant and priority queued before it.
-func (q *queue) push(w work, prio uint8, what workKind) {
+// same instant and priority queued before it; to lane l when it keeps the
+// lane in order, else to the heap.
+func (q *queue) push(w work, prio uint8, what workKind, l int) {
 	q.seq++
 	w.ord = uint64(prio)<<prioShift | q.seq<<kindBits | uint64(what)
+	if l >= 0 {
+		ln := &q.lanes[l]
+		if ln.n == 0 || ln.buf[(ln.head+ln.n-1)&(len(ln.buf)-1)].before(&w) {
+			ln.push(w)
+			return
+		}
+	}
 	q.items = append(q.items, w)
 	items := q.items
 	i := len(items) - 1
@@ -81,7 +114,51 @@ func (q *queue) push(w work, prio uint8, what workKind) {
 	items[i] = w
 }
 
-// pop removes and returns the first entry; the queue must not be empty.
+func (ln *lane) push(w work) {
+	if ln.n == len(ln.buf) {
+		buf := make([]work, max(16, 2*len(ln.buf)))
+		for i := range ln.n {
+			buf[i] = ln.buf[(ln.head+i)&(len(ln.buf)-1)]
+		}
+		ln.buf, ln.head = buf, 0
+	}
+	ln.buf[(ln.head+ln.n)&(len(ln.buf)-1)] = w
+	ln.n++
+}
+
+// first returns the first entry of the queue and where it is (noLane: the
+// heap's top, else its lane), or nil when the queue is empty.
+func (q *queue) first() (*work, int) {
+	var w *work
+	src := noLane
+	if len(q.items) > 0 {
+		w = &q.items[0]
+	}
+	for i := range q.lanes {
+		ln := &q.lanes[i]
+		if ln.n > 0 {
+			if h := &ln.buf[ln.head]; w == nil || h.before(w) {
+				w, src = h, i
+			}
+		}
+	}
+	return w, src
+}
+
+// take removes and returns the first entry of src as first returned it.
+func (q *queue) take(src int) work {
+	if src == noLane {
+		return q.pop()
+	}
+	ln := &q.lanes[src]
+	w := ln.buf[ln.head]
+	ln.head = (ln.head + 1) & (len(ln.buf) - 1)
+	ln.n--
+	return w
+}
+
+// pop removes and returns the heap's first entry; the heap must not be
+// empty.
 func (q *queue) pop() work {
 	items := q.items
 	top := items[0]
