@@ -131,6 +131,8 @@ type clientState struct {
 	retries  *rand.Rand // backoff draws, apart so arrivals do not depend on them
 	k        int
 	prev     time.Time
+	prevMs   int64          // prev in Unix milliseconds
+	fast     msArrivals     // Arrivals, when it draws in milliseconds; else nil
 	firsts   []firstAttempt // clients with a Budget: first attempts of requests refused lately
 }
 
@@ -353,7 +355,8 @@ func newEngine(cfg Config, observers []Observer) (*engine, error) {
 	e.q.lanes = make([]lane, min(2*len(cfg.Clients), retryLanes))
 	e.clients = make([]clientState, len(cfg.Clients))
 	for i, c := range cfg.Clients {
-		e.clients[i] = clientState{Client: c, prev: cfg.Start,
+		fast, _ := c.Arrivals.(msArrivals)
+		e.clients[i] = clientState{Client: c, prev: cfg.Start, prevMs: e.now, fast: fast,
 			arrivals: NewStream(cfg.Seed, "client/"+c.Name), retries: NewStream(cfg.Seed, "client/"+c.Name+"/retries")}
 		e.nextArrival(i)
 	}
@@ -478,13 +481,22 @@ func (e *engine) scheduleFrom(t int64) {
 
 func (e *engine) nextArrival(i int) {
 	c := &e.clients[i]
-	t, ok := c.Arrivals.Next(c.k, c.prev, c.arrivals)
-	if !ok {
-		return
+	var ms int64
+	if c.fast != nil {
+		t, ok := c.fast.nextMs(c.k, c.prevMs, c.arrivals)
+		if !ok {
+			return
+		}
+		c.prevMs, ms = t, t
+	} else {
+		t, ok := c.Arrivals.Next(c.k, c.prev, c.arrivals)
+		if !ok {
+			return
+		}
+		c.prev, ms = t, t.UnixMilli()
 	}
 	c.k++
-	c.prev = t
-	ms := max(t.UnixMilli(), e.now) // a process may not go back in time
+	ms = max(ms, e.now) // a process may not go back in time
 	e.push(work{at: ms, client: int32(i)}, prioRequest, workArrival)
 }
 
@@ -605,9 +617,9 @@ func (e *engine) refused(k Kind, i int, request uint64, attempt int, retryAfter 
 	ev.Client, ev.Request, ev.Attempt, ev.RetryAfter = c.Name, request, attempt, retryAfter
 	e.send()
 
-	r := c.OnThrottle
+	r := &c.OnThrottle
 	if k == Conflict {
-		r = c.OnConflict
+		r = &c.OnConflict
 	}
 	if r.Kind == GiveUp || attempt >= r.MaxAttempts || k == Conflict && r.ThrottleOnly {
 		ev = e.emit(GaveUp)
