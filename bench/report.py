@@ -32,7 +32,8 @@ COUNTS = [
     ("scheduled_due", ["scheduled_due", "scheduled_runs_due"]),
     ("scheduled_run", ["scheduled_run", "scheduled_ran", "scheduled_started"]),
 ]
-SKIPPED = ["scheduled_skipped", "skipped", "scheduled_skips"]
+# runsim gives the total and, apart, the counts by reason: the reasons first.
+SKIPPED = ["scheduled_skipped_by_reason", "scheduled_skipped", "skipped", "scheduled_skips"]
 
 # two-sided 95 % Student t quantiles by degrees of freedom
 T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365,

@@ -62,9 +62,22 @@ type Poisson struct {
 }
 
 // Next implements Arrivals.
-func (p Poisson) Next(_ int, prev time.Time, rng *rand.Rand) (time.Time, bool) {
+func (p Poisson) Next(k int, prev time.Time, rng *rand.Rand) (time.Time, bool) {
+	ms, ok := p.nextMs(k, prev.UnixMilli(), rng)
+	return time.UnixMilli(ms).UTC(), ok
+}
+
+// nextMs implements msArrivals.
+func (p Poisson) nextMs(_ int, prev int64, rng *rand.Rand) (int64, bool) {
 	gapMs := rng.ExpFloat64() / p.Rate * 3_600_000
-	return time.UnixMilli(prev.UnixMilli() + int64(gapMs)).UTC(), true
+	return prev + int64(gapMs), true
+}
+
+// msArrivals is an Arrivals that can draw its instants in Unix
+// milliseconds, as Next would return them, without going through
+// time.Time: the engine uses it when it can.
+type msArrivals interface {
+	nextMs(k int, prevMs int64, rng *rand.Rand) (int64, bool)
 }
 
 func (p Poisson) String() string { return "poisson, " + ftoa(p.Rate) + " per hour" }

@@ -138,6 +138,8 @@ type clientState struct {
 	retries  *rand.Rand // backoff draws, apart so arrivals do not depend on them
 	k        int
 	prev     time.Time
+	prevMs   int64          // prev in Unix milliseconds
+	fast     msArrivals     // Arrivals, when it draws in milliseconds; else nil
 	firsts   []firstAttempt // clients with a Budget: first attempts of requests refused lately
 }
 
@@ -153,13 +155,26 @@ type waiting struct {
 	nominal  int64 // scheduled: the nominal instant
 }
 
+// finishing is a run whose end is queued: what the queue entry of its end
+// does not hold.
+type finishing struct {
+	run      uint64
+	op       uint64 // operation number (0: none)
+	accepted int64  // when the start was accepted
+	client   int32
+	status   RunStatus
+	trigger  policy.Trigger
+	counted  bool // the run was recorded by the throttle
+}
+
 type engine struct {
 	cfg       Config
 	observers []Observer
 	ev        Event
 	events    uint64
 
-	now      int64 // Unix milliseconds
+	now      int64     // Unix milliseconds
+	nowT     time.Time // now as a time, UTC: e.at(e.now), kept by setNow
 	end      int64
 	q        queue
 	throttle *policy.Throttle
@@ -176,6 +191,11 @@ type engine struct {
 	waiting                      []waiting
 	waitingOnDemand, waitingSche int
 	lastRun, lastOp, lastRequest uint64
+
+	// fin holds the runs in progress whose end is queued (the queue's
+	// entries point into it); finFree, its entries free for reuse.
+	fin     []finishing
+	finFree []int32
 
 	slots   slotMeter
 	metered metered         // the throttle's limiter, measured
@@ -229,7 +249,7 @@ func (m *metered) Release(now time.Time, id uint64, giveBack bool) {
 func (e *engine) settle() {
 	m := &e.slots
 	if e.now > m.at {
-		m.area += m.lim.Integral(e.at(m.at), e.at(e.now))
+		m.area += m.lim.Integral(e.at(m.at), e.nowT)
 		m.at = e.now
 	}
 }
@@ -239,13 +259,13 @@ func (e *engine) settle() {
 func (e *engine) measure(why SlotChange, report bool) {
 	m := &e.slots
 	if report {
-		slots := m.lim.Taken(e.at(e.now))
+		slots := m.lim.Taken(e.nowT)
 		ev := e.emit(SlotsChanged)
 		ev.Change, ev.Capacity, ev.Slots, ev.Area = why, int32(m.capacity), slots, m.area
 		e.notify()
 		m.slots, m.area = slots, 0
 	}
-	next := m.lim.NextFall(e.at(e.now))
+	next := m.lim.NextFall(e.nowT)
 	if next.IsZero() {
 		return
 	}
@@ -255,7 +275,7 @@ func (e *engine) measure(why SlotChange, report bool) {
 	}
 	m.fallGen++
 	m.fallAt = ms
-	e.q.push(work{at: ms, prio: prioSlots, what: workSlots, gen: m.fallGen})
+	e.q.push(work{at: ms, n: m.fallGen}, prioSlots, workSlots, noLane)
 }
 
 const none = int64(-1 << 63)
@@ -320,6 +340,7 @@ func newEngine(cfg Config, observers []Observer) (*engine, error) {
 		nextNominal: none,
 		skipThrough: none,
 	}
+	e.nowT = e.at(e.now)
 	if cfg.NewThrottle != nil {
 		t, err := cfg.NewThrottle()
 		if err != nil {
@@ -341,9 +362,11 @@ func newEngine(cfg Config, observers []Observer) (*engine, error) {
 	if e.sched != nil {
 		e.scheduleFrom(e.now)
 	}
+	e.q.lanes = make([]lane, min(2*len(cfg.Clients), retryLanes))
 	e.clients = make([]clientState, len(cfg.Clients))
 	for i, c := range cfg.Clients {
-		e.clients[i] = clientState{Client: c, prev: cfg.Start,
+		fast, _ := c.Arrivals.(msArrivals)
+		e.clients[i] = clientState{Client: c, prev: cfg.Start, prevMs: e.now, fast: fast,
 			arrivals: NewStream(cfg.Seed, "client/"+c.Name), retries: NewStream(cfg.Seed, "client/"+c.Name+"/retries")}
 		e.nextArrival(i)
 	}
@@ -352,34 +375,38 @@ func newEngine(cfg Config, observers []Observer) (*engine, error) {
 
 // advance does all queued work due at or before t, in queue order.
 func (e *engine) advance(t int64) {
-	for e.q.len() > 0 && e.q.items[0].at <= t {
-		e.do(e.q.pop())
+	for {
+		w, src := e.q.first()
+		if w == nil || w.at > t {
+			return
+		}
+		e.do(e.q.take(src))
 	}
 }
 
 // do carries out one piece of queued work at its instant.
 func (e *engine) do(w work) {
-	e.now = w.at
-	switch w.what {
+	e.setNow(w.at)
+	switch w.what() {
 	case workFinish:
-		e.finish(w)
+		e.finish(w.client)
 	case workScheduled:
-		if w.gen == e.schedGen {
-			e.scheduled(w.nominal)
+		if w.n == e.schedGen {
+			e.scheduled(int64(w.id))
 		}
 	case workArrival:
 		e.lastRequest++
 		e.request(int(w.client), e.lastRequest, 1)
 		e.nextArrival(int(w.client))
 	case workRetry:
-		e.request(int(w.client), w.id, int(w.attempt))
+		e.request(int(w.client), w.id, int(w.n))
 	case workWarmup:
 		e.warmup()
 	case workSlots:
-		if w.gen == e.slots.fallGen {
+		if w.n == e.slots.fallGen {
 			e.slots.fallAt = none
 			e.settle()
-			e.measure(SlotFreed, e.slots.lim.Taken(e.at(e.now)) != e.slots.slots) // an entry planned early may find nothing freed
+			e.measure(SlotFreed, e.slots.lim.Taken(e.nowT) != e.slots.slots) // an entry planned early may find nothing freed
 		}
 	}
 }
@@ -388,7 +415,7 @@ func (e *engine) do(w work) {
 // once more at the horizon, so that the tail of the occupancy is counted.
 func (e *engine) finishRun() {
 	if e.slots.lim != nil {
-		e.now = e.end
+		e.setNow(e.end)
 		e.settle()
 		e.measure(SlotHorizon, true)
 	}
@@ -396,10 +423,19 @@ func (e *engine) finishRun() {
 
 func (e *engine) at(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
+// setNow moves the clock to ms. The time of the instant is kept beside
+// it: most events share their instant with the one before.
+func (e *engine) setNow(ms int64) {
+	if ms != e.now {
+		e.now = ms
+		e.nowT = e.at(ms)
+	}
+}
+
 // emit starts a new event of kind k at the current instant; the caller sets
 // its other fields and calls send.
 func (e *engine) emit(k Kind) *Event {
-	e.ev = Event{At: e.at(e.now), Kind: k}
+	e.ev = Event{At: e.nowT, Kind: k}
 	return &e.ev
 }
 
@@ -416,10 +452,28 @@ func (e *engine) notify() {
 	}
 }
 
-func (e *engine) push(w work) {
+// push queues w unless it falls at or past the end of the run.
+func (e *engine) push(w work, prio uint8, what workKind) {
 	if w.at < e.end {
-		e.q.push(w)
+		e.q.push(w, prio, what, noLane)
 	}
+}
+
+// retryLanes is the most queue lanes the engine uses for retries: two a
+// client (after 429, after 409), for the first clients.
+const retryLanes = 8
+
+// retryLane returns the queue lane of client i's retries after a refusal
+// of kind k, or noLane.
+func retryLane(i int, k Kind) int {
+	l := 2 * i
+	if k == Conflict {
+		l++
+	}
+	if l >= retryLanes {
+		return noLane
+	}
+	return l
 }
 
 // scheduleFrom queues the first scheduled run nominally due at or after t.
@@ -434,19 +488,28 @@ func (e *engine) scheduleFrom(t int64) {
 	if e.cfg.Jitter.Max > 0 {
 		actual += e.cfg.Jitter.Delay(n, e.sched.Next(n.Add(time.Millisecond))).Milliseconds()
 	}
-	e.push(work{at: actual, prio: prioScheduled, what: workScheduled, nominal: e.nextNominal, gen: e.schedGen})
+	e.push(work{at: actual, id: uint64(e.nextNominal), n: e.schedGen}, prioScheduled, workScheduled)
 }
 
 func (e *engine) nextArrival(i int) {
 	c := &e.clients[i]
-	t, ok := c.Arrivals.Next(c.k, c.prev, c.arrivals)
-	if !ok {
-		return
+	var ms int64
+	if c.fast != nil {
+		t, ok := c.fast.nextMs(c.k, c.prevMs, c.arrivals)
+		if !ok {
+			return
+		}
+		c.prevMs, ms = t, t
+	} else {
+		t, ok := c.Arrivals.Next(c.k, c.prev, c.arrivals)
+		if !ok {
+			return
+		}
+		c.prev, ms = t, t.UnixMilli()
 	}
 	c.k++
-	c.prev = t
-	ms := max(t.UnixMilli(), e.now) // a process may not go back in time
-	e.push(work{at: ms, prio: prioRequest, what: workArrival, client: int32(i)})
+	ms = max(ms, e.now) // a process may not go back in time
+	e.push(work{at: ms, client: int32(i)}, prioRequest, workArrival)
 }
 
 func (e *engine) scheduled(nominal int64) {
@@ -468,7 +531,7 @@ func (e *engine) scheduled(nominal int64) {
 		return
 	}
 	if e.throttle != nil && e.throttle.Scheduled == policy.ScheduledThrottled {
-		if v := e.throttle.Check(e.at(e.now)); !v.Allow {
+		if v := e.throttle.Check(e.nowT); !v.Allow {
 			e.skip(nominal, SkipThrottled).RetryAfter = v.RetryAfter
 			e.send()
 			return
@@ -482,7 +545,7 @@ func (e *engine) scheduled(nominal int64) {
 		if e.throttle.Scheduled == policy.ScheduledCountedNeverRefused {
 			e.slots.taking = SlotForced
 		}
-		e.throttle.Started(e.at(e.now), w.run, false)
+		e.throttle.Started(e.nowT, w.run, false)
 	}
 	e.startOrWait(w, action)
 }
@@ -503,7 +566,7 @@ func (e *engine) request(i int, request uint64, attempt int) {
 	action := e.cfg.Overlap.Decide(policy.OnDemand, e.running, e.waitingOnDemand)
 	var verdict policy.Verdict
 	if action != policy.Refuse && e.throttle != nil {
-		verdict = e.throttle.Check(e.at(e.now))
+		verdict = e.throttle.Check(e.nowT)
 	} else {
 		verdict.Allow = true
 	}
@@ -512,7 +575,7 @@ func (e *engine) request(i int, request uint64, attempt int) {
 		if action != policy.Refuse && verdict.Allow {
 			e.slots.taking = SlotTaken
 		}
-		e.throttle.Attempt(e.at(e.now))
+		e.throttle.Attempt(e.nowT)
 	}
 	switch {
 	case action == policy.Refuse:
@@ -534,7 +597,7 @@ func (e *engine) request(i int, request uint64, attempt int) {
 	e.opChanged(op, OpNotStarted, c.Name, 0)
 	if e.throttle != nil {
 		e.slots.taking = SlotTaken
-		e.throttle.Started(e.at(e.now), e.lastRun, true)
+		e.throttle.Started(e.nowT, e.lastRun, true)
 	}
 	if e.cfg.Skip != nil && !e.cfg.Skip.FromRunStart() {
 		e.applySkip()
@@ -552,9 +615,9 @@ func (e *engine) applySkip() {
 	if e.nextNominal != none {
 		next = e.at(e.nextNominal)
 	}
-	d := e.cfg.Skip.OnDemand(e.at(e.now), next)
+	d := e.cfg.Skip.OnDemand(e.nowT, next)
 	if d.Reanchor {
-		e.sched = e.sched.(policy.Reanchorer).Reanchor(e.at(e.now))
+		e.sched = e.sched.(policy.Reanchorer).Reanchor(e.nowT)
 		e.schedGen++
 		e.scheduleFrom(e.now + 1)
 	}
@@ -576,9 +639,9 @@ func (e *engine) refused(k Kind, i int, request uint64, attempt int, retryAfter 
 func (e *engine) retryOrGiveUp(k Kind, i int, request uint64, attempt int, retryAfter time.Duration, seen int64) {
 	c := &e.clients[i]
 	var ev *Event
-	r := c.OnThrottle
+	r := &c.OnThrottle
 	if k == Conflict {
-		r = c.OnConflict
+		r = &c.OnConflict
 	}
 	if r.Kind == GiveUp || attempt >= r.MaxAttempts || k == Conflict && r.ThrottleOnly {
 		ev = e.emit(GaveUp)
@@ -596,7 +659,9 @@ func (e *engine) retryOrGiveUp(k Kind, i int, request uint64, attempt int, retry
 	ev = e.emit(RetryScheduled)
 	ev.Client, ev.Request, ev.Attempt, ev.Next = c.Name, request, attempt+1, e.at(next)
 	e.send()
-	e.push(work{at: next, prio: prioRequest, what: workRetry, client: int32(i), id: request, attempt: int32(attempt + 1)})
+	if next < e.end {
+		e.q.push(work{at: next, client: int32(i), id: request, n: uint32(attempt + 1)}, prioRequest, workRetry, retryLane(i, k))
+	}
 }
 
 // startOrWait starts w now, or keeps it waiting as the overlap action says.
@@ -639,18 +704,31 @@ func (e *engine) startRun(w waiting) {
 		}
 	}
 	ms := max(dur.Milliseconds(), 1)
-	e.push(work{at: e.now + ms, prio: prioFinish, what: workFinish, id: w.run, op: w.op, client: w.client,
-		status: status, trigger: uint8(w.trigger), counted: w.counted, accepted: w.accepted})
+	if at := e.now + ms; at < e.end {
+		var i int32
+		if n := len(e.finFree); n > 0 {
+			i = e.finFree[n-1]
+			e.finFree = e.finFree[:n-1]
+		} else {
+			i = int32(len(e.fin))
+			e.fin = append(e.fin, finishing{})
+		}
+		e.fin[i] = finishing{run: w.run, op: w.op, client: w.client, status: status,
+			trigger: w.trigger, counted: w.counted, accepted: w.accepted}
+		e.q.push(work{at: at, client: i}, prioFinish, workFinish, noLane)
+	}
 }
 
-func (e *engine) finish(w work) {
+func (e *engine) finish(slot int32) {
+	w := e.fin[slot]
+	e.finFree = append(e.finFree, slot)
 	e.running--
 	if w.counted {
 		e.slots.taking = SlotForced // a run counted when it completes was not allowed then
-		e.throttle.Finished(e.at(e.now), w.id, w.status.Succeeded())
+		e.throttle.Finished(e.nowT, w.run, w.status.Succeeded())
 	}
 	ev := e.emit(RunFinished)
-	ev.Run, ev.Trigger, ev.RunStatus = w.id, policy.Trigger(w.trigger), w.status
+	ev.Run, ev.Trigger, ev.RunStatus = w.run, w.trigger, w.status
 	if w.op != 0 {
 		ev.Operation = operationID(e.cfg.Seed, w.op)
 	}

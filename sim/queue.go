@@ -1,24 +1,19 @@
 package sim
 
 // work is an entry of the event queue: something the engine must do at an
-// instant. It is a plain value so that the queue does not allocate per entry.
+// instant. It is a plain 32-byte value, so that the queue does not allocate
+// per entry and a sift moves little memory: the few fields of a finishing
+// run that do not fit are kept apart, in the engine's finishing slab.
 type work struct {
-	at   int64 // Unix milliseconds
-	prio uint8
-	what workKind
-	seq  uint64
-
-	client  int32     // request, finish: index of the client
-	attempt int32     // request: attempt number
-	id      uint64    // request: request id; finish: run id
-	op      uint64    // finish: operation number (0: none)
-	status  RunStatus // finish
-	trigger uint8     // finish
-	counted bool      // finish: the run was recorded by the throttle
-
-	nominal  int64  // scheduled: the nominal instant
-	gen      uint32 // scheduled: the schedule generation it belongs to; slots: the plan it belongs to
-	accepted int64  // finish: when the start was accepted
+	at  int64  // Unix milliseconds
+	ord uint64 // prio<<prioShift | seq<<kindBits | what: (prio, seq) orders same-instant work
+	id  uint64 // retry: request id; scheduled: the nominal instant (Unix ms)
+	// client: arrival, retry: index of the client; finish: index in the
+	// engine's finishing slab.
+	client int32
+	// n: retry: attempt number; scheduled: the schedule generation it
+	// belongs to; slots: the plan it belongs to.
+	n uint32
 }
 
 type workKind uint8
@@ -32,6 +27,15 @@ const (
 	workWarmup // the warm-up ends: measure the slots in use (see Config.Warmup)
 )
 
+// The layout of work.ord: the priority in the top bits, then the sequence
+// number (2^56 entries per run), then the kind, which takes no part in the
+// order since sequence numbers are unique.
+const (
+	kindBits  = 3
+	prioShift = 59
+	kindMask  = 1<<kindBits - 1
+)
+
 // Priorities of same-instant work; lower goes first. Slots that fall by
 // themselves are measured before anything else happens at that instant.
 const (
@@ -41,62 +45,150 @@ const (
 	prioRequest   = 3
 )
 
-// queue is a binary min-heap of work ordered by (at, prio, seq). It is
-// written out rather than built on container/heap, whose interface boxes
-// every pushed value.
+func (w *work) what() workKind { return workKind(w.ord & kindMask) }
+
+// before reports whether a goes before b: by (at, prio, seq).
+func (a *work) before(b *work) bool {
+	return a.at < b.at || a.at == b.at && a.ord < b.ord
+}
+
+// queue holds the pending work, ordered by (at, prio, seq): a 4-ary
+// min-heap, and lanes beside it. It is written out rather than built on
+// container/heap, whose interface boxes every pushed value; four children
+// a node make the heap half as deep as a binary one, and a node's children
+// share a cache line or two.
+//
+// A lane is a FIFO for work that tends to come in order, such as a
+// client's retries after a fixed delay: an entry pushed to a lane goes to
+// its tail when it comes after the tail (it usually does) and to the heap
+// otherwise, so that each lane stays in order and the first entry of the
+// queue is the first of the heap's top and the lanes' heads. The order is
+// the same as a single heap's, since sequence numbers are unique; most
+// entries skip the heap's sifts.
 type queue struct {
 	items []work
+	lanes []lane
 	seq   uint64
 }
 
-func (q *queue) less(i, j int) bool {
-	a, b := &q.items[i], &q.items[j]
-	if a.at != b.at {
-		return a.at < b.at
-	}
-	if a.prio != b.prio {
-		return a.prio < b.prio
-	}
-	return a.seq < b.seq
+// lane is a FIFO ring of work in queue order; len(buf) is 0 or a power of 2.
+type lane struct {
+	buf     []work
+	head, n int
 }
 
-func (q *queue) len() int { return len(q.items) }
+// noLane pushes to the heap.
+const noLane = -1
 
-func (q *queue) push(w work) {
+func (q *queue) len() int {
+	n := len(q.items)
+	for i := range q.lanes {
+		n += q.lanes[i].n
+	}
+	return n
+}
+
+// push queues w, of kind what and priority prio, after every entry of the
+// same instant and priority queued before it; to lane l when it keeps the
+// lane in order, else to the heap.
+func (q *queue) push(w work, prio uint8, what workKind, l int) {
 	q.seq++
-	w.seq = q.seq
+	w.ord = uint64(prio)<<prioShift | q.seq<<kindBits | uint64(what)
+	if l >= 0 {
+		ln := &q.lanes[l]
+		if ln.n == 0 || ln.buf[(ln.head+ln.n-1)&(len(ln.buf)-1)].before(&w) {
+			ln.push(w)
+			return
+		}
+	}
 	q.items = append(q.items, w)
-	i := len(q.items) - 1
+	items := q.items
+	i := len(items) - 1
 	for i > 0 {
-		p := (i - 1) / 2
-		if !q.less(i, p) {
+		p := (i - 1) >> 2
+		if !w.before(&items[p]) {
 			break
 		}
-		q.items[i], q.items[p] = q.items[p], q.items[i]
+		items[i] = items[p]
 		i = p
 	}
+	items[i] = w
 }
 
+func (ln *lane) push(w work) {
+	if ln.n == len(ln.buf) {
+		buf := make([]work, max(16, 2*len(ln.buf)))
+		for i := range ln.n {
+			buf[i] = ln.buf[(ln.head+i)&(len(ln.buf)-1)]
+		}
+		ln.buf, ln.head = buf, 0
+	}
+	ln.buf[(ln.head+ln.n)&(len(ln.buf)-1)] = w
+	ln.n++
+}
+
+// first returns the first entry of the queue and where it is (noLane: the
+// heap's top, else its lane), or nil when the queue is empty.
+func (q *queue) first() (*work, int) {
+	var w *work
+	src := noLane
+	if len(q.items) > 0 {
+		w = &q.items[0]
+	}
+	for i := range q.lanes {
+		ln := &q.lanes[i]
+		if ln.n > 0 {
+			if h := &ln.buf[ln.head]; w == nil || h.before(w) {
+				w, src = h, i
+			}
+		}
+	}
+	return w, src
+}
+
+// take removes and returns the first entry of src as first returned it.
+func (q *queue) take(src int) work {
+	if src == noLane {
+		return q.pop()
+	}
+	ln := &q.lanes[src]
+	w := ln.buf[ln.head]
+	ln.head = (ln.head + 1) & (len(ln.buf) - 1)
+	ln.n--
+	return w
+}
+
+// pop removes and returns the heap's first entry; the heap must not be
+// empty.
 func (q *queue) pop() work {
-	top := q.items[0]
-	last := len(q.items) - 1
-	q.items[0] = q.items[last]
-	q.items = q.items[:last]
+	items := q.items
+	top := items[0]
+	last := len(items) - 1
+	x := items[last]
+	items = items[:last]
+	q.items = items
+	if last == 0 {
+		return top
+	}
 	i := 0
 	for {
-		l := 2*i + 1
-		if l >= last {
+		c := 4*i + 1
+		if c >= last {
 			break
 		}
-		m := l
-		if r := l + 1; r < last && q.less(r, l) {
-			m = r
+		m := c
+		end := min(c+4, last)
+		for j := c + 1; j < end; j++ {
+			if items[j].before(&items[m]) {
+				m = j
+			}
 		}
-		if !q.less(m, i) {
+		if !items[m].before(&x) {
 			break
 		}
-		q.items[i], q.items[m] = q.items[m], q.items[i]
+		items[i] = items[m]
 		i = m
 	}
+	items[i] = x
 	return top
 }

@@ -97,7 +97,7 @@ func (g *Engine) AdvanceTo(t time.Time) error {
 		return ErrPastEnd
 	}
 	g.e.advance(ms)
-	g.e.now = ms
+	g.e.setNow(ms)
 	return nil
 }
 

@@ -13,7 +13,7 @@ func (e *engine) planWarmup() {
 	if e.cfg.Warmup <= 0 || e.slots.lim == nil {
 		return
 	}
-	e.push(work{at: e.cfg.Start.Add(e.cfg.Warmup).UnixMilli(), prio: prioSlots, what: workWarmup})
+	e.push(work{at: e.cfg.Start.Add(e.cfg.Warmup).UnixMilli()}, prioSlots, workWarmup)
 }
 
 // warmup reports the slots in use at the end of the warm-up.
