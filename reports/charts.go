@@ -461,6 +461,23 @@ func axis(m metrics.Metric) (string, float64) {
 	return m.Title, 1
 }
 
+// ParamTitle is a scenario field's path in words, for people: the
+// service's sections without "service", a client's fields after the
+// client's name, underscores as spaces ("service.throttle.limit" is
+// "throttle limit", "clients.admin.arrivals.poisson.rate" is "arrivals
+// poisson rate of client admin").
+func ParamTitle(path string) string {
+	parts := strings.Split(path, ".")
+	words := func(ps []string) string { return strings.ReplaceAll(strings.Join(ps, " "), "_", " ") }
+	switch {
+	case len(parts) > 1 && parts[0] == "service":
+		return words(parts[1:])
+	case len(parts) > 2 && parts[0] == "clients":
+		return words(parts[2:]) + " of client " + parts[1]
+	}
+	return words(parts)
+}
+
 // unitWords are the units a swept value may carry, in words for an axis.
 var unitWords = map[string]string{"/d": "per day", "/h": "per hour", "/m": "per minute", "/s": "per second",
 	"d": "days", "h": "hours", "m": "minutes", "s": "seconds", "ms": "milliseconds"}
@@ -470,12 +487,13 @@ var unitWords = map[string]string{"/d": "per day", "/h": "per hour", "/m": "per 
 // the values in machine units (seconds, fractions 0..1).
 func SweepChart(dir, param string, m metrics.Metric, curves []SweepCurve) (Chart, error) {
 	single := len(curves) > 0 && curves[0].Single
-	title := m.Title + " by " + param + " (mean, 95% confidence band)"
+	name := ParamTitle(param)
+	title := m.Title + " by " + name + " (mean, 95% confidence band)"
 	if single {
-		title = m.Title + " by " + param + " (one replication per point: no confidence band)"
+		title = m.Title + " by " + name + " (one replication per point: no confidence band)"
 	}
 	yLabel, scale := axis(m)
-	xLabel := param
+	xLabel := name
 	if u := unitOf(curves); u != "" {
 		w, ok := unitWords[u]
 		if !ok {

@@ -181,3 +181,16 @@ func TestComparisonChartLabelsEveryBar(t *testing.T) {
 	}
 	assert.Contains(t, svg, ">p95 freshness (hours)<", "the axis title is the metric's name and unit")
 }
+
+// TestParamTitle: a swept field's path reads as words on a chart.
+func TestParamTitle(t *testing.T) {
+	for path, want := range map[string]string{
+		"service.throttle.limit":              "throttle limit",
+		"clients.admin.arrivals.poisson.rate": "arrivals poisson rate of client admin",
+		"service.run.duration.median":         "run duration median",
+		"seed":                                "seed",
+		"clients.0.on_throttle.max_attempts":  "on throttle max attempts of client 0",
+	} {
+		assert.Equal(t, want, ParamTitle(path), path)
+	}
+}
