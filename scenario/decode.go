@@ -29,6 +29,63 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
 }
 
+// MaxErrors is how many errors of one scenario file are reported; past it,
+// a last line says how many more there are.
+const MaxErrors = 20
+
+// Errors are every error found in one scenario file, in the order of the
+// file, as compilers report them: decoding goes on past a field that is
+// wrong, and a struct whose fields have errors is not validated further
+// (so that one mistake does not cascade). errors.As finds its first
+// *Error.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	var b strings.Builder
+	for i, e := range es {
+		if i == MaxErrors {
+			fmt.Fprintf(&b, "\n%s: ... and %d more errors", e.File, len(es)-MaxErrors)
+			break
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the errors, for errors.Is and errors.As.
+func (es Errors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// collect appends err (an *Error or Errors) to es.
+func collect(es Errors, err error) Errors {
+	switch e := err.(type) {
+	case Errors:
+		return append(es, e...)
+	case *Error:
+		return append(es, e)
+	}
+	return append(es, &Error{Msg: err.Error()})
+}
+
+// result is es as an error: nil, its only *Error, or all of them.
+func (es Errors) result() error {
+	switch len(es) {
+	case 0:
+		return nil
+	case 1:
+		return es[0]
+	}
+	return es
+}
+
 // A scalar is a type decoded from one YAML scalar.
 type scalar interface {
 	decodeScalar(n *node) error
@@ -150,10 +207,14 @@ func (d *decoder) decode(n *node, v reflect.Value, path string) error {
 			return d.errorf(n, path, "expected a list, got %s", describe(n))
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.content), len(n.content))
+		var errs Errors
 		for i, item := range n.content {
 			if err := d.decode(item, s.Index(i), join(path, strconv.Itoa(i))); err != nil {
-				return err
+				errs = collect(errs, err)
 			}
+		}
+		if len(errs) > 0 {
+			return errs.result()
 		}
 		v.Set(s)
 		return nil
@@ -248,13 +309,16 @@ func (d *decoder) decodeStruct(n *node, v reflect.Value, path string) error {
 	}
 	fs := fieldsOf(v.Type())
 	seen := map[string]bool{}
+	var errs Errors // every field's, so that the file's errors are reported together
 	for i := 0; i+1 < len(n.content); i += 2 {
 		key, val := n.content[i], n.content[i+1]
 		if key.kind != scalarNode {
-			return d.errorf(key, path, "expected a field name, got %s", describe(key))
+			errs = collect(errs, d.errorf(key, path, "expected a field name, got %s", describe(key)))
+			continue
 		}
 		if key.value == "<<" {
-			return d.errorf(key, path, "merge keys (<<) are not supported")
+			errs = collect(errs, d.errorf(key, path, "merge keys (<<) are not supported"))
+			continue
 		}
 		j := slices.IndexFunc(fs, func(f fieldInfo) bool { return f.name == key.value })
 		if j < 0 {
@@ -266,15 +330,20 @@ func (d *decoder) decodeStruct(n *node, v reflect.Value, path string) error {
 			if where == "" {
 				where = "the scenario"
 			}
-			return d.errorf(key, "", "unknown field %q in %s%s (known: %s)", key.value, where, hint(key.value, names), strings.Join(names, ", "))
+			errs = collect(errs, d.errorf(key, "", "unknown field %q in %s%s (known: %s)", key.value, where, hint(key.value, names), strings.Join(names, ", ")))
+			continue
 		}
 		if seen[key.value] {
-			return d.errorf(key, join(path, key.value), "set twice")
+			errs = collect(errs, d.errorf(key, join(path, key.value), "set twice"))
+			continue
 		}
 		seen[key.value] = true
 		if err := d.decode(val, v.Field(fs[j].index), join(path, key.value)); err != nil {
-			return err
+			errs = collect(errs, err)
 		}
+	}
+	if len(errs) > 0 {
+		return errs.result()
 	}
 	if val, ok := v.Addr().Interface().(validator); ok {
 		if err := val.validate(); err != nil {
