@@ -100,10 +100,15 @@ func TestReadingsTable(t *testing.T) {
 		if r["service.overlap.on_demand"] == "reject" {
 			require.NotContains(t, r, "service.skip.from", "a start that does not wait starts its run at its request")
 		}
+		if r["service.throttle.refusal"] == "accepted-then-failed" {
+			require.NotContains(t, r, "service.throttle.retry_after", "a 202 carries no Retry-After")
+		}
 	}
-	// 4 throttles with options (fixed twice, for its anchors) and none,
-	// times the skip rules and overlaps that differ.
-	require.Len(t, rs, (5*4*3*2+1)*(2*4+2*7))
+	// 4 throttles with options (fixed twice, for its anchors): 4 ways to
+	// count, 3 for scheduled runs, a 429 with or without Retry-After or a
+	// 202 then a failed operation; and none; times the skip rules and
+	// overlaps that differ.
+	require.Len(t, rs, (5*4*3*3+1)*(2*4+2*7))
 }
 
 // TestFitExample fits the README's example (a probe of an emulator whose

@@ -184,6 +184,9 @@ func statusOf(a sim.Answer) int {
 	case sim.Accepted:
 		return 202
 	case sim.Throttled:
+		if !a.Operation.IsZero() { // refusal: accepted-then-failed
+			return 202
+		}
 		return 429
 	case sim.Conflict:
 		return 409
