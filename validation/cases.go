@@ -23,6 +23,10 @@ type Point struct {
 	// Days is the horizon of the short form, in whole days; the long
 	// form multiplies it by its Scale.
 	Days int
+	// Warmup, in hours, is left out of every figure (the scenario's
+	// warmup:), so that a steady-state case is not biased by the empty
+	// window at the start; zero for the cases exact over the horizon.
+	Warmup float64
 	// Service is the scenario's service mapping (YAML, indented by two
 	// spaces), Rate the Poisson rate of its one client in requests per
 	// hour (zero: no client).
@@ -107,6 +111,7 @@ func erlangB() Case {
 		c.Points = append(c.Points, Point{
 			Label:   fmt.Sprintf("N=%d, W=%gh, λ=%g/h (λW=%.3g)", p.n, p.w, p.l, p.w*p.l),
 			Days:    requestsDays(10000, p.l),
+			Warmup:  p.w, // a window: the empty window at the start is gone
 			Service: service(noSchedule, thr, noSkip, "{on_demand: concurrent}", Constant(1), allSucceed),
 			Rate:    p.l,
 			Checks: []Check{{Metric: "throttled_fraction", What: "throttled share", Digits: 4,
@@ -129,6 +134,7 @@ func attempts() Case {
 		c.Points = append(c.Points, Point{
 			Label:   fmt.Sprintf("N=%d, W=%gh, λ=%g/h (λW=%.3g)", p.n, p.w, p.l, p.w*p.l),
 			Days:    requestsDays(10000, p.l),
+			Warmup:  p.w, // a window: the empty window at the start is gone
 			Service: service(noSchedule, thr, noSkip, "{on_demand: concurrent}", Constant(1), allSucceed),
 			Rate:    p.l,
 			Checks: []Check{{Metric: "throttled", What: "throttled per expected request", Digits: 4,
@@ -164,6 +170,7 @@ func insensitivity() Case {
 		c.Points = append(c.Points, Point{
 			Label:   fmt.Sprintf("N=%d, W=%gh, λ=%g/h, p=%g, D %s (E[D]=%.2fh, E[min(D,W)]=%.2fh)", n, w, lambda, p, law.Name, law.Mean, law.MeanMin(w)),
 			Days:    requestsDays(10000, lambda),
+			Warmup:  w, // a window: the empty window at the start is gone
 			Service: service(noSchedule, thr, noSkip, "{on_demand: concurrent}", law, fmt.Sprintf("{completed: %g, failed: %g}", p, 1-p)),
 			Rate:    lambda,
 			Checks: []Check{{Metric: "throttled_fraction", What: "throttled share", Digits: 4,

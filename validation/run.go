@@ -108,7 +108,11 @@ func (r Result) Verdict() string {
 
 // Scenario returns the scenario of a point for a form and seed.
 func (p Point) Scenario(f Form, seed uint64) (*scenario.Scenario, error) {
-	text := fmt.Sprintf("name: validation\nstart: 2025-01-06T00:00:00Z\nhorizon: %dd\nseed: %d\nservice:\n%s", p.Days*f.Scale, seed, p.Service)
+	text := fmt.Sprintf("name: validation\nstart: 2025-01-06T00:00:00Z\nhorizon: %dd\nseed: %d\n", p.Days*f.Scale, seed)
+	if p.Warmup > 0 {
+		text += "warmup: " + dur(p.Warmup) + "\n"
+	}
+	text += "service:\n" + p.Service
 	if p.Rate > 0 {
 		text += fmt.Sprintf("clients:\n  - name: c\n    arrivals: {poisson: {rate: %s/h}}\n", ftoa(p.Rate))
 	}
@@ -127,7 +131,7 @@ func Run(c Case, p Point, f Form, seed uint64, workers int) ([]Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("validation: %s %s: %w", c.Name, p.Label, err)
 	}
-	hours := float64(p.Days*f.Scale) * 24
+	hours := float64(p.Days*f.Scale)*24 - p.Warmup // the span measured
 	out := make([]Result, 0, len(p.Checks))
 	for _, ch := range p.Checks {
 		iv := acc.Interval(ch.Metric)
