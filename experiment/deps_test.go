@@ -2,8 +2,6 @@ package experiment
 
 import (
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -14,7 +12,7 @@ import (
 // TestRendersNothing: experiment and check measure and decide; they link
 // neither package reports nor gonum/plot.
 func TestRendersNothing(t *testing.T) {
-	out, err := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "list", "-deps", "runsim/experiment", "runsim/check").CombinedOutput()
+	out, err := exec.Command("go", "list", "-deps", "runsim/experiment", "runsim/check").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	deps := strings.Fields(string(out))
 	assert.Contains(t, deps, "runsim/metrics")

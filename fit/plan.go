@@ -279,15 +279,3 @@ func (p *Plan) groupOf(r Reading) int {
 	}
 	return -1
 }
-
-// describe is what the group predicts, request by request.
-func (g PlanGroup) describe(p *Plan) string {
-	var b strings.Builder
-	for i, a := range g.Answers {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s %s", p.Requests[i].Format("15:04"), a)
-	}
-	return b.String()
-}

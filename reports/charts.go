@@ -231,8 +231,6 @@ func save(dir, name, title string, p *plot.Plot, header []string, rows [][]strin
 
 func rfc(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
-func secs(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) }
-
 // Charts draws the timeline's charts into dir: the runs and refusals of the
 // first days, the freshness sawtooth, the throttle window occupancy against
 // the limit, and cumulative events by kind. Each chart's CSV holds the

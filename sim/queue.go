@@ -80,14 +80,6 @@ type lane struct {
 // noLane pushes to the heap.
 const noLane = -1
 
-func (q *queue) len() int {
-	n := len(q.items)
-	for i := range q.lanes {
-		n += q.lanes[i].n
-	}
-	return n
-}
-
 // push queues w, of kind what and priority prio, after every entry of the
 // same instant and priority queued before it; to lane l when it keeps the
 // lane in order, else to the heap.
