@@ -431,10 +431,12 @@ func TestResultWithAnErrorHasNotPassed(t *testing.T) {
 func TestEveryInvariantHasAnEvaluator(t *testing.T) {
 	s, err := scenario.Parse("t.yaml", []byte(base+"  - {name: x, invariant: one-operation}\n"))
 	require.NoError(t, err)
+	cfg, err := s.Config()
+	require.NoError(t, err)
 	for name := range scenario.Invariants {
 		t.Run(name, func(t *testing.T) {
 			x := &scenario.Expectation{Name: "x", What: &scenario.ExpectInvariant{Invariant: name}}
-			ev, err := newEvaluator(x, newSetup(s, 1))
+			ev, err := newEvaluator(x, newSetup(s, cfg))
 			require.NoError(t, err)
 			assert.NotNil(t, ev)
 		})

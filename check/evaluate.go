@@ -26,12 +26,13 @@ type setup struct {
 	lookahead time.Duration
 }
 
-func newSetup(s *scenario.Scenario, seed uint64) setup {
-	svc := s.File.Service
+// newSetup is the setup of a scenario run with cfg; each replication sets
+// its seed.
+func newSetup(s *scenario.Scenario, cfg sim.Config) setup {
 	return setup{
-		start: s.File.Start.Time, seed: seed,
-		promise:   promiseOf(s),
-		lookahead: time.Duration(svc.Skip.Lookahead),
+		start:     s.File.Start.Time,
+		promise:   promiseOf(cfg),
+		lookahead: time.Duration(s.File.Service.Skip.Lookahead),
 	}
 }
 

@@ -25,14 +25,10 @@ func newInvariant(x *scenario.ExpectInvariant, s setup, fail func(string) *Failu
 	return nil
 }
 
-// promiseOf asks the scenario's throttle what the reading in force
-// promises; a scenario without one (kind none) asks the limiter that never
-// refuses.
-func promiseOf(s *scenario.Scenario) policy.Promise {
-	cfg, err := s.Config()
-	if err != nil {
-		return policy.Promise{Reason: "the throttle could not be built: " + err.Error()}
-	}
+// promiseOf asks the configuration's throttle what the reading in force
+// promises; a configuration without one (kind none) asks the limiter that
+// never refuses.
+func promiseOf(cfg sim.Config) policy.Promise {
 	if cfg.NewThrottle == nil {
 		return (&policy.Throttle{Limiter: policy.Unlimited{}}).Promise()
 	}

@@ -107,10 +107,16 @@ func Run(s *scenario.Scenario, opts Options) (*Result, error) {
 	spent := make([]time.Duration, n+1) // each expectation, then the golden trace
 	acc := metrics.NewAccumulator()
 	var goldenFailure *Failure
+	runner, err := experiment.NewRunner(s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Path, err)
+	}
+	base := newSetup(s, runner.Config()) // built once: the policies are the same in every replication
 	for rep := range s.File.Replications {
 		seed := sim.ReplicationSeed(s.File.Seed, rep)
 		res.Seeds = append(res.Seeds, seed)
-		st := newSetup(s, seed)
+		st := base
+		st.seed = seed
 		// Every check is an observer of the same run. Reading the clock
 		// around each check at each event would triple the time of a long
 		// run: past the first timedAll events, one in timedEvery is timed
@@ -170,7 +176,7 @@ func Run(s *scenario.Scenario, opts Options) (*Result, error) {
 			seen++
 			ring.push(e)
 		})
-		sum, err := experiment.RunOnce(s, seed, observe)
+		sum, err := runner.Run(seed, observe)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.Path, err)
 		}

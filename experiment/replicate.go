@@ -21,11 +21,34 @@ type Options struct {
 // RunOnce runs one replication of a scenario with its seed and returns its
 // summary.
 func RunOnce(s *scenario.Scenario, seed uint64, observers ...sim.Observer) (metrics.Summary, error) {
-	p, err := prepare(s)
+	r, err := NewRunner(s)
 	if err != nil {
 		return metrics.Summary{}, err
 	}
-	return p.run(seed, observers...)
+	return r.Run(seed, observers...)
+}
+
+// A Runner runs replications of one scenario, its engine configuration
+// built once for them all: for a caller that runs them one at a time with
+// observers of its own (runsim check).
+type Runner struct{ p prepared }
+
+// NewRunner builds the engine configuration of s.
+func NewRunner(s *scenario.Scenario) (*Runner, error) {
+	p, err := prepare(s)
+	if err != nil {
+		return nil, err
+	}
+	return &Runner{p}, nil
+}
+
+// Config is the engine configuration the runner runs (its seed the
+// scenario's): for asking its policies what they mean.
+func (r *Runner) Config() sim.Config { return r.p.cfg }
+
+// Run runs one replication with seed and returns its summary.
+func (r *Runner) Run(seed uint64, observers ...sim.Observer) (metrics.Summary, error) {
+	return r.p.run(seed, observers...)
 }
 
 // prepared is a scenario's engine configuration, built once for all its
