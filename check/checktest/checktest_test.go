@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"runsim/internal/simtest"
 	"runsim/scenario"
 	"runsim/sim"
 )
@@ -71,16 +72,7 @@ func TestRequire(t *testing.T) {
 }
 
 func TestEvents(t *testing.T) {
-	s, err := scenario.Parse("e.yaml", []byte(`name: e
-start: 2025-01-06T00:00:00Z
-horizon: 4h
-service:
-  schedule: {kind: none}
-  throttle: {window: 1h}
-  run: {duration: {dist: constant, value: 10m}, outcomes: {completed: 1}}
-clients:
-  - {name: a, arrivals: {at: [0s, 30m, 2h]}}
-`))
+	s, err := scenario.Parse("e.yaml", []byte(simtest.HourWindow))
 	require.NoError(t, err)
 	r := &recorder{}
 	events, sum := Events(r, s)
