@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"runsim/internal/simtest"
 	"runsim/metrics"
 )
 
@@ -21,7 +22,7 @@ func TestBadExpectations(t *testing.T) {
 		{"no name", "{count: accepted, eq: 1}", "{count", "expect.0.name: every expectation needs a readable name"},
 		{"name set twice", "{name: x, count: accepted, name: y, eq: 1}", "name: y", "expect.0.name: set twice"},
 		{"unknown invariant", "{name: x, invariant: always-fine}", "always-fine", `expect.0.invariant: unknown invariant "always-fine" (known: one-operation, operations-in-order, skip-lookahead, throttle-window)`},
-		{"unknown metric", "{name: x, metric: happiness, max: 1}", "happiness", `expect.0.metric: unknown metric "happiness" (known: ` + strings.Join(metrics.MetricNames, ", ") + `)`},
+		{"unknown metric", "{name: x, metric: happiness, max: 1}", "happiness", `expect.0.metric: unknown metric "happiness" (known: ` + known(metrics.MetricNames) + `)`},
 		{"unknown event kind", "{name: x, none: approved, from: 1h, to: 2h}", "approved", `expect.0.none: unknown event kind "approved" (known: request-arrived, accepted, throttled, conflict, run-started, run-finished, scheduled-due, scheduled-skipped, operation-changed, retry-scheduled, gave-up)`},
 		{"count without bound", "{name: x, count: accepted}", "{name: x, count", "expect.0: a count needs eq, min or max"},
 		{"count with eq and max", "{name: x, count: accepted, eq: 1, max: 2}", "1, max", "expect.0.eq: give eq, or min and/or max, not both"},
@@ -53,7 +54,7 @@ func TestBadExpectations(t *testing.T) {
 			yaml := good + "expect:\n  - " + tc.exp + "\n"
 			k := strings.LastIndex(yaml, tc.at) // the token is in the expectations, after good
 			require.GreaterOrEqual(t, k, len(good))
-			line, col := strings.Count(yaml[:k], "\n")+1, k-strings.LastIndex(yaml[:k], "\n")
+			line, col := lineCol(yaml, k)
 			_, err := Parse("bad.yaml", []byte(yaml))
 			assert.EqualError(t, err, fmt.Sprintf("bad.yaml:%d:%d: %s", line, col, tc.msg))
 		})
@@ -63,7 +64,7 @@ func TestBadExpectations(t *testing.T) {
 // TestExpectationsDecodeToTheirKind: each kind's mapping becomes its own
 // type, every field in place.
 func TestExpectationsDecodeToTheirKind(t *testing.T) {
-	start := time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
+	start := simtest.T0
 	retry := Duration(7 * time.Hour)
 	tests := []struct {
 		name, yaml string
@@ -110,14 +111,6 @@ func TestExpectKindTable(t *testing.T) {
 // TestBuildExpectationsInGo: expectations built in Go are validated as
 // decoded ones are.
 func TestBuildExpectationsInGo(t *testing.T) {
-	base := func() File {
-		f := Default()
-		f.Name = "built"
-		start := Instant{time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)}
-		horizon := Horizon(24 * 3600 * 1000)
-		f.Start, f.Horizon = &start, &horizon
-		return f
-	}
 	tests := []struct {
 		name string
 		exp  *Expectation
@@ -126,12 +119,12 @@ func TestBuildExpectationsInGo(t *testing.T) {
 		{"valid metric", &Expectation{Name: "m", What: &ExpectMetric{Metric: "polls", Min: ptr(Bound(1))}}, ""},
 		{"no kind", &Expectation{Name: "m"}, "(built in Go): expect.0: give exactly one of count, request, scheduled, none, invariant or metric"},
 		{"no name", &Expectation{What: &ExpectInvariant{Invariant: "one-operation"}}, "(built in Go): expect.0.name: every expectation needs a readable name"},
-		{"unknown metric", &Expectation{Name: "m", What: &ExpectMetric{Metric: "joy", Max: ptr(Bound(1))}}, `(built in Go): expect.0.metric: unknown metric "joy" (known: ` + strings.Join(metrics.MetricNames, ", ") + ")"},
+		{"unknown metric", &Expectation{Name: "m", What: &ExpectMetric{Metric: "joy", Max: ptr(Bound(1))}}, `(built in Go): expect.0.metric: unknown metric "joy" (known: ` + known(metrics.MetricNames) + ")"},
 		{"none without span", &Expectation{Name: "n", What: &ExpectNone{Event: "accepted"}}, "(built in Go): expect.0: none needs from and to"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := base()
+			f := builtFile()
 			f.Expect = []*Expectation{tc.exp}
 			_, err := Build(f)
 			if tc.err == "" {

@@ -2,7 +2,6 @@ package scenario
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"runsim/sim"
@@ -13,8 +12,7 @@ import (
 // configuration the engine takes. The seed corpus is under
 // testdata/fuzz/FuzzParse; go test -fuzz FuzzParse ./scenario explores.
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob("../scenarios/*.yaml")
-	for _, file := range files {
+	for _, file := range shipped(f) {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			f.Fatal(err)

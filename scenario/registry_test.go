@@ -2,8 +2,6 @@ package scenario
 
 import (
 	"fmt"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -167,8 +165,6 @@ func TestUnknownVariantIsAnError(t *testing.T) {
 
 // known lists names as the errors do; the tests read the tables, so that
 // a new variant does not change them.
-func known(names []string) string { return strings.Join(names, ", ") }
-
 // TestDocumentedDefaultsAreTheRealOnes (repro 7): the defaults the tables
 // document are what a file that leaves the option out gets, and each
 // family's default variant is the one Default names (runsim policies used
@@ -236,29 +232,6 @@ func TestDocumentedDefaultsAreTheRealOnes(t *testing.T) {
 	}
 }
 
-const (
-	tablesBegin = "<!-- BEGIN variant tables: generated from scenario's variant tables by go test ./scenario -update -->\n"
-	tablesEnd   = "<!-- END variant tables -->\n"
-)
-
-// TestREADMEVariantTables keeps README's variant tables the ones the
-// tables generate; go test ./scenario -update rewrites them.
-func TestREADMEVariantTables(t *testing.T) {
-	const path = "../README.md"
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	readme := string(data)
-	i, j := strings.Index(readme, tablesBegin), strings.Index(readme, tablesEnd)
-	require.True(t, i >= 0 && j > i, "README.md lacks the markers of the variant tables")
-	got := readme[i+len(tablesBegin) : j]
-	if *update {
-		readme = readme[:i+len(tablesBegin)] + VariantTables() + readme[j:]
-		require.NoError(t, os.WriteFile(path, []byte(readme), 0o644))
-		got = VariantTables()
-	}
-	assert.Equal(t, VariantTables(), got, "README's variant tables are out of date: run go test ./scenario -update")
-}
-
 // TestArrivalProcessesHaveTypesOfTheirOwn: the options type of an arrival
 // process names it, so no two processes may share one.
 func TestArrivalProcessesHaveTypesOfTheirOwn(t *testing.T) {
@@ -311,10 +284,7 @@ func TestArrivalsDecoding(t *testing.T) {
 // Arrivals as the decoder would.
 func TestArrivalsBuiltInGo(t *testing.T) {
 	file := func(a Arrivals) File {
-		f := Default()
-		f.Name = "built"
-		start, horizon := Instant{time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)}, Horizon(msPerDay)
-		f.Start, f.Horizon = &start, &horizon
+		f := builtFile()
 		c := &Client{Name: "a", Arrivals: a}
 		c.setDefaults()
 		f.Clients = []*Client{c}

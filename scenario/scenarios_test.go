@@ -1,47 +1,19 @@
 package scenario
 
 import (
-	"bytes"
-	"flag"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"runsim/internal/simtest"
 	"runsim/policy"
-	"runsim/sim"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-func config(t *testing.T, s *Scenario) sim.Config {
-	t.Helper()
-	cfg, err := s.Config()
-	require.NoError(t, err)
-	return cfg
-}
-
-func shipped(t *testing.T) []string {
-	files, err := filepath.Glob("../scenarios/*.yaml")
-	require.NoError(t, err)
-	require.GreaterOrEqual(t, len(files), 5)
-	return files
-}
-
-func trace(t *testing.T, s *Scenario) []byte {
-	var buf bytes.Buffer
-	w := sim.NewTraceWriter(&buf, sim.TraceText)
-	_, err := sim.Run(config(t, s), w)
-	require.NoError(t, err)
-	require.NoError(t, w.Flush())
-	return buf.Bytes()
-}
 
 func TestShippedScenariosLoadAndRun(t *testing.T) {
 	for _, f := range shipped(t) {
@@ -123,19 +95,6 @@ func TestBadOverrides(t *testing.T) {
 	}
 }
 
-const good = `name: t
-start: 2025-01-06T00:00:00Z
-horizon: 2d
-service:
-  throttle: {limit: 5, window: 12h}
-  run:
-    duration: {dist: lognormal, median: 110m, sigma: 0.3}
-    outcomes: {completed: 0.95, failed: 0.05}
-clients:
-  - name: admin
-    arrivals: {poisson: {rate: 0.5/h}}
-`
-
 // TestBadScenarios holds one case per class of bad input. Each names the
 // text the error must point at; the test finds that text's line and column
 // in the YAML itself, so positions are checked independently.
@@ -200,14 +159,6 @@ func TestBadScenarios(t *testing.T) {
 	require.NoError(t, err, "the base of the bad cases is good")
 }
 
-// positionOf is the 1-based line and column of the first occurrence of at.
-func positionOf(t *testing.T, text, at string) (int, int) {
-	i := strings.Index(text, at)
-	require.GreaterOrEqual(t, i, 0, "%q not in the YAML", at)
-	line := strings.Count(text[:i], "\n") + 1
-	return line, i - strings.LastIndex(text[:i], "\n")
-}
-
 func TestBadYAML(t *testing.T) {
 	_, err := Parse("bad.yaml", []byte("name: t\nclients: [unclosed\n"))
 	assert.EqualError(t, err, "bad.yaml:3:1: did not find expected ',' or ']' (while parsing a flow sequence at 2:10)")
@@ -217,14 +168,6 @@ func TestBadYAML(t *testing.T) {
 	assert.EqualError(t, err, "list.yaml:1:1: a scenario must be a mapping of fields (name, start, horizon, service, clients, ...)")
 	_, err = Parse("two.yaml", []byte(good+"---\nname: u\n"))
 	assert.EqualError(t, err, "two.yaml:12:1: one scenario per file: a second YAML document starts here")
-}
-
-func replace(s, old, new string) string {
-	out := bytes.Replace([]byte(s), []byte(old), []byte(new), 1)
-	if bytes.Equal(out, []byte(s)) {
-		panic("replace: " + old + " not found")
-	}
-	return string(out)
 }
 
 func TestValues(t *testing.T) {
@@ -249,16 +192,12 @@ func TestLongestHorizon(t *testing.T) {
 	s, err := Parse("long.yaml", []byte(replace(good, "horizon: 2d", "horizon: 200y")))
 	require.NoError(t, err)
 	cfg := config(t, s)
-	assert.Equal(t, time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 73000), cfg.End, "200y is 73000 days")
+	assert.Equal(t, simtest.T0.AddDate(0, 0, 73000), cfg.End, "200y is 73000 days")
 	assert.Less(t, cfg.End.Sub(cfg.Start), time.Duration(math.MaxInt64), "the horizon holds in a time.Duration")
 }
 
 func TestBuildInGo(t *testing.T) {
-	f := Default()
-	f.Name = "built"
-	start := Instant{time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)}
-	horizon := Horizon(24 * 3600 * 1000)
-	f.Start, f.Horizon = &start, &horizon
+	f := builtFile()
 	c := &Client{Name: "admin", Arrivals: Arrivals{Process: &At{{Offset: 5 * time.Hour}}}}
 	c.setDefaults()
 	f.Clients = []*Client{c}
@@ -280,14 +219,6 @@ func TestBuildInGo(t *testing.T) {
 // TestBuildRefusesWhatRunCannotStart: a File built in Go meets the same
 // checks as a file, the engine's build included.
 func TestBuildRefusesWhatRunCannotStart(t *testing.T) {
-	base := func() File {
-		f := Default()
-		f.Name = "built"
-		start := Instant{time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)}
-		horizon := Horizon(24 * 3600 * 1000)
-		f.Start, f.Horizon = &start, &horizon
-		return f
-	}
 	tests := []struct {
 		name   string
 		change func(f *File)
@@ -304,14 +235,12 @@ func TestBuildRefusesWhatRunCannotStart(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := base()
+			f := builtFile()
 			tc.change(&f)
 			_, err := Build(f)
 			assert.EqualError(t, err, tc.want)
 		})
 	}
-	_, err := Build(base())
+	_, err := Build(builtFile())
 	assert.NoError(t, err)
 }
-
-func ptr[T any](v T) *T { return &v }
