@@ -3,32 +3,22 @@ package experiment
 import (
 	"fmt"
 	"math"
-	"runsim/metrics"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"runsim/scenario"
+	"runsim/internal/simtest"
+	"runsim/metrics"
 )
 
 // poisson is a model with a known answer: requests at 1/h for 14 days,
 // nothing throttled, so the number of requests is Poisson with mean 336.
-const poisson = `name: known
-start: 2025-01-06T00:00:00Z
-horizon: 14d
-seed: %d
+var poisson = simtest.Scenario("known", "14d") + `seed: %d
 service: {schedule: {kind: none}, throttle: {kind: none}, overlap: {on_demand: concurrent}}
 clients:
   - {name: a, arrivals: {poisson: {rate: 1/h}}}
 `
-
-func load(t *testing.T, text string) *scenario.Scenario {
-	t.Helper()
-	s, err := scenario.Parse("t.yaml", []byte(text))
-	require.NoError(t, err)
-	return s
-}
 
 // TestConfidenceIntervalsCover: 400 independent experiments of 10
 // replications each; the 95% interval of the mean number of requests covers
@@ -61,15 +51,11 @@ func TestReplicateIsIndependentOfWorkers(t *testing.T) {
 }
 
 func TestSweepIsIndependentOfWorkers(t *testing.T) {
-	s, err := scenario.Load("../scenarios/documented.yaml")
-	require.NoError(t, err)
-	p, err := ParseParam("clients.admin.arrivals.poisson.rate=2/d:12/d:5/d")
-	require.NoError(t, err)
-	q, err := ParseParam("service.throttle.limit=3,5")
-	require.NoError(t, err)
+	s := documented(t)
+	ps := params(t, "clients.admin.arrivals.poisson.rate=2/d:12/d:5/d", "service.throttle.limit=3,5")
 	run := func(workers int) []Point {
 		var pts []Point
-		require.NoError(t, Sweep(s, []Param{p, q}, Options{Replications: 9, Workers: workers}, func(pt Point) error {
+		require.NoError(t, Sweep(s, ps, Options{Replications: 9, Workers: workers}, func(pt Point) error {
 			pts = append(pts, pt)
 			return nil
 		}))
@@ -195,4 +181,69 @@ func TestTargets(t *testing.T) {
 	_, err = ParseTarget("throttled_fraction<=lots")
 	assert.ErrorContains(t, err, `bad value "lots"`)
 	assert.True(t, math.IsNaN(metrics.NewAccumulator().Interval("requests").Mean))
+}
+
+// tool: requests every 20 minutes that never retry, against a sliding log
+// of 5 in 2h.
+var tool = simtest.Scenario("tool", "3d") + `seed: 4
+service:
+  throttle: {kind: sliding, limit: 5, window: 2h}
+  run: {duration: {dist: exponential, mean: 10m}, outcomes: {completed: 1}}
+clients:
+  - {name: t, arrivals: {poisson: {rate: 3/h}}}
+`
+
+// TestCompareIsReplicate: each column of a comparison is what Replicate
+// gives for that variant alone, whatever the number of workers.
+func TestCompareIsReplicate(t *testing.T) {
+	base := load(t, tool)
+	vs, err := Variants(base, []string{"same=service.throttle.limit=5", "bucket=service.throttle.kind=token-bucket"})
+	require.NoError(t, err)
+	require.Len(t, vs, 3)
+	one, err := Compare(vs, Options{Replications: 7, Workers: 1})
+	require.NoError(t, err)
+	three, err := Compare(vs, Options{Replications: 7, Workers: 3})
+	require.NoError(t, err)
+	for i, v := range vs {
+		t.Run(v.Name, func(t *testing.T) {
+			first, acc, err := Replicate(v.Scenario, Options{Replications: 7})
+			require.NoError(t, err)
+			assert.Equal(t, v.Name, one[i].Name)
+			assert.Equal(t, first, one[i].First)
+			assert.Equal(t, acc.Intervals(), one[i].Aggregate.Intervals())
+			assert.Equal(t, one[i].Aggregate.Intervals(), three[i].Aggregate.Intervals())
+		})
+	}
+	assert.Equal(t, one[0].Aggregate.Intervals(), one[1].Aggregate.Intervals(), "a variant that changes nothing gives the baseline's figures")
+}
+
+// TestCompareUsesCommonRandomNumbers: a variant that changes only the
+// throttle sees the same requests at the same instants.
+func TestCompareUsesCommonRandomNumbers(t *testing.T) {
+	vs, err := Variants(load(t, tool), []string{"open=service.throttle.kind=none"})
+	require.NoError(t, err)
+	res, err := Compare(vs, Options{Replications: 5})
+	require.NoError(t, err)
+	assert.Equal(t, res[0].Aggregate.Interval("requests"), res[1].Aggregate.Interval("requests"))
+	assert.Positive(t, res[0].Aggregate.Interval("throttled").Mean)
+	assert.Zero(t, res[1].Aggregate.Interval("throttled").Mean)
+}
+
+func TestVariantsErrors(t *testing.T) {
+	base := load(t, tool)
+	tests := []struct {
+		name  string
+		specs []string
+		want  string
+	}{
+		{"nothing", nil, "t.yaml: nothing to compare: give --variant or a variants: section"},
+		{"no path", []string{"x"}, `--variant "x": want NAME=PATH=VALUE[,PATH=VALUE]`},
+		{"bad value", []string{"x=service.throttle.kind=leaky"}, `--variant x: t.yaml: --set service.throttle.kind=leaky: service.throttle.kind: unknown throttle "leaky"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Variants(base, tc.specs)
+			assert.ErrorContains(t, err, tc.want)
+		})
+	}
 }

@@ -103,14 +103,10 @@ func TestShardSplit(t *testing.T) {
 // TestSweepShardsMakeTheSweep: the shards' points, put in order, are the
 // sweep's, with the same results, whatever the workers of each shard.
 func TestSweepShardsMakeTheSweep(t *testing.T) {
-	s, err := scenario.Load("../scenarios/documented.yaml", "horizon=4d")
-	require.NoError(t, err)
-	p, err := ParseParam("clients.admin.arrivals.poisson.rate=2/d:12/d:5/d")
-	require.NoError(t, err)
-	q, err := ParseParam("service.throttle.limit=3,5")
-	require.NoError(t, err)
+	s := documented(t, "horizon=4d")
+	ps := params(t, "clients.admin.arrivals.poisson.rate=2/d:12/d:5/d", "service.throttle.limit=3,5")
 	var whole []Point
-	require.NoError(t, Sweep(s, []Param{p, q}, Options{Replications: 5, Workers: 2}, func(pt Point) error {
+	require.NoError(t, Sweep(s, ps, Options{Replications: 5, Workers: 2}, func(pt Point) error {
 		whole = append(whole, pt)
 		return nil
 	}))
@@ -121,7 +117,7 @@ func TestSweepShardsMakeTheSweep(t *testing.T) {
 			for k := 1; k <= n; k++ {
 				sh := Shard{k, n}
 				var pts []Point
-				require.NoError(t, SweepShard(s, []Param{p, q}, sh, Options{Replications: 5, Workers: k%3 + 1}, func(pt Point) error {
+				require.NoError(t, SweepShard(s, ps, sh, Options{Replications: 5, Workers: k%3 + 1}, func(pt Point) error {
 					pts = append(pts, pt)
 					return nil
 				}))
@@ -143,14 +139,9 @@ func TestSweepShardsMakeTheSweep(t *testing.T) {
 }
 
 func TestSweepShardRefusesABadShardOrValue(t *testing.T) {
-	s, err := scenario.Load("../scenarios/documented.yaml")
-	require.NoError(t, err)
-	good, err := ParseParam("service.throttle.limit=3,5")
-	require.NoError(t, err)
-	bad, err := ParseParam("service.throttle.kind=sliding,leaky")
-	require.NoError(t, err)
-	wide, err := ParseParam("seed=1:10000:1")
-	require.NoError(t, err)
+	s := documented(t)
+	ps := params(t, "service.throttle.limit=3,5", "service.throttle.kind=sliding,leaky", "seed=1:10000:1")
+	good, bad, wide := ps[0], ps[1], ps[2]
 	none := func(Point) error { t.Fatal("nothing should run"); return nil }
 	tests := []struct {
 		name   string
@@ -175,18 +166,11 @@ func TestSweepShardRefusesABadShardOrValue(t *testing.T) {
 }
 
 func TestFingerprint(t *testing.T) {
-	load := func(sets ...string) *scenario.Scenario {
-		s, err := scenario.Load("../scenarios/documented.yaml", sets...)
-		require.NoError(t, err)
-		return s
-	}
-	p, err := ParseParam("service.throttle.limit=3,5")
+	ps := params(t, "service.throttle.limit=3,5", "service.throttle.limit=3,6")
+	p, q := ps[0], ps[1]
+	base, err := Fingerprint(documented(t), []Param{p}, Options{Replications: 5}, "v1")
 	require.NoError(t, err)
-	q, err := ParseParam("service.throttle.limit=3,6")
-	require.NoError(t, err)
-	base, err := Fingerprint(load(), []Param{p}, Options{Replications: 5}, "v1")
-	require.NoError(t, err)
-	again, err := Fingerprint(load(), []Param{p}, Options{Replications: 5, Workers: 7}, "v1")
+	again, err := Fingerprint(documented(t), []Param{p}, Options{Replications: 5, Workers: 7}, "v1")
 	require.NoError(t, err)
 	assert.Equal(t, base, again, "workers are not part of a sweep")
 	assert.Len(t, base, 64)
@@ -197,11 +181,11 @@ func TestFingerprint(t *testing.T) {
 		opts   Options
 		v      string
 	}{
-		{name: "an override", s: load("service.throttle.window=11h"), params: []Param{p}, opts: Options{Replications: 5}, v: "v1"},
-		{name: "the seed", s: load("seed=2"), params: []Param{p}, opts: Options{Replications: 5}, v: "v1"},
-		{name: "the grid", s: load(), params: []Param{q}, opts: Options{Replications: 5}, v: "v1"},
-		{name: "replications", s: load(), params: []Param{p}, opts: Options{Replications: 6}, v: "v1"},
-		{name: "the version", s: load(), params: []Param{p}, opts: Options{Replications: 5}, v: "v2"},
+		{name: "an override", s: documented(t, "service.throttle.window=11h"), params: []Param{p}, opts: Options{Replications: 5}, v: "v1"},
+		{name: "the seed", s: documented(t, "seed=2"), params: []Param{p}, opts: Options{Replications: 5}, v: "v1"},
+		{name: "the grid", s: documented(t), params: []Param{q}, opts: Options{Replications: 5}, v: "v1"},
+		{name: "replications", s: documented(t), params: []Param{p}, opts: Options{Replications: 6}, v: "v1"},
+		{name: "the version", s: documented(t), params: []Param{p}, opts: Options{Replications: 5}, v: "v2"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
