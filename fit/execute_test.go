@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"runsim/fit"
+	"runsim/internal/simtest"
 )
 
 // TestExecuteAgainstAServiceWaits carries a plan out against a fake Graph
@@ -18,7 +19,7 @@ import (
 // after now, waits for each instant on the clock it is given, reads a
 // Retry-After given as an HTTP-date, and follows the runs' nextLink.
 func TestExecuteAgainstAServiceWaits(t *testing.T) {
-	t0 := time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
+	t0 := simtest.T0
 	now := t0.Add(30 * time.Hour) // the service's clock: past the plan's start
 	var posts []time.Time
 	var srv *httptest.Server

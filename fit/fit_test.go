@@ -9,24 +9,34 @@ import (
 	"runsim/fit"
 )
 
-func TestReadRequestsErrors(t *testing.T) {
+// TestReadErrors: a request log or a runs listing that cannot be read is
+// refused with the file, and the line where that is known.
+func TestReadErrors(t *testing.T) {
+	readRequests := func(in string) error { _, err := fit.ReadRequests("requests.csv", strings.NewReader(in)); return err }
+	readRuns := func(in string) error { _, err := fit.ReadRuns("runs.json", []byte(in)); return err }
 	cases := map[string]struct {
-		csv  string
-		want string
+		read     func(string) error
+		in, want string
 	}{
-		"empty":          {"", "requests.csv:1: empty"},
-		"no status":      {"time\n2025-01-06T00:00:00Z\n", "requests.csv:1: no status column"},
-		"unknown column": {"time,status,colour\n", `requests.csv:1: unknown column "colour"`},
-		"bad time":       {"time,status,retry_after\n2025-01-06T00:00:00Z,202,\nyesterday,202,\n", `requests.csv:3: time "yesterday" is not RFC 3339`},
-		"bad status":     {"time,status,retry_after\n2025-01-06T00:00:00Z,500,\n", `requests.csv:2: status "500"`},
-		"retry on 202":   {"time,status,retry_after\n2025-01-06T00:00:00Z,202,60\n", "requests.csv:2: retry_after \"60\" on a 202"},
-		"short row":      {"time,status,retry_after\n2025-01-06T00:00:00Z,202\n", "requests.csv:2: 2 fields, the header has 3"},
-		"no rows":        {"time,status,retry_after\n", "requests.csv: no requests"},
+		"requests, empty":          {readRequests, "", "requests.csv:1: empty"},
+		"requests, no status":      {readRequests, "time\n2025-01-06T00:00:00Z\n", "requests.csv:1: no status column"},
+		"requests, unknown column": {readRequests, "time,status,colour\n", `requests.csv:1: unknown column "colour"`},
+		"requests, bad time":       {readRequests, "time,status,retry_after\n2025-01-06T00:00:00Z,202,\nyesterday,202,\n", `requests.csv:3: time "yesterday" is not RFC 3339`},
+		"requests, bad status":     {readRequests, "time,status,retry_after\n2025-01-06T00:00:00Z,500,\n", `requests.csv:2: status "500"`},
+		"requests, retry on 202":   {readRequests, "time,status,retry_after\n2025-01-06T00:00:00Z,202,60\n", "requests.csv:2: retry_after \"60\" on a 202"},
+		"requests, short row":      {readRequests, "time,status,retry_after\n2025-01-06T00:00:00Z,202\n", "requests.csv:2: 2 fields, the header has 3"},
+		"requests, no rows":        {readRequests, "time,status,retry_after\n", "requests.csv: no requests"},
+		"runs, empty":              {readRuns, "  \n", "runs.json:1: empty"},
+		"runs, not a page":         {readRuns, "[1]", "runs.json:1: want the runs as Graph lists them"},
+		"runs, no value":           {readRuns, `{"@odata.context": "x"}`, "runs.json:1: no value array"},
+		"runs, bad status":         {readRuns, "{\"value\": [\n{\"id\": \"a\", \"startDateTime\": \"2025-01-06T02:00:00Z\", \"endDateTime\": null, \"status\": \"running\"},\n{\"id\": \"b\", \"startDateTime\": \"2025-01-06T02:00:00Z\", \"status\": \"done\"}]}", `runs.json:3: run b: unknown status "done"`},
+		"runs, no start":           {readRuns, "{\"value\": [\n{\"id\": \"a\", \"status\": \"running\"}]}", "runs.json:2: a run without startDateTime"},
+		"runs, syntax":             {readRuns, "{\"value\": [\n{\"id\": }]}", "runs.json:2:"},
+		"runs, no end":             {readRuns, `{"value": [{"id": "a", "startDateTime": "2025-01-06T02:00:00Z", "status": "completed"}]}`, "has status completed but no endDateTime"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, err := fit.ReadRequests("requests.csv", strings.NewReader(tc.csv))
-			require.ErrorContains(t, err, tc.want)
+			require.ErrorContains(t, tc.read(tc.in), tc.want)
 		})
 	}
 }
@@ -38,27 +48,6 @@ func TestReadRequestsRoundsRetryAfterUp(t *testing.T) {
 	require.Equal(t, "b", reqs[0].Client, "sorted by time")
 	require.Equal(t, -1, reqs[0].RetryAfter)
 	require.Equal(t, 50, reqs[1].RetryAfter)
-}
-
-func TestReadRunsErrors(t *testing.T) {
-	cases := map[string]struct {
-		json string
-		want string
-	}{
-		"empty":      {"  \n", "runs.json:1: empty"},
-		"not a page": {"[1]", "runs.json:1: want the runs as Graph lists them"},
-		"no value":   {`{"@odata.context": "x"}`, "runs.json:1: no value array"},
-		"bad status": {"{\"value\": [\n{\"id\": \"a\", \"startDateTime\": \"2025-01-06T02:00:00Z\", \"endDateTime\": null, \"status\": \"running\"},\n{\"id\": \"b\", \"startDateTime\": \"2025-01-06T02:00:00Z\", \"status\": \"done\"}]}", `runs.json:3: run b: unknown status "done"`},
-		"no start":   {"{\"value\": [\n{\"id\": \"a\", \"status\": \"running\"}]}", "runs.json:2: a run without startDateTime"},
-		"syntax":     {"{\"value\": [\n{\"id\": }]}", "runs.json:2:"},
-		"no end":     {`{"value": [{"id": "a", "startDateTime": "2025-01-06T02:00:00Z", "status": "completed"}]}`, "has status completed but no endDateTime"},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			_, err := fit.ReadRuns("runs.json", []byte(tc.json))
-			require.ErrorContains(t, err, tc.want)
-		})
-	}
 }
 
 func TestReadRunsPages(t *testing.T) {

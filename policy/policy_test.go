@@ -80,6 +80,15 @@ func burst5() []step {
 		{op: "start", at: 0, run: 4}, {op: "start", at: 0, run: 5}}
 }
 
+// burstThenOneEvery144m: five starts at once empty a bucket of 5 per 12h;
+// the next slot comes 2h24m later, not a millisecond sooner.
+func burstThenOneEvery144m() []step {
+	return append(burst5(),
+		step{op: "check", at: 0, wantRA: 144 * time.Minute},
+		step{op: "check", at: 144*time.Minute - time.Millisecond, wantRA: time.Millisecond},
+		step{op: "check", at: 144 * time.Minute, wantAllow: true})
+}
+
 func sliding(limit int) Limiter { l, _ := NewSlidingLog(limit, 12*time.Hour); return l }
 func fixed(limit int) Limiter   { l, _ := NewFixedWindow(limit, 12*time.Hour, at(2*time.Hour)); return l }
 func bucket(limit int) Limiter  { l, _ := NewTokenBucket(limit, 12*time.Hour, limit); return l }
@@ -111,17 +120,11 @@ func TestLimiters(t *testing.T) {
 			{op: "check", at: 4 * time.Hour, wantAllow: true},
 			{op: "start", at: 13 * time.Hour, run: 2}, {op: "fail", at: 15 * time.Hour, run: 2},
 			{op: "start", at: 15 * time.Hour, run: 3}, {op: "check", at: 16 * time.Hour, wantRA: 10 * time.Hour}}},
-		{"token bucket: five at once, then one every 2h24m", bucket(5), append(burst5(),
-			step{op: "check", at: 0, wantRA: 144 * time.Minute},
-			step{op: "check", at: 144*time.Minute - time.Millisecond, wantRA: time.Millisecond},
-			step{op: "check", at: 144 * time.Minute, wantAllow: true})},
+		{"token bucket: five at once, then one every 2h24m", bucket(5), burstThenOneEvery144m()},
 		{"token bucket: a failed run's token does not come back (x/time/rate's CancelAt after the reservation acted)", bucket(1), []step{
 			{op: "start", at: 0, run: 1}, {op: "check", at: time.Hour, wantRA: 11 * time.Hour},
 			{op: "fail", at: time.Hour, run: 1}, {op: "check", at: time.Hour, wantRA: 11 * time.Hour}}},
-		{"gcra: five at once, then one every 2h24m", gcra(5), append(burst5(),
-			step{op: "check", at: 0, wantRA: 144 * time.Minute},
-			step{op: "check", at: 144*time.Minute - time.Millisecond, wantRA: time.Millisecond},
-			step{op: "check", at: 144 * time.Minute, wantAllow: true})},
+		{"gcra: five at once, then one every 2h24m", gcra(5), burstThenOneEvery144m()},
 		{"gcra: a failed run moves the arrival time back", gcra(1), []step{
 			{op: "start", at: 0, run: 1}, {op: "check", at: time.Hour, wantRA: 11 * time.Hour},
 			{op: "fail", at: time.Hour, run: 1}, {op: "check", at: time.Hour, wantAllow: true}}},

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"runsim/internal/simtest"
 	"runsim/metrics"
 	"runsim/sim"
 )
@@ -30,10 +31,10 @@ func readCSV(t *testing.T, path string) [][]string {
 // TestChartsMatchTheMetrics: the data behind each chart agrees with the
 // summary of the same run, and each PNG decodes at the stated size.
 func TestChartsMatchTheMetrics(t *testing.T) {
-	cfg := config(3*24*time.Hour, sim.Scripted{
+	cfg := simtest.Documented(3*24*time.Hour, sim.Scripted{
 		{Duration: time.Hour, Status: sim.Completed}, {Duration: 2 * time.Hour, Status: sim.Failed},
 		{Duration: 90 * time.Minute, Status: sim.Completed}})
-	cfg.Clients = []sim.Client{{Name: "admin", Arrivals: sim.Periodic{First: t0.Add(30 * time.Minute), Every: 3 * time.Hour},
+	cfg.Clients = []sim.Client{{Name: "admin", Arrivals: sim.Periodic{First: simtest.T0.Add(30 * time.Minute), Every: 3 * time.Hour},
 		OnConflict: sim.Retry{Kind: sim.AfterDelay, Delay: 20 * time.Minute, MaxAttempts: 2}}}
 	c := metrics.NewCollector(cfg.Start, cfg.End)
 	tl := metrics.NewTimeline(cfg.Start, cfg.End)
@@ -119,7 +120,7 @@ func TestDateTicks(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ticks := dateTicks{}.Ticks(unix(t0), unix(t0.Add(tc.span)))
+			ticks := dateTicks{}.Ticks(unix(simtest.T0), unix(simtest.T0.Add(tc.span)))
 			require.NotEmpty(t, ticks)
 			assert.LessOrEqual(t, len(ticks), 13)
 			assert.Equal(t, tc.first, ticks[0].Label)

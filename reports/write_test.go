@@ -20,17 +20,10 @@ import (
 	"runsim/sim"
 )
 
-var t0 = simtest.T0
-
-// config is the documented rules over horizon with scripted runs.
-func config(horizon time.Duration, runs sim.Scripted, clients ...sim.Client) sim.Config {
-	return simtest.Documented(horizon, runs, clients...)
-}
-
 // summaryOf runs the documented rules over horizon with scripted runs.
 func summaryOf(t *testing.T, horizon time.Duration, runs sim.Scripted) metrics.Summary {
 	t.Helper()
-	cfg := config(horizon, runs)
+	cfg := simtest.Documented(horizon, runs)
 	c := metrics.NewCollector(cfg.Start, cfg.End)
 	_, err := sim.Run(cfg, c)
 	require.NoError(t, err)
