@@ -36,11 +36,8 @@ func TestChartsMatchTheMetrics(t *testing.T) {
 		{Duration: 90 * time.Minute, Status: sim.Completed}})
 	cfg.Clients = []sim.Client{{Name: "admin", Arrivals: sim.Periodic{First: simtest.T0.Add(30 * time.Minute), Every: 3 * time.Hour},
 		OnConflict: sim.Retry{Kind: sim.AfterDelay, Delay: 20 * time.Minute, MaxAttempts: 2}}}
-	c := metrics.NewCollector(cfg.Start, cfg.End)
 	tl := metrics.NewTimeline(cfg.Start, cfg.End)
-	_, err := sim.Run(cfg, c, tl)
-	require.NoError(t, err)
-	s := c.Summary()
+	s := measure(t, cfg, tl)
 	dir := t.TempDir()
 	charts, err := Charts(tl, dir)
 	require.NoError(t, err)

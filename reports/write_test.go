@@ -10,28 +10,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"runsim/internal/simtest"
 	"runsim/metrics"
-	"runsim/sim"
 )
 
-// summaryOf runs the documented rules over horizon with scripted runs.
-func summaryOf(t *testing.T, horizon time.Duration, runs sim.Scripted) metrics.Summary {
-	t.Helper()
-	cfg := simtest.Documented(horizon, runs)
-	c := metrics.NewCollector(cfg.Start, cfg.End)
-	_, err := sim.Run(cfg, c)
-	require.NoError(t, err)
-	return c.Summary()
-}
-
 func TestWriteJSONFields(t *testing.T) {
-	s := summaryOf(t, 26*time.Hour, sim.Scripted{{Duration: time.Hour, Status: sim.Completed}})
+	s := documentedSummary(t)
 	var buf bytes.Buffer
 	r := RunReport{Scenario: "x", Seed: 7, Summary: s, Assumptions: []Assumption{{"throttle", "sliding"}}}
 	require.NoError(t, r.WriteJSON(&buf))
@@ -57,7 +44,7 @@ func TestWriteJSONFields(t *testing.T) {
 // with its title, and the value JSON gives in machine units written in
 // human ones.
 func TestTextAndJSONShowTheSameTable(t *testing.T) {
-	s := summaryOf(t, 26*time.Hour, sim.Scripted{{Duration: time.Hour, Status: sim.Completed}})
+	s := documentedSummary(t)
 	r := RunReport{Scenario: "x", Seed: 7, Summary: s}
 	var text, js bytes.Buffer
 	require.NoError(t, r.WriteText(&text))

@@ -1,6 +1,7 @@
 package scenarios_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,4 +39,15 @@ func TestUnknownName(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `no scenario "documnted" in the library`)
 	assert.Contains(t, err.Error(), "documented")
+}
+
+// A scenario of the library is loaded by name, with overrides as --set
+// takes them.
+func ExampleLoad() {
+	s, err := scenarios.Load("documented", "service.throttle.limit=6")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(s.File.Name, s.File.Service.Throttle.Limit)
+	// Output: documented 6
 }
