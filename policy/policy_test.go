@@ -169,12 +169,43 @@ func TestCounting(t *testing.T) {
 		{"no Retry-After: refused without one", CountSuccessful, true, false, append(hourly(2),
 			step{op: "check", at: 2 * time.Hour})},
 	}
+	// The reading of a refusal changes how a refusal is answered, not what
+	// the throttle decides: every case gives the same verdicts under each.
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			th, err := NewThrottle(sliding(2), tc.counts, tc.reserve, tc.retryAfter)
-			require.NoError(t, err)
-			play(t, th, tc.steps)
-		})
+		for _, refusal := range []Refusal{Refuse429, AcceptThenFail} {
+			t.Run(tc.name+", refusal "+refusal.String(), func(t *testing.T) {
+				th, err := NewThrottle(sliding(2), tc.counts, tc.reserve, tc.retryAfter)
+				require.NoError(t, err)
+				th.Refusal = refusal
+				play(t, th, tc.steps)
+			})
+		}
+	}
+}
+
+// TestRefusal: the reading of a refusal decides how a refused start is
+// answered, and the description says which (TestCounting holds that the
+// verdicts do not change with it).
+func TestRefusal(t *testing.T) {
+	th, err := SlidingThrottle(1, 12*time.Hour)
+	require.NoError(t, err)
+	assert.Equal(t, "429", Refuse429.String())
+	assert.Contains(t, th.String(), "; Retry-After exact", "429 is the default")
+	th.Refusal = AcceptThenFail
+	assert.Equal(t, "accepted-then-failed", AcceptThenFail.String())
+	assert.Contains(t, th.String(), "; refused starts answered 202, their operation failed (no 429)")
+	assert.Equal(t, "Refusal(9)", Refusal(9).String())
+
+	// Under either reading, with 1 start per 12h, a start at 00:00 leaves
+	// an attempt at 01:00 refused with a Retry-After of 11h.
+	for _, refusal := range []Refusal{Refuse429, AcceptThenFail} {
+		th, err := SlidingThrottle(1, 12*time.Hour)
+		require.NoError(t, err)
+		th.Refusal = refusal
+		assert.True(t, th.Check(t0).Allow)
+		th.Attempt(t0)
+		th.Started(t0, 1, true)
+		assert.Equal(t, Verdict{Allow: false, RetryAfter: 11 * time.Hour}, th.Check(at(time.Hour)), refusal.String())
 	}
 }
 
