@@ -34,7 +34,7 @@ func TestChartsMatchTheMetrics(t *testing.T) {
 	cfg := simtest.Documented(3*24*time.Hour, sim.Scripted{
 		{Duration: time.Hour, Status: sim.Completed}, {Duration: 2 * time.Hour, Status: sim.Failed},
 		{Duration: 90 * time.Minute, Status: sim.Completed}})
-	cfg.Clients = []sim.Client{{Name: "admin", Arrivals: sim.Periodic{First: simtest.T0.Add(30 * time.Minute), Every: 3 * time.Hour},
+	cfg.Clients = []sim.Client{{Name: "admin", Arrivals: sim.Periodic{First: cfg.Start.Add(30 * time.Minute), Every: 3 * time.Hour},
 		OnConflict: sim.Retry{Kind: sim.AfterDelay, Delay: 20 * time.Minute, MaxAttempts: 2}}}
 	tl := metrics.NewTimeline(cfg.Start, cfg.End)
 	s := measure(t, cfg, tl)

@@ -3,14 +3,12 @@ package scenario
 import (
 	"fmt"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"runsim/internal/simtest"
 	"runsim/metrics"
 )
 
@@ -52,9 +50,9 @@ func TestBadExpectations(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.class, func(t *testing.T) {
 			yaml := good + "expect:\n  - " + tc.exp + "\n"
-			k := strings.LastIndex(yaml, tc.at) // the token is in the expectations, after good
-			require.GreaterOrEqual(t, k, len(good))
-			line, col := lineCol(yaml, k)
+			line, col := lastPositionOf(t, yaml, tc.at)
+			after, _ := lineCol(good, len(good))
+			require.GreaterOrEqual(t, line, after, "the token is in the expectations, after good")
 			_, err := Parse("bad.yaml", []byte(yaml))
 			assert.EqualError(t, err, fmt.Sprintf("bad.yaml:%d:%d: %s", line, col, tc.msg))
 		})
@@ -64,7 +62,6 @@ func TestBadExpectations(t *testing.T) {
 // TestExpectationsDecodeToTheirKind: each kind's mapping becomes its own
 // type, every field in place.
 func TestExpectationsDecodeToTheirKind(t *testing.T) {
-	start := simtest.T0
 	retry := Duration(7 * time.Hour)
 	tests := []struct {
 		name, yaml string
@@ -75,7 +72,7 @@ func TestExpectationsDecodeToTheirKind(t *testing.T) {
 		{"request", "{name: c, request: 5h, client: admin, attempt: 1, answer: throttled, retry_after: 7h}",
 			&ExpectRequest{At: Moment{Offset: 5 * time.Hour}, Client: "admin", Attempt: 1, Answer: "throttled", RetryAfter: &retry}},
 		{"scheduled", "{name: c, scheduled: 2025-01-06T14:00:00Z, outcome: skipped, reason: on-demand, cause: 4h}",
-			&ExpectScheduled{Due: Moment{Absolute: start.Add(14 * time.Hour)}, Outcome: "skipped", Reason: "on-demand", Cause: &Moment{Offset: 4 * time.Hour}}},
+			&ExpectScheduled{Due: Moment{Absolute: time.Date(2025, 1, 6, 14, 0, 0, 0, time.UTC)}, Outcome: "skipped", Reason: "on-demand", Cause: &Moment{Offset: 4 * time.Hour}}},
 		{"none", "{name: c, none: run-started, from: 1h, to: 2h, trigger: scheduled}",
 			&ExpectNone{Event: "run-started", From: &Moment{Offset: time.Hour}, To: &Moment{Offset: 2 * time.Hour}, Trigger: "scheduled"}},
 		{"invariant", "{name: c, invariant: throttle-window}", &ExpectInvariant{Invariant: "throttle-window"}},

@@ -74,8 +74,16 @@ func trace(t *testing.T, s *Scenario) []byte {
 func ptr[T any](v T) *T { return &v }
 
 // positionOf is the 1-based line and column of the first occurrence of at.
-func positionOf(t *testing.T, text, at string) (int, int) {
+func positionOf(t testing.TB, text, at string) (int, int) {
 	i := strings.Index(text, at)
+	require.GreaterOrEqual(t, i, 0, "%q not in the YAML", at)
+	return lineCol(text, i)
+}
+
+// lastPositionOf is the 1-based line and column of the last occurrence of
+// at.
+func lastPositionOf(t testing.TB, text, at string) (int, int) {
+	i := strings.LastIndex(text, at)
 	require.GreaterOrEqual(t, i, 0, "%q not in the YAML", at)
 	return lineCol(text, i)
 }
