@@ -2,8 +2,9 @@ package scenarios_test
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
-	"path/filepath"
+	"path"
 	"strings"
 	"testing"
 
@@ -18,9 +19,9 @@ import (
 // of this folder, and each one loads the same from the binary as from disk.
 func TestLibraryMatchesFolder(t *testing.T) {
 	var onDisk []string
-	require.NoError(t, filepath.WalkDir(".", func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && filepath.Ext(p) == ".yaml" && !strings.HasPrefix(p, "testdata") {
-			onDisk = append(onDisk, strings.TrimSuffix(filepath.ToSlash(p), ".yaml"))
+	require.NoError(t, fs.WalkDir(os.DirFS("."), ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && path.Ext(p) == ".yaml" && !strings.HasPrefix(p, "testdata") {
+			onDisk = append(onDisk, strings.TrimSuffix(p, ".yaml"))
 		}
 		return err
 	}))
