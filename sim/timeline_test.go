@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -163,14 +162,15 @@ func acceptedRuns(first time.Duration, n int, d time.Duration) []string {
 // accepted is the events of admin's request r, attempt a, accepted at s:
 // its operation, and on-demand run n starting at once.
 func accepted(s string, r, a, n int) []string {
+	req := " admin r" + itoa(r) + " a" + itoa(a)
 	return []string{
-		fmt.Sprintf("%s request-arrived admin r%d a%d", s, r, a), fmt.Sprintf("%s accepted admin r%d a%d", s, r, a),
-		s + " operation-changed notStarted", fmt.Sprintf("%s run-started run%d onDemand", s, n), s + " operation-changed running",
+		s + " request-arrived" + req, s + " accepted" + req, s + " operation-changed notStarted",
+		s + " run-started run" + itoa(n) + " onDemand", s + " operation-changed running",
 	}
 }
 
 // completed is the events of on-demand run n completing at s, and its
 // operation succeeding.
 func completed(s string, n int) []string {
-	return []string{fmt.Sprintf("%s run-finished run%d onDemand completed", s, n), s + " operation-changed succeeded"}
+	return []string{s + " run-finished run" + itoa(n) + " onDemand completed", s + " operation-changed succeeded"}
 }
