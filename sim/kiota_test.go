@@ -11,14 +11,15 @@ import (
 // whole seconds, rounded up) and retried; one past it is given up at once,
 // as the middleware's client times out; 409 is never retried.
 func TestKiotaPreset(t *testing.T) {
-	cfg := onDemand(24*time.Hour, 10*time.Minute, 0, time.Hour, 2*time.Hour, 3*time.Hour, 4*time.Hour,
-		5*time.Hour, // 429, 7 h: given up
-		12*time.Hour-49*time.Second-500*time.Millisecond, // 429, 49.5 s: retried 50 s later
-		12*time.Hour+5*time.Minute,                       // 409: given up
-	)
+	cfg := documented(24 * time.Hour)
+	cfg.Schedule = nil
 	cfg.Runs = Drawn{Duration: Constant(10 * time.Minute), Outcomes: []Outcome{{Completed, 1}}}
-	sdk := &cfg.Clients[0]
-	sdk.Name, sdk.OnThrottle, sdk.OnConflict = "sdk", KiotaHTTPGo(), KiotaHTTPGo()
+	cfg.Clients = []Client{{Name: "sdk", OnThrottle: KiotaHTTPGo(), OnConflict: KiotaHTTPGo(), Arrivals: At{
+		at(0), at(time.Hour), at(2 * time.Hour), at(3 * time.Hour), at(4 * time.Hour),
+		at(5 * time.Hour), // 429, 7 h: given up
+		at(12*time.Hour - 49*time.Second - 500*time.Millisecond), // 429, 49.5 s: retried 50 s later
+		at(12*time.Hour + 5*time.Minute),                         // 409: given up
+	}}}
 	var got []string
 	for _, e := range run(t, cfg).events {
 		switch e.Kind {
