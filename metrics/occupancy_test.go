@@ -5,20 +5,12 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"runsim/policy"
 	"runsim/sim"
 )
 
-func requestsAt(offsets ...time.Duration) sim.Client {
-	ts := make(sim.At, len(offsets))
-	for i, d := range offsets {
-		ts[i] = t0.Add(d)
-	}
-	return sim.Client{Name: "admin", Arrivals: ts}
-}
-
+// throttle is a throttle over l counting counts, or err.
 func throttle(l policy.Limiter, err error, counts policy.Counting) func() (*policy.Throttle, error) {
 	return func() (*policy.Throttle, error) {
 		if err != nil {
@@ -108,11 +100,7 @@ func TestOccupancyFollowsTheReading(t *testing.T) {
 			} else {
 				cfg.Schedule = policy.Every{Period: h, Anchor: t0}
 			}
-			c := NewCollector(cfg.Start, cfg.End)
-			tl := NewTimeline(cfg.Start, cfg.End)
-			_, err := sim.Run(cfg, c, tl)
-			require.NoError(t, err)
-			s := c.Summary()
+			s, tl := charted(t, cfg)
 			assert.InDelta(t, tc.mean, s.OccupancyMean, 1e-9, "mean")
 			assert.InDelta(t, tc.max, s.OccupancyMax, 1e-9, "max")
 			assert.Equal(t, tc.limit, tl.Limit, "the chart's limit is the limiter's capacity")

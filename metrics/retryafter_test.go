@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"runsim/internal/simtest"
 	"runsim/policy"
 	"runsim/sim"
 )
@@ -22,16 +23,16 @@ func TestRetryAfterMean(t *testing.T) {
 		want time.Duration
 	}{
 		"two throttled answers": {
-			cfg:  config(12*h, short, requestsAt(0, 10*m, 20*m, 30*m, 40*m, 50*m, h)),
+			cfg:  simtest.Documented(12*h, short, requestsAt(0, 10*m, 20*m, 30*m, 40*m, 50*m, h)),
 			want: 11*h + 5*m,
 		},
 		"nothing throttled": {
-			cfg:  config(12*h, short, requestsAt(0, 10*m)),
+			cfg:  simtest.Documented(12*h, short, requestsAt(0, 10*m)),
 			want: 0,
 		},
 		"429s without Retry-After are not averaged in": {
 			cfg: func() sim.Config {
-				cfg := config(12*h, short, requestsAt(0, 10*m, 20*m, 30*m, 40*m, 50*m, h))
+				cfg := simtest.Documented(12*h, short, requestsAt(0, 10*m, 20*m, 30*m, 40*m, 50*m, h))
 				cfg.NewThrottle = func() (*policy.Throttle, error) {
 					l, err := policy.NewSlidingLog(5, 12*h)
 					if err != nil {

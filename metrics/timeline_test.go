@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"runsim/policy"
+	"runsim/internal/simtest"
 	"runsim/sim"
 )
 
@@ -34,25 +34,16 @@ func TestBucketWidth(t *testing.T) {
 }
 
 // timelineRun runs a busy scenario over horizon with a Collector and a
-// Timeline side by side.
+// Timeline side by side: the documented rules without the skip rule, runs
+// that complete after 110m and fail after 50m in turn, and admin asking
+// every 100m, retrying once 20m after a 409.
 func timelineRun(t *testing.T, horizon time.Duration) (Summary, *Timeline) {
 	t.Helper()
-	cfg := sim.Config{
-		Start: t0, End: t0.Add(horizon), Seed: 1,
-		Schedule: policy.Every{Period: 12 * time.Hour, Anchor: t0.Add(2 * time.Hour)},
-		NewThrottle: func() (*policy.Throttle, error) {
-			l, err := policy.NewSlidingLog(5, 12*time.Hour)
-			return throttle(l, err, policy.CountSuccessful)()
-		},
-		Runs: &sim.Scripted{{Duration: 110 * time.Minute, Status: sim.Completed}, {Duration: 50 * time.Minute, Status: sim.Failed}},
-		Clients: []sim.Client{{Name: "admin", Arrivals: sim.Periodic{First: t0.Add(30 * time.Minute), Every: 100 * time.Minute},
-			OnConflict: sim.Retry{Kind: sim.AfterDelay, Delay: 20 * time.Minute, MaxAttempts: 2}}},
-	}
-	c := NewCollector(cfg.Start, cfg.End)
-	tl := NewTimeline(cfg.Start, cfg.End)
-	_, err := sim.Run(cfg, c, tl)
-	require.NoError(t, err)
-	return c.Summary(), tl
+	cfg := simtest.Documented(horizon, sim.Scripted{{Duration: 110 * time.Minute, Status: sim.Completed}, {Duration: 50 * time.Minute, Status: sim.Failed}},
+		sim.Client{Name: "admin", Arrivals: sim.Periodic{First: t0.Add(30 * time.Minute), Every: 100 * time.Minute},
+			OnConflict: sim.Retry{Kind: sim.AfterDelay, Delay: 20 * time.Minute, MaxAttempts: 2}})
+	cfg.Skip = nil
+	return charted(t, cfg)
 }
 
 // TestTimelineSeriesAgreeWithTheSummary: whatever the bucket width, the
@@ -116,15 +107,9 @@ func TestTimelineKeepsDetailForItsFirstDays(t *testing.T) {
 // TestTimelineDetailIsBounded: a busy run keeps at most MaxDetail runs and
 // marks, up to a whole hour.
 func TestTimelineDetailIsBounded(t *testing.T) {
-	cfg := sim.Config{
-		Start: t0, End: t0.Add(30 * 24 * time.Hour), Seed: 1,
-		NewThrottle: func() (*policy.Throttle, error) {
-			l, err := policy.NewSlidingLog(5, 12*time.Hour)
-			return throttle(l, err, policy.CountSuccessful)()
-		},
-		Runs:    &sim.Scripted{{Duration: 110 * time.Minute, Status: sim.Completed}},
-		Clients: []sim.Client{{Name: "poller", Arrivals: sim.Periodic{First: t0, Every: 30 * time.Second}}},
-	}
+	cfg := simtest.Documented(30*24*time.Hour, sim.Scripted{{Duration: 110 * time.Minute, Status: sim.Completed}},
+		sim.Client{Name: "poller", Arrivals: sim.Periodic{First: t0, Every: 30 * time.Second}})
+	cfg.Schedule, cfg.Skip = nil, nil
 	tl := NewTimeline(cfg.Start, cfg.End)
 	_, err := sim.Run(cfg, tl)
 	require.NoError(t, err)

@@ -9,10 +9,12 @@ import (
 	"runsim/sim"
 )
 
+// t0 is the instant the examples start at: Monday 2025-01-06 00:00 UTC.
+var t0 = time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
+
 // An admin asks for a run at 05:00; the documented rule skips the 14:00
 // scheduled run because it is due within 10 hours.
 func ExampleRun() {
-	t0 := time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
 	cfg := sim.Config{
 		Start:    t0,
 		End:      t0.Add(15 * time.Hour),
@@ -49,7 +51,6 @@ func ExampleRun() {
 // under a sliding log of 2 per 12h (the 02:00 one is throttled), each
 // accepted start holding its slot for 12 hours.
 func ExampleSlotsChanged() {
-	t0 := time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
 	cfg := sim.Config{
 		Start: t0, End: t0.Add(14 * time.Hour), Seed: 1,
 		NewThrottle: func() (*policy.Throttle, error) { return policy.SlidingThrottle(2, 12*time.Hour) },
@@ -70,4 +71,39 @@ func ExampleSlotsChanged() {
 	// 2025-01-06T12:00:00Z slots-changed change=freed slots=1 capacity=2 area_s=79200
 	// 2025-01-06T13:00:00Z slots-changed change=freed slots=0 capacity=2 area_s=3600
 	// 2025-01-06T14:00:00Z slots-changed change=horizon slots=0 capacity=2 area_s=0
+}
+
+// A client outside the engine asks for runs an hour apart; the sixth is
+// throttled until the first of the five slots frees, 7 hours later.
+func ExampleEngine() {
+	cfg := sim.Config{
+		Start: t0,
+		End:   t0.Add(24 * time.Hour),
+		Seed:  1,
+		NewThrottle: func() (*policy.Throttle, error) {
+			return policy.SlidingThrottle(5, 12*time.Hour)
+		},
+		Runs:    sim.Drawn{Duration: sim.Constant(10 * time.Minute), Outcomes: []sim.Outcome{{Status: sim.Completed, P: 1}}},
+		Clients: []sim.Client{{Name: "app", Arrivals: sim.At{}}},
+	}
+	g, err := sim.New(cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for h := range 6 {
+		if err := g.AdvanceTo(t0.Add(time.Duration(h) * time.Hour)); err != nil {
+			fmt.Println(err)
+			return
+		}
+		a, _ := g.Request("app")
+		fmt.Println(g.Now().Format("15:04"), a.Kind, a.RetryAfter)
+	}
+	// Output:
+	// 00:00 accepted 0s
+	// 01:00 accepted 0s
+	// 02:00 accepted 0s
+	// 03:00 accepted 0s
+	// 04:00 accepted 0s
+	// 05:00 throttled 7h0m0s
 }

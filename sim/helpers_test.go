@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"bytes"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -38,6 +40,35 @@ func (r *recorder) of(k Kind) []Event {
 		}
 	}
 	return out
+}
+
+// briefs renders the recorded events of the given kinds with brief.
+func briefs(rec *recorder, kinds ...Kind) []string {
+	var out []string
+	for _, e := range rec.events {
+		for _, k := range kinds {
+			if e.Kind == k {
+				out = append(out, brief(e))
+			}
+		}
+	}
+	return out
+}
+
+// slotLines renders the recorded measurement events with slotLine.
+func slotLines(rec *recorder) []string {
+	var out []string
+	for _, e := range rec.slots {
+		out = append(out, slotLine(e))
+	}
+	return out
+}
+
+// slotLine renders a SlotsChanged event for hand-worked tables: offset,
+// change, slots and area rounded to the millislot.
+func slotLine(e Event) string {
+	r := func(x float64) float64 { return math.Round(x*1000) / 1000 }
+	return fmt.Sprintf("%s %s slots=%g area=%g", policy.FormatDuration(e.At.Sub(t0)), e.Change, r(e.Slots), r(e.Area))
 }
 
 // brief renders an event compactly, with instants as offsets from t0, for
@@ -89,12 +120,76 @@ func documented(horizon time.Duration) Config {
 	}
 }
 
+// onDemand is the documented policies over [t0, t0+horizon) without the
+// schedule: admin asks at the given offsets, and every run takes d and
+// completes.
+func onDemand(horizon, d time.Duration, arrivals ...time.Duration) Config {
+	c := documented(horizon)
+	c.Schedule = nil
+	c.Runs = &Scripted{{Duration: d, Status: Completed}}
+	c.Clients = []Client{admin(arrivals...)}
+	return c
+}
+
+// admin is a client that asks at the given offsets from t0 and gives up on
+// refusal.
+func admin(times ...time.Duration) Client {
+	ts := make(At, len(times))
+	for i, d := range times {
+		ts[i] = at(d)
+	}
+	return Client{Name: "admin", Arrivals: ts}
+}
+
+// sliding is the documented throttle with another limit: a sliding log of
+// n successful runs per 12h.
+func sliding(n int) func() (*policy.Throttle, error) {
+	return func() (*policy.Throttle, error) { return policy.SlidingThrottle(n, 12*time.Hour) }
+}
+
+// throttleOf is a throttle over the limiter that make builds, counting
+// counts, scheduled runs counted as scheduled says.
+func throttleOf(make func() (policy.Limiter, error), counts policy.Counting, scheduled policy.ScheduledCounting) func() (*policy.Throttle, error) {
+	return func() (*policy.Throttle, error) {
+		l, err := make()
+		if err != nil {
+			return nil, err
+		}
+		th, err := policy.NewThrottle(l, counts, true, true)
+		if err != nil {
+			return nil, err
+		}
+		th.Scheduled = scheduled
+		return th, nil
+	}
+}
+
 func run(t *testing.T, cfg Config) *recorder {
 	t.Helper()
 	rec := &recorder{}
 	_, err := Run(cfg, rec)
 	require.NoError(t, err)
 	return rec
+}
+
+// traced is what a trace writer in format writes of the events that
+// drive gives it.
+func traced(t *testing.T, format TraceFormat, drive func(o Observer)) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := NewTraceWriter(&buf, format)
+	drive(tw)
+	require.NoError(t, tw.Flush())
+	return buf.Bytes()
+}
+
+// traceOf writes the trace of cfg in a format.
+func traceOf(t *testing.T, cfg Config, format TraceFormat) []byte {
+	t.Helper()
+	return traced(t, format, func(o Observer) {
+		_, err := Run(cfg, o)
+		require.NoError(t, err)
+	})
 }
 
 func TestEnumNames(t *testing.T) {

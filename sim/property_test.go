@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -265,14 +264,7 @@ func checkRetriesAtRetryAfter(t *testing.T, name string, rec *recorder) {
 }
 
 func TestDeterminism(t *testing.T) {
-	trace := func(cfg Config) []byte {
-		var buf bytes.Buffer
-		w := NewTraceWriter(&buf, TraceText)
-		_, err := Run(cfg, w)
-		require.NoError(t, err)
-		require.NoError(t, w.Flush())
-		return buf.Bytes()
-	}
+	trace := func(cfg Config) []byte { return traceOf(t, cfg, TraceText) }
 	for seed := range uint64(20) {
 		a, b := trace(randomScenario(seed)), trace(randomScenario(seed))
 		require.NotEmpty(t, a)

@@ -24,17 +24,32 @@ import (
 func TestAcceptedThenFailed(t *testing.T) {
 	throttle := func(counts policy.Counting) func() (*policy.Throttle, error) {
 		return func() (*policy.Throttle, error) {
-			l, err := policy.NewSlidingLog(1, 12*time.Hour)
-			if err != nil {
-				return nil, err
-			}
-			th, err := policy.NewThrottle(l, counts, true, true)
+			th, err := throttleOf(func() (policy.Limiter, error) { return policy.NewSlidingLog(1, 12*time.Hour) }, counts, policy.ScheduledThrottled)()
 			if th != nil {
 				th.Refusal = policy.AcceptThenFail
 			}
 			return th, err
 		}
 	}
+	// polling asks at 00:00 and 01:00, polls every 5m and retries 429 as
+	// onThrottle says.
+	polling := func(onThrottle Retry) Client {
+		c := admin(0, time.Hour)
+		c.Poll = 5 * time.Minute
+		c.OnThrottle = onThrottle
+		return c
+	}
+	// Counting accepted starts, the refused start at 01:00 takes no slot,
+	// and a client that does not retry it stops there, whether it polls or
+	// not: the events and slots of the first two cases.
+	unretried := []string{
+		"0s request-arrived admin r1 a1", "0s accepted admin r1 a1", "0s operation-changed notStarted",
+		"0s run-started run1 onDemand", "0s operation-changed running",
+		"10m run-finished run1 onDemand completed", "10m operation-changed succeeded",
+		"1h request-arrived admin r2 a1", "1h throttled admin r2 a1 retry-after=11h",
+		"1h operation-changed notStarted", "1h operation-changed failed", "1h gave-up admin r2 a1",
+	}
+	unretriedSlots := []string{"0s taken slots=1 area=0", "12h freed slots=0 area=43200", "13h horizon slots=0 area=0"}
 	tests := []struct {
 		name   string
 		counts policy.Counting
@@ -46,42 +61,20 @@ func TestAcceptedThenFailed(t *testing.T) {
 			name:   "a client that does not poll never learns of it",
 			counts: policy.CountAccepted,
 			client: admin(0, time.Hour),
-			want: []string{
-				"0s request-arrived admin r1 a1", "0s accepted admin r1 a1", "0s operation-changed notStarted",
-				"0s run-started run1 onDemand", "0s operation-changed running",
-				"10m run-finished run1 onDemand completed", "10m operation-changed succeeded",
-				"1h request-arrived admin r2 a1", "1h throttled admin r2 a1 retry-after=11h",
-				"1h operation-changed notStarted", "1h operation-changed failed", "1h gave-up admin r2 a1",
-			},
-			slots: []string{"0s taken slots=1 area=0", "12h freed slots=0 area=43200", "13h horizon slots=0 area=0"},
+			want:   unretried,
+			slots:  unretriedSlots,
 		},
 		{
 			name:   "a kiota client retries 429 only: it polls, sees the failure and stops",
 			counts: policy.CountAccepted,
-			client: func() Client {
-				c := admin(0, time.Hour)
-				c.Poll = 5 * time.Minute
-				c.OnThrottle = KiotaHTTPGo()
-				return c
-			}(),
-			want: []string{
-				"0s request-arrived admin r1 a1", "0s accepted admin r1 a1", "0s operation-changed notStarted",
-				"0s run-started run1 onDemand", "0s operation-changed running",
-				"10m run-finished run1 onDemand completed", "10m operation-changed succeeded",
-				"1h request-arrived admin r2 a1", "1h throttled admin r2 a1 retry-after=11h",
-				"1h operation-changed notStarted", "1h operation-changed failed", "1h gave-up admin r2 a1",
-			},
-			slots: []string{"0s taken slots=1 area=0", "12h freed slots=0 area=43200", "13h horizon slots=0 area=0"},
+			client: polling(KiotaHTTPGo()),
+			want:   unretried,
+			slots:  unretriedSlots,
 		},
 		{
 			name:   "a client that polls retries after its delay, from the poll that saw it",
 			counts: policy.CountAttempts,
-			client: func() Client {
-				c := admin(0, time.Hour)
-				c.Poll = 5 * time.Minute
-				c.OnThrottle = Retry{Kind: AfterDelay, Delay: 15 * time.Minute, MaxAttempts: 2}
-				return c
-			}(),
+			client: polling(Retry{Kind: AfterDelay, Delay: 15 * time.Minute, MaxAttempts: 2}),
 			want: []string{
 				"0s request-arrived admin r1 a1", "0s accepted admin r1 a1", "0s operation-changed notStarted",
 				"0s run-started run1 onDemand", "0s operation-changed running",
@@ -98,9 +91,7 @@ func TestAcceptedThenFailed(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := documented(13 * time.Hour)
-			cfg.Schedule = nil
-			cfg.Runs = &Scripted{{Duration: 10 * time.Minute, Status: Completed}}
+			cfg := onDemand(13*time.Hour, 10*time.Minute)
 			cfg.NewThrottle = throttle(tc.counts)
 			cfg.Clients = []Client{tc.client}
 			rec := run(t, cfg)
@@ -110,10 +101,7 @@ func TestAcceptedThenFailed(t *testing.T) {
 			}
 			require.GreaterOrEqual(t, len(got), len(tc.want))
 			assert.Equal(t, tc.want, got[:len(tc.want)])
-			var slots []string
-			for _, e := range rec.slots {
-				slots = append(slots, slotLine(e))
-			}
+			slots := slotLines(rec)
 			assert.Equal(t, tc.slots, slots[:min(len(slots), len(tc.slots))])
 			th := rec.of(Throttled)
 			require.NotEmpty(t, th)

@@ -1,10 +1,7 @@
 package sim
 
 import (
-	"bytes"
-	"fmt"
 	"math"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,26 +11,14 @@ import (
 	"runsim/policy"
 )
 
-// slotLine renders a SlotsChanged event for hand-worked tables: offset,
-// change, slots and area rounded to the millislot.
-func slotLine(e Event) string {
-	r := func(x float64) float64 { return math.Round(x*1000) / 1000 }
-	return fmt.Sprintf("%s %s slots=%g area=%g", policy.FormatDuration(e.At.Sub(t0)), e.Change, r(e.Slots), r(e.Area))
-}
-
-func throttleOf(make func() (policy.Limiter, error), counts policy.Counting, scheduled policy.ScheduledCounting) func() (*policy.Throttle, error) {
-	return func() (*policy.Throttle, error) {
-		l, err := make()
-		if err != nil {
-			return nil, err
-		}
-		th, err := policy.NewThrottle(l, counts, true, true)
-		if err != nil {
-			return nil, err
-		}
-		th.Scheduled = scheduled
-		return th, nil
-	}
+// givenBack is the sliding log of 2 successful runs per 12h over 16h
+// without the schedule: admin asks at 00:00, 01:00, 02:00 and 03:00; run 1
+// fails after an hour, and the runs after it take 10m and complete.
+func givenBack() Config {
+	cfg := onDemand(16*time.Hour, 10*time.Minute, 0, time.Hour, 2*time.Hour, 3*time.Hour)
+	cfg.NewThrottle = sliding(2)
+	cfg.Runs = &Scripted{{Duration: time.Hour, Status: Failed}, {Duration: 10 * time.Minute, Status: Completed}}
+	return cfg
 }
 
 // TestSlotsChangedHandWorked: the measurement events of small timelines,
@@ -50,15 +35,8 @@ func TestSlotsChangedHandWorked(t *testing.T) {
 			// run 2 and 02:00 run 3 complete; 03:00 is throttled. The 12:00
 			// entry planned for run 1 finds nothing to free; run 2's slot
 			// frees at 13:00 (2 slots for 11h: 79200), run 3's at 14:00.
-			name: "sliding log: taken, given back, freed by time, horizon",
-			config: func() Config {
-				cfg := documented(16 * time.Hour)
-				cfg.Schedule = nil
-				cfg.NewThrottle = func() (*policy.Throttle, error) { return policy.SlidingThrottle(2, 12*time.Hour) }
-				cfg.Runs = &Scripted{{Duration: time.Hour, Status: Failed}, {Duration: 10 * time.Minute, Status: Completed}}
-				cfg.Clients = []Client{admin(0, time.Hour, 2*time.Hour, 3*time.Hour)}
-				return cfg
-			},
+			name:   "sliding log: taken, given back, freed by time, horizon",
+			config: givenBack,
 			want: []string{
 				"0s taken slots=1 area=0", "1h given-back slots=0 area=3600", "1h taken slots=1 area=0",
 				"2h taken slots=2 area=3600", "13h freed slots=1 area=79200", "14h freed slots=0 area=3600",
@@ -70,12 +48,9 @@ func TestSlotsChangedHandWorked(t *testing.T) {
 			// the window before 02:00; the 03:00 start holds [02:00, 14:00).
 			name: "fixed windows: slots fall at the window's end",
 			config: func() Config {
-				cfg := documented(15 * time.Hour)
-				cfg.Schedule = nil
+				cfg := onDemand(15*time.Hour, 10*time.Minute, time.Hour, 3*time.Hour)
 				cfg.NewThrottle = throttleOf(func() (policy.Limiter, error) { return policy.NewFixedWindow(1, 12*time.Hour, at(2*time.Hour)) },
 					policy.CountAccepted, policy.ScheduledThrottled)
-				cfg.Runs = &Scripted{{Duration: 10 * time.Minute, Status: Completed}}
-				cfg.Clients = []Client{admin(time.Hour, 3*time.Hour)}
 				return cfg
 			},
 			want: []string{
@@ -108,12 +83,10 @@ func TestSlotsChangedHandWorked(t *testing.T) {
 			// (∫ = 12h/2 = 21600).
 			name: "token bucket: a failed run gives nothing back",
 			config: func() Config {
-				cfg := documented(13 * time.Hour)
-				cfg.Schedule = nil
+				cfg := onDemand(13*time.Hour, time.Hour, 0)
+				cfg.Runs = &Scripted{{Duration: time.Hour, Status: Failed}}
 				cfg.NewThrottle = throttleOf(func() (policy.Limiter, error) { return policy.NewTokenBucket(1, 12*time.Hour, 2) },
 					policy.CountSuccessful, policy.ScheduledThrottled)
-				cfg.Runs = &Scripted{{Duration: time.Hour, Status: Failed}}
-				cfg.Clients = []Client{admin(0)}
 				return cfg
 			},
 			want: []string{"0s taken slots=1 area=0", "12h freed slots=0 area=21600", "13h horizon slots=0 area=0"},
@@ -124,13 +97,10 @@ func TestSlotsChangedHandWorked(t *testing.T) {
 			// (∫ = 6h·1.5 = 32400) and to 0 at 12:00 (6h·0.5 = 10800).
 			name: "gcra: freed at each whole interval",
 			config: func() Config {
-				cfg := documented(13 * time.Hour)
-				cfg.Schedule = nil
+				cfg := onDemand(13*time.Hour, 10*time.Minute, 0, 0)
 				cfg.NewThrottle = throttleOf(func() (policy.Limiter, error) { return policy.NewGCRA(2, 12*time.Hour, 2) },
 					policy.CountAccepted, policy.ScheduledThrottled)
 				cfg.Overlap = policy.Overlap{OnDemand: policy.Concurrent}
-				cfg.Runs = &Scripted{{Duration: 10 * time.Minute, Status: Completed}}
-				cfg.Clients = []Client{admin(0, 0)}
 				return cfg
 			},
 			want: []string{
@@ -151,12 +121,7 @@ func TestSlotsChangedHandWorked(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := run(t, tc.config())
-			var got []string
-			for _, e := range rec.slots {
-				got = append(got, slotLine(e))
-			}
-			assert.Equal(t, tc.want, got)
+			assert.Equal(t, tc.want, slotLines(run(t, tc.config())))
 		})
 	}
 }
@@ -239,30 +204,4 @@ func TestSlotsFollowTheCountedStarts(t *testing.T) {
 			require.Greater(t, measured, 1000)
 		})
 	}
-}
-
-// TestTracesLeaveMeasurementsOut: no trace format holds a SlotsChanged
-// event, and Result.Events counts trace events only.
-func TestTracesLeaveMeasurementsOut(t *testing.T) {
-	cfg := randomScenario(3)
-	rec := run(t, cfg)
-	require.NotEmpty(t, rec.slots)
-	for _, f := range []struct {
-		format TraceFormat
-		header int
-	}{{TraceText, 0}, {TraceCSV, 1}, {TraceJSONL, 0}} {
-		var buf bytes.Buffer
-		w := NewTraceWriter(&buf, f.format)
-		res, err := Run(cfg, w)
-		require.NoError(t, err)
-		require.NoError(t, w.Flush())
-		assert.NotContains(t, buf.String(), "slots")
-		assert.Equal(t, int(res.Events)+f.header, strings.Count(buf.String(), "\n"))
-		assert.Equal(t, uint64(len(rec.events)), res.Events)
-	}
-	_, ok := ParseKind("slots-changed")
-	assert.False(t, ok, "not a trace kind")
-	assert.NotContains(t, Kinds(), SlotsChanged)
-	e := Event{At: t0, Kind: SlotsChanged, Change: SlotFreed, Capacity: 5, Slots: 2, Area: 3600.5}
-	assert.Equal(t, "2025-01-06T00:00:00Z slots-changed change=freed slots=2 capacity=5 area_s=3600.5", e.String())
 }

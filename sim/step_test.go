@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"bytes"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -12,15 +11,6 @@ import (
 // external is the client of stepped requests: no arrivals of its own, and
 // it gives up on refusal (it retries by sending new requests).
 func external(arrivals At) Client { return Client{Name: "ext", Arrivals: arrivals} }
-
-func textTrace(t *testing.T, run func(o Observer)) string {
-	t.Helper()
-	var b bytes.Buffer
-	w := NewTraceWriter(&b, TraceText)
-	run(w)
-	require.NoError(t, w.Flush())
-	return b.String()
-}
 
 // TestSteppedEqualsRun: requests taken by Request at their instants give
 // the same events as a Run in which the same client has them as explicit
@@ -41,7 +31,7 @@ func TestSteppedEqualsRun(t *testing.T) {
 				times = append(times, tt.Truncate(time.Millisecond))
 			}
 		}
-		stepped := textTrace(t, func(o Observer) {
+		stepped := string(traced(t, TraceText, func(o Observer) {
 			c := cfg
 			c.Clients = append(append([]Client(nil), cfg.Clients...), external(nil))
 			g, err := New(c, o)
@@ -52,13 +42,13 @@ func TestSteppedEqualsRun(t *testing.T) {
 				require.NoError(t, err)
 			}
 			g.Finish()
-		})
-		replayed := textTrace(t, func(o Observer) {
+		}))
+		replayed := string(traced(t, TraceText, func(o Observer) {
 			c := cfg
 			c.Clients = append(append([]Client(nil), cfg.Clients...), external(times))
 			_, err := Run(c, o)
 			require.NoError(t, err)
-		})
+		}))
 		require.Equal(t, replayed, stepped, "seed %d", seed)
 	}
 }

@@ -11,26 +11,6 @@ import (
 	"runsim/policy"
 )
 
-func admin(times ...time.Duration) Client {
-	ts := make(At, len(times))
-	for i, d := range times {
-		ts[i] = at(d)
-	}
-	return Client{Name: "admin", Arrivals: ts}
-}
-
-func briefs(rec *recorder, kinds ...Kind) []string {
-	var out []string
-	for _, e := range rec.events {
-		for _, k := range kinds {
-			if e.Kind == k {
-				out = append(out, brief(e))
-			}
-		}
-	}
-	return out
-}
-
 // TestVariantTimelines are hand-worked timelines of the policy variants,
 // each stated as the events of the kinds that matter to it.
 func TestVariantTimelines(t *testing.T) {
@@ -43,11 +23,8 @@ func TestVariantTimelines(t *testing.T) {
 		{
 			name: "buffer-one: a start during a run is accepted and waits; a second gets 409",
 			config: func() Config {
-				c := documented(6 * time.Hour)
-				c.Schedule = nil
+				c := onDemand(6*time.Hour, 2*time.Hour, 0, time.Hour, hm(1, 30))
 				c.Overlap.OnDemand = policy.BufferOne
-				c.Runs = &Scripted{{Duration: 2 * time.Hour, Status: Completed}}
-				c.Clients = []Client{admin(0, time.Hour, hm(1, 30))}
 				return c
 			},
 			kinds: []Kind{Accepted, Conflict, RunStarted},
@@ -57,11 +34,8 @@ func TestVariantTimelines(t *testing.T) {
 		{
 			name: "buffer-all: every start during a run waits, in order",
 			config: func() Config {
-				c := documented(8 * time.Hour)
-				c.Schedule = nil
+				c := onDemand(8*time.Hour, 2*time.Hour, 0, time.Hour, hm(1, 30))
 				c.Overlap.OnDemand = policy.BufferAll
-				c.Runs = &Scripted{{Duration: 2 * time.Hour, Status: Completed}}
-				c.Clients = []Client{admin(0, time.Hour, hm(1, 30))}
 				return c
 			},
 			kinds: []Kind{Accepted, RunStarted},
@@ -85,11 +59,8 @@ func TestVariantTimelines(t *testing.T) {
 		{
 			name: "concurrent: a second on-demand run starts alongside the first",
 			config: func() Config {
-				c := documented(4 * time.Hour)
-				c.Schedule = nil
+				c := onDemand(4*time.Hour, 2*time.Hour, 0, time.Hour)
 				c.Overlap.OnDemand = policy.Concurrent
-				c.Runs = &Scripted{{Duration: 2 * time.Hour, Status: Completed}}
-				c.Clients = []Client{admin(0, time.Hour)}
 				return c
 			},
 			kinds: []Kind{RunStarted, RunFinished},
@@ -177,12 +148,8 @@ func TestBackoffWithFullJitter(t *testing.T) {
 }
 
 func TestPollsAreCounted(t *testing.T) {
-	c := documented(6 * time.Hour)
-	c.Schedule = nil
-	c.Runs = &Scripted{{Duration: 110 * time.Minute, Status: Completed}}
-	cl := admin(0)
-	cl.Poll = 15 * time.Minute
-	c.Clients = []Client{cl}
+	c := onDemand(6*time.Hour, 110*time.Minute, 0)
+	c.Clients[0].Poll = 15 * time.Minute
 	var polls []int
 	for _, e := range run(t, c).of(OperationChanged) {
 		if e.OpStatus == OpSucceeded {

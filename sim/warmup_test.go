@@ -16,22 +16,13 @@ import (
 // 5h: 2 slots from 02:00 to 13:00 are measured as 3h (21600) before 05:00
 // and 8h (57600) after.
 func TestWarmupMeasurementHandWorked(t *testing.T) {
-	cfg := documented(16 * time.Hour)
-	cfg.Schedule = nil
-	cfg.NewThrottle = func() (*policy.Throttle, error) { return policy.SlidingThrottle(2, 12*time.Hour) }
-	cfg.Runs = &Scripted{{Duration: time.Hour, Status: Failed}, {Duration: 10 * time.Minute, Status: Completed}}
-	cfg.Clients = []Client{admin(0, time.Hour, 2*time.Hour, 3*time.Hour)}
+	cfg := givenBack()
 	cfg.Warmup = 5 * time.Hour
-	rec := run(t, cfg)
-	var got []string
-	for _, e := range rec.slots {
-		got = append(got, slotLine(e))
-	}
 	assert.Equal(t, []string{
 		"0s taken slots=1 area=0", "1h given-back slots=0 area=3600", "1h taken slots=1 area=0",
 		"2h taken slots=2 area=3600", "5h warmup slots=2 area=21600", "13h freed slots=1 area=57600",
 		"14h freed slots=0 area=3600", "16h horizon slots=0 area=0",
-	}, got)
+	}, slotLines(run(t, cfg)))
 }
 
 // TestWarmupLeavesTheTraceAlone: a warm-up adds one measurement event at
@@ -39,20 +30,15 @@ func TestWarmupMeasurementHandWorked(t *testing.T) {
 // same total area, whatever the limiter (a token bucket's level falls
 // continuously between events). A warm-up past the end adds nothing.
 func TestWarmupLeavesTheTraceAlone(t *testing.T) {
-	bucket := func() (*policy.Throttle, error) {
-		l, err := policy.NewTokenBucket(5, 12*time.Hour, 5)
-		if err != nil {
-			return nil, err
-		}
-		return policy.NewThrottle(l, policy.CountAccepted, true, true)
-	}
+	bucket := throttleOf(func() (policy.Limiter, error) { return policy.NewTokenBucket(5, 12*time.Hour, 5) },
+		policy.CountAccepted, policy.ScheduledThrottled)
 	tests := []struct {
 		name     string
 		throttle func() (*policy.Throttle, error)
 		warmup   time.Duration
 		extra    int // measurement events added
 	}{
-		{name: "sliding log, 7h", throttle: func() (*policy.Throttle, error) { return policy.SlidingThrottle(5, 12*time.Hour) }, warmup: 7 * time.Hour, extra: 1},
+		{name: "sliding log, 7h", throttle: sliding(5), warmup: 7 * time.Hour, extra: 1},
 		{name: "token bucket, 7h30m", throttle: bucket, warmup: hm(7, 30), extra: 1},
 		{name: "token bucket, past the end", throttle: bucket, warmup: 5 * 24 * time.Hour, extra: 0},
 	}
