@@ -28,6 +28,15 @@ clients:
     arrivals: {poisson: {rate: 0.5/h}}
 `
 
+// variantBase is the head of the scenarios that try one variant.
+var variantBase = simtest.Scenario("v", "3d")
+
+// replayScenario is a client replaying the file named in place of %s.
+var replayScenario = simtest.Scenario("replay", "1d") + `clients:
+  - name: sis-sync
+    arrivals: {replay: {file: %s}}
+`
+
 func replace(s, old, new string) string {
 	out := bytes.Replace([]byte(s), []byte(old), []byte(new), 1)
 	if bytes.Equal(out, []byte(s)) {

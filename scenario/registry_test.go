@@ -8,11 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"runsim/internal/simtest"
 	"runsim/sim"
 )
-
-var variantBase = simtest.Scenario("v", "3d")
 
 // inContext places a variant's example where its family goes in a file.
 func inContext(f Family, example string) string {
@@ -331,12 +328,6 @@ func TestMisspeltNamesGetAHint(t *testing.T) {
 		})
 	}
 }
-
-// replayScenario is a client replaying the file named in place of %s.
-var replayScenario = simtest.Scenario("replay", "1d") + `clients:
-  - name: sis-sync
-    arrivals: {replay: {file: %s}}
-`
 
 func TestReplay(t *testing.T) {
 	s, err := Parse("testdata/replay/s.yaml", []byte(fmt.Sprintf(replayScenario, "good.csv")))
