@@ -68,3 +68,18 @@ func sliding(limit int) Limiter { l, _ := NewSlidingLog(limit, 12*time.Hour); re
 func fixed(limit int) Limiter   { l, _ := NewFixedWindow(limit, 12*time.Hour, at(2*time.Hour)); return l }
 func bucket(limit int) Limiter  { l, _ := NewTokenBucket(limit, 12*time.Hour, limit); return l }
 func gcra(limit int) Limiter    { l, _ := NewGCRA(limit, 12*time.Hour, limit); return l }
+func none(int) Limiter          { return Unlimited{} }
+
+// documentedReading is a throttle of newLimiter(limit) under the documented
+// reading: successful runs count, a run in progress holds its slot, a
+// refusal says when to retry; the function returned builds it afresh.
+func documentedReading(newLimiter func(int) Limiter, limit int) func() (*Throttle, error) {
+	return func() (*Throttle, error) { return NewThrottle(newLimiter(limit), CountSuccessful, true, true) }
+}
+
+// reading is a throttle of a sliding log of 2 per 12h under a reading of
+// what counts, whether a run in progress holds a slot, and whether a
+// refusal says when to retry; the function returned builds it afresh.
+func reading(counts Counting, reserve, retryAfter bool) func() (*Throttle, error) {
+	return func() (*Throttle, error) { return NewThrottle(sliding(2), counts, reserve, retryAfter) }
+}

@@ -34,87 +34,72 @@ func TestEveryNext(t *testing.T) {
 	assert.Equal(t, "every 12h from 2025-01-06T02:00:00Z", s.String())
 }
 
-func TestLimiters(t *testing.T) {
+// TestThrottles plays each throttle through its steps: the limiters under
+// the documented reading, then a sliding log of 2 per 12h under each
+// reading of what counts. Each plays under either reading of a refusal,
+// which changes how a refusal is answered, not what the throttle decides:
+// the verdicts are the same under each.
+func TestThrottles(t *testing.T) {
 	tests := []struct {
-		name    string
-		limiter Limiter
-		steps   []step
+		name     string
+		throttle func() (*Throttle, error)
+		steps    []step
 	}{
-		{"sliding: five hourly starts fill the window, the sixth waits for the first to expire", sliding(5), append(hourly(5),
+		{"sliding: five hourly starts fill the window, the sixth waits for the first to expire", documentedReading(sliding, 5), append(hourly(5),
 			step{op: "check", at: 5 * time.Hour, wantRA: 7 * time.Hour},
 			step{op: "check", at: 12*time.Hour - time.Second, wantRA: time.Second},
 			step{op: "check", at: 12 * time.Hour, wantAllow: true})},
-		{"sliding: over the limit, the retry waits for enough starts to expire", sliding(1), []step{
+		{"sliding: over the limit, the retry waits for enough starts to expire", documentedReading(sliding, 1), []step{
 			{op: "start", at: 0, run: 1}, {op: "start", at: time.Hour, run: 2},
 			{op: "check", at: 2 * time.Hour, wantRA: 11 * time.Hour}, {op: "check", at: 13 * time.Hour, wantAllow: true}}},
-		{"fixed: windows start at 02:00 and 14:00", fixed(2), []step{
+		{"fixed: windows start at 02:00 and 14:00", documentedReading(fixed, 2), []step{
 			{op: "start", at: 2 * time.Hour, run: 1}, {op: "start", at: 3 * time.Hour, run: 2},
 			{op: "check", at: 13 * time.Hour, wantRA: time.Hour},
 			{op: "check", at: 14 * time.Hour, wantAllow: true},
 			{op: "start", at: 14 * time.Hour, run: 3}, {op: "start", at: 14*time.Hour + time.Minute, run: 4},
 			{op: "check", at: 15 * time.Hour, wantRA: 11 * time.Hour}}},
-		{"fixed: the window before the anchor", fixed(1), []step{
+		{"fixed: the window before the anchor", documentedReading(fixed, 1), []step{
 			{op: "start", at: time.Hour, run: 1}, {op: "check", at: 90 * time.Minute, wantRA: 30 * time.Minute}}},
-		{"fixed: a failed run gives back its slot in its own window only", fixed(1), []step{
+		{"fixed: a failed run gives back its slot in its own window only", documentedReading(fixed, 1), []step{
 			{op: "start", at: 3 * time.Hour, run: 1}, {op: "fail", at: 4 * time.Hour, run: 1},
 			{op: "check", at: 4 * time.Hour, wantAllow: true},
 			{op: "start", at: 13 * time.Hour, run: 2}, {op: "fail", at: 15 * time.Hour, run: 2},
 			{op: "start", at: 15 * time.Hour, run: 3}, {op: "check", at: 16 * time.Hour, wantRA: 10 * time.Hour}}},
-		{"token bucket: five at once, then one every 2h24m", bucket(5), burstThenOneEvery144m()},
-		{"token bucket: a failed run's token does not come back (x/time/rate's CancelAt after the reservation acted)", bucket(1), []step{
+		{"token bucket: five at once, then one every 2h24m", documentedReading(bucket, 5), burstThenOneEvery144m()},
+		{"token bucket: a failed run's token does not come back (x/time/rate's CancelAt after the reservation acted)", documentedReading(bucket, 1), []step{
 			{op: "start", at: 0, run: 1}, {op: "check", at: time.Hour, wantRA: 11 * time.Hour},
 			{op: "fail", at: time.Hour, run: 1}, {op: "check", at: time.Hour, wantRA: 11 * time.Hour}}},
-		{"gcra: five at once, then one every 2h24m", gcra(5), burstThenOneEvery144m()},
-		{"gcra: a failed run moves the arrival time back", gcra(1), []step{
+		{"gcra: five at once, then one every 2h24m", documentedReading(gcra, 5), burstThenOneEvery144m()},
+		{"gcra: a failed run moves the arrival time back", documentedReading(gcra, 1), []step{
 			{op: "start", at: 0, run: 1}, {op: "check", at: time.Hour, wantRA: 11 * time.Hour},
 			{op: "fail", at: time.Hour, run: 1}, {op: "check", at: time.Hour, wantAllow: true}}},
-		{"none never refuses", Unlimited{}, append(hourly(50), step{op: "check", at: 50 * time.Hour, wantAllow: true})},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			th, err := NewThrottle(tc.limiter, CountSuccessful, true, true)
-			require.NoError(t, err)
-			play(t, th, tc.steps)
-		})
-	}
-}
-
-func TestCounting(t *testing.T) {
-	tests := []struct {
-		name       string
-		counts     Counting
-		reserve    bool
-		retryAfter bool
-		steps      []step
-	}{
-		{"successful, reserved: a failed run gives its slot back", CountSuccessful, true, true, []step{
+		{"none never refuses", documentedReading(none, 0), append(hourly(50), step{op: "check", at: 50 * time.Hour, wantAllow: true})},
+		{"successful, reserved: a failed run gives its slot back", reading(CountSuccessful, true, true), []step{
 			{op: "start", at: 0, run: 1}, {op: "start", at: time.Hour, run: 2},
 			{op: "check", at: 2 * time.Hour, wantRA: 10 * time.Hour},
 			{op: "fail", at: 2 * time.Hour, run: 1}, {op: "check", at: 2 * time.Hour, wantAllow: true}}},
-		{"successful, reserved: a successful run keeps it", CountSuccessful, true, true, []step{
+		{"successful, reserved: a successful run keeps it", reading(CountSuccessful, true, true), []step{
 			{op: "start", at: 0, run: 1}, {op: "start", at: time.Hour, run: 2},
 			{op: "succeed", at: 2 * time.Hour, run: 1}, {op: "check", at: 2 * time.Hour, wantRA: 10 * time.Hour}}},
-		{"successful, not reserved: runs in progress hold nothing, completions count from their end", CountSuccessful, false, true, []step{
+		{"successful, not reserved: runs in progress hold nothing, completions count from their end", reading(CountSuccessful, false, true), []step{
 			{op: "start", at: 0, run: 1}, {op: "start", at: time.Hour, run: 2}, {op: "start", at: 2 * time.Hour, run: 3},
 			{op: "check", at: 2 * time.Hour, wantAllow: true},
 			{op: "succeed", at: 3 * time.Hour, run: 1}, {op: "succeed", at: 4 * time.Hour, run: 2},
 			{op: "check", at: 4 * time.Hour, wantRA: 11 * time.Hour},
 			{op: "fail", at: 5 * time.Hour, run: 3}, {op: "check", at: 5 * time.Hour, wantRA: 10 * time.Hour}}},
-		{"accepted: a failed run keeps its slot", CountAccepted, true, true, []step{
+		{"accepted: a failed run keeps its slot", reading(CountAccepted, true, true), []step{
 			{op: "start", at: 0, run: 1}, {op: "start", at: time.Hour, run: 2},
 			{op: "fail", at: 2 * time.Hour, run: 1}, {op: "check", at: 2 * time.Hour, wantRA: 10 * time.Hour}}},
-		{"attempts: refused attempts count too", CountAttempts, true, true, []step{
+		{"attempts: refused attempts count too", reading(CountAttempts, true, true), []step{
 			{op: "attempt", at: 0}, {op: "check", at: time.Hour, wantAllow: true},
 			{op: "attempt", at: time.Hour}, {op: "check", at: 2 * time.Hour, wantRA: 10 * time.Hour}}},
-		{"no Retry-After: refused without one", CountSuccessful, true, false, append(hourly(2),
+		{"no Retry-After: refused without one", reading(CountSuccessful, true, false), append(hourly(2),
 			step{op: "check", at: 2 * time.Hour})},
 	}
-	// The reading of a refusal changes how a refusal is answered, not what
-	// the throttle decides: every case gives the same verdicts under each.
 	for _, tc := range tests {
 		for _, refusal := range []Refusal{Refuse429, AcceptThenFail} {
 			t.Run(tc.name+", refusal "+refusal.String(), func(t *testing.T) {
-				th, err := NewThrottle(sliding(2), tc.counts, tc.reserve, tc.retryAfter)
+				th, err := tc.throttle()
 				require.NoError(t, err)
 				th.Refusal = refusal
 				play(t, th, tc.steps)
@@ -124,7 +109,7 @@ func TestCounting(t *testing.T) {
 }
 
 // TestRefusal: the reading of a refusal decides how a refused start is
-// answered, and the description says which (TestCounting holds that the
+// answered, and the description says which (TestThrottles holds that the
 // verdicts do not change with it).
 func TestRefusal(t *testing.T) {
 	th, err := SlidingThrottle(1, 12*time.Hour)
