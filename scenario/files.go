@@ -64,6 +64,17 @@ func (f fileSource) open(name string) (io.ReadCloser, error) {
 	return rc, err
 }
 
+// read opens the file a setting (field) names and reads it with parse; a
+// file it cannot open is an error at the field.
+func (f fileSource) read(field, name string, parse func(r io.Reader) error) error {
+	r, err := f.open(name)
+	if err != nil {
+		return errAt(field, "%v", err)
+	}
+	defer r.Close()
+	return parse(r)
+}
+
 func rootName(dir string) string {
 	if dir == "." || dir == "" {
 		return "the current folder"
@@ -134,14 +145,12 @@ type replayRow struct {
 	client string
 }
 
-// load reads the whole request log and refuses it at the first bad row,
+// load reads the request log the replay names.
+func (r *Replay) load(src fileSource) error { return src.read("file", r.File, r.parse) }
+
+// parse reads the whole request log and refuses it at the first bad row,
 // so that nothing partial is ever simulated.
-func (r *Replay) load(src fileSource) error {
-	f, err := src.open(r.File)
-	if err != nil {
-		return errAt("file", "%v", err)
-	}
-	defer f.Close()
+func (r *Replay) parse(f io.Reader) error {
 	cr := csv.NewReader(f)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -207,15 +216,15 @@ func (r *Replay) times(client string) []time.Time {
 	return out
 }
 
-// readSamples reads the observed durations of an empirical distribution:
+// readSamples reads the samples file of an empirical distribution.
+func (d *Dist) readSamples(src fileSource) error {
+	return src.read("samples", d.Samples, d.parseSamples)
+}
+
+// parseSamples reads the observed durations of an empirical distribution:
 // one duration per line (90m, 1h50m, or seconds as a number), # for
 // comments.
-func (d *Dist) readSamples(src fileSource) error {
-	f, err := src.open(d.Samples)
-	if err != nil {
-		return errAt("samples", "%v", err)
-	}
-	defer f.Close()
+func (d *Dist) parseSamples(f io.Reader) error {
 	sc := bufio.NewScanner(f)
 	d.samples = d.samples[:0]
 	for line := 1; sc.Scan(); line++ {

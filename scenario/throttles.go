@@ -77,16 +77,7 @@ func (t *Throttle) validate() error {
 	if err != nil {
 		return err
 	}
-	if _, err := countings.parse("counts", t.Counts); err != nil {
-		return err
-	}
-	if _, err := scheduledCountings.parse("scheduled", t.Scheduled); err != nil {
-		return err
-	}
-	if _, err := retryAfters.parse("retry_after", t.RetryAfter); err != nil {
-		return err
-	}
-	if _, err := refusals.parse("refusal", t.Refusal); err != nil {
+	if _, err := t.shared(); err != nil {
 		return err
 	}
 	if t.Limit < 1 {
@@ -110,22 +101,28 @@ func (t *Throttle) validate() error {
 	return nil
 }
 
+// shared reads the options every throttle has (counts, reserve,
+// scheduled, retry_after, refusal), in the order they are checked, into a
+// throttle without its limiter.
+func (t *Throttle) shared() (policy.Throttle, error) {
+	th := policy.Throttle{Reserve: t.Reserve}
+	for _, parse := range []func() error{
+		func() (err error) { th.Counts, err = countings.parse("counts", t.Counts); return err },
+		func() (err error) { th.Scheduled, err = scheduledCountings.parse("scheduled", t.Scheduled); return err },
+		func() (err error) { th.RetryAfter, err = retryAfters.parse("retry_after", t.RetryAfter); return err },
+		func() (err error) { th.Refusal, err = refusals.parse("refusal", t.Refusal); return err },
+	} {
+		if err := parse(); err != nil {
+			return th, err
+		}
+	}
+	return th, nil
+}
+
 // build returns the throttle's constructor, nil when starts are never
 // throttled.
 func (t Throttle) build(e env) (func() (*policy.Throttle, error), error) {
-	counts, err := countings.parse("counts", t.Counts)
-	if err != nil {
-		return nil, err
-	}
-	scheduled, err := scheduledCountings.parse("scheduled", t.Scheduled)
-	if err != nil {
-		return nil, err
-	}
-	retryAfter, err := retryAfters.parse("retry_after", t.RetryAfter)
-	if err != nil {
-		return nil, err
-	}
-	refusal, err := refusals.parse("refusal", t.Refusal)
+	shared, err := t.shared()
 	if err != nil {
 		return nil, err
 	}
@@ -138,9 +135,9 @@ func (t Throttle) build(e env) (func() (*policy.Throttle, error), error) {
 		if err != nil {
 			return nil, err
 		}
-		th, err := policy.NewThrottle(l, counts, t.Reserve, retryAfter)
+		th, err := policy.NewThrottle(l, shared.Counts, shared.Reserve, shared.RetryAfter)
 		if th != nil {
-			th.Scheduled, th.Refusal = scheduled, refusal
+			th.Scheduled, th.Refusal = shared.Scheduled, shared.Refusal
 		}
 		return th, err
 	}, nil
