@@ -20,19 +20,19 @@ type evaluator interface {
 
 // setup is what evaluators need of the scenario.
 type setup struct {
-	start     time.Time
-	seed      uint64
-	promise   policy.Promise // what the throttle's reading promises
-	lookahead time.Duration
+	start   time.Time
+	seed    uint64
+	promise policy.Promise     // what the throttle's reading promises
+	skip    policy.SkipPromise // what the skip rule promises
 }
 
 // newSetup is the setup of a scenario run with cfg; each replication sets
 // its seed.
 func newSetup(s *scenario.Scenario, cfg sim.Config) setup {
 	return setup{
-		start:     s.File.Start.Time,
-		promise:   promiseOf(cfg),
-		lookahead: time.Duration(s.File.Service.Skip.Lookahead),
+		start:   s.File.Start.Time,
+		promise: promiseOf(cfg),
+		skip:    skipPromiseOf(s, cfg),
 	}
 }
 
@@ -46,9 +46,9 @@ func newEvaluator(x *scenario.Expectation, s setup) (evaluator, error) {
 		kind, _ := sim.ParseKind(k.Event)
 		return &countEval{x: k, kind: kind, fail: f}, nil
 	case *scenario.ExpectRequest:
-		return &requestEval{x: k, at: k.At.At(s.start), fail: f}, nil
+		return &requestEval{x: k, awaited: awaited{at: k.At.At(s.start), fail: f}}, nil
 	case *scenario.ExpectScheduled:
-		return &scheduledEval{x: k, at: k.Due.At(s.start), start: s.start, fail: f}, nil
+		return &scheduledEval{x: k, awaited: awaited{at: k.Due.At(s.start), fail: f}, start: s.start}, nil
 	case *scenario.ExpectNone:
 		kind, _ := sim.ParseKind(k.Event)
 		return &noneEval{x: k, kind: kind, from: k.From.At(s.start), to: k.To.At(s.start), fail: f}, nil
@@ -183,17 +183,43 @@ func (c *countEval) finish(*recent) *Failure {
 	return f
 }
 
+// awaited is what an evaluator of one event at an instant keeps: done
+// once the event came or the instant passed, with the failure if any.
+type awaited struct {
+	at     time.Time
+	fail   func(string) *Failure
+	done   bool
+	result *Failure
+}
+
+// failed closes the wait with a failure: expected, got, blamed on e (nil:
+// the events before).
+func (a *awaited) failed(r *recent, e *sim.Event, expected, got string) {
+	a.done = true
+	a.result = a.fail(expected)
+	a.result.Got = got
+	r.blame(a.result, e)
+}
+
+// finished is the failure at the end of the run: got, when nothing
+// happened at or after the instant.
+func (a *awaited) finished(r *recent, expected, got string) *Failure {
+	if !a.done {
+		a.result = a.fail(expected)
+		a.result.Got = got
+		a.result.Context = r.before()
+	}
+	return a.result
+}
+
 // requestEval: the answer to the request that arrived at an instant.
 type requestEval struct {
+	awaited
 	x       *scenario.ExpectRequest
-	at      time.Time
-	fail    func(string) *Failure
 	waiting bool
 	client  string
 	request uint64
 	attempt int
-	done    bool
-	result  *Failure
 }
 
 func (q *requestEval) expected() string {
@@ -229,17 +255,12 @@ func (q *requestEval) observe(e *sim.Event, r *recent) {
 			ok = e.RetryAfter == time.Duration(*q.x.RetryAfter)
 		}
 		if !ok {
-			q.result = q.fail(q.expected())
-			q.result.Got = got
-			r.blame(q.result, e)
+			q.failed(r, e, q.expected(), got)
 		}
 		return
 	}
 	if e.At.After(q.at) {
-		q.done = true
-		q.result = q.fail(q.expected())
-		q.result.Got = "no such request arrived then"
-		r.blame(q.result, nil)
+		q.failed(r, nil, q.expected(), "no such request arrived then")
 		return
 	}
 	if e.Kind == sim.RequestArrived && e.At.Equal(q.at) && matches(q.x.Filter(), e) {
@@ -248,25 +269,17 @@ func (q *requestEval) observe(e *sim.Event, r *recent) {
 }
 
 func (q *requestEval) finish(r *recent) *Failure {
-	if !q.done {
-		q.result = q.fail(q.expected())
-		q.result.Got = "no such request arrived (nothing happened at or after that instant)"
-		q.result.Context = r.before()
-	}
-	return q.result
+	return q.finished(r, q.expected(), "no such request arrived (nothing happened at or after that instant)")
 }
 
 func instant(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // scheduledEval: what became of the scheduled run due at an instant.
 type scheduledEval struct {
+	awaited
 	x       *scenario.ExpectScheduled
-	at      time.Time
 	start   time.Time
-	fail    func(string) *Failure
 	waiting bool
-	done    bool
-	result  *Failure
 }
 
 func (s *scheduledEval) expected() string {
@@ -305,9 +318,7 @@ func (s *scheduledEval) observe(e *sim.Event, r *recent) {
 				(s.x.Reason == "" || e.Reason.String() == s.x.Reason) &&
 				(s.x.Cause == nil || e.Cause.Equal(s.x.Cause.At(s.start)))
 		if !ok {
-			s.result = s.fail(s.expected())
-			s.result.Got = got
-			r.blame(s.result, e)
+			s.failed(r, e, s.expected(), got)
 		}
 		return
 	}
@@ -316,20 +327,12 @@ func (s *scheduledEval) observe(e *sim.Event, r *recent) {
 		return
 	}
 	if e.At.After(s.at) {
-		s.done = true
-		s.result = s.fail(s.expected())
-		s.result.Got = "no scheduled run was due then"
-		r.blame(s.result, nil)
+		s.failed(r, nil, s.expected(), "no scheduled run was due then")
 	}
 }
 
 func (s *scheduledEval) finish(r *recent) *Failure {
-	if !s.done {
-		s.result = s.fail(s.expected())
-		s.result.Got = "no scheduled run was due then (nothing happened at or after that instant)"
-		s.result.Context = r.before()
-	}
-	return s.result
+	return s.finished(r, s.expected(), "no scheduled run was due then (nothing happened at or after that instant)")
 }
 
 // noneEval: no event of a kind in [from, to).

@@ -16,14 +16,32 @@ func newInvariant(x *scenario.ExpectInvariant, s setup, fail func(string) *Failu
 	case "throttle-window":
 		return &windowInvariant{promise: s.promise, fail: fail, expected: expected}
 	case "skip-lookahead":
-		return &skipInvariant{lookahead: s.lookahead, fail: func() *Failure { return fail(expected) }}
+		return &skipInvariant{promise: s.skip, first: first{fail: fail, expected: expected}}
 	case "one-operation":
-		return &operationInvariant{fail: func() *Failure { return fail(expected) }, open: map[sim.OperationID][]sim.OpStatus{}, seen: map[sim.OperationID]bool{}}
+		return &operationInvariant{first: first{fail: fail, expected: expected}, open: map[sim.OperationID][]sim.OpStatus{}, seen: map[sim.OperationID]bool{}}
 	case "operations-in-order":
-		return &orderInvariant{fail: func() *Failure { return fail(expected) }}
+		return &orderInvariant{first: first{fail: fail, expected: expected}}
 	}
 	return nil
 }
+
+// first keeps the first failure of an invariant that fails at an event.
+type first struct {
+	fail     func(expected string) *Failure
+	expected string // the invariant's description
+	result   *Failure
+}
+
+// bad fails the invariant at e, unless it failed before.
+func (f *first) bad(r *recent, e *sim.Event, got string) {
+	if f.result == nil {
+		f.result = f.fail(f.expected)
+		f.result.Got = got
+		r.blame(f.result, e)
+	}
+}
+
+func (f *first) finish(*recent) *Failure { return f.result }
 
 // promiseOf asks the configuration's throttle what the reading in force
 // promises; a configuration without one (kind none) asks the limiter that
@@ -37,6 +55,17 @@ func promiseOf(cfg sim.Config) policy.Promise {
 		return policy.Promise{Reason: "the throttle could not be built: " + err.Error()}
 	}
 	return t.Promise()
+}
+
+// skipPromiseOf asks the configuration's skip rule what it promises. A
+// rule that promises nothing (none, re-anchor) is held to the lookahead
+// the scenario sets, the one the invariant names, so that the invariant
+// never passes for want of a promise.
+func skipPromiseOf(s *scenario.Scenario, cfg sim.Config) policy.SkipPromise {
+	if p := policy.SkipPromiseOf(cfg.Skip); p.Holds() {
+		return p
+	}
+	return policy.SkipPromise{Lookahead: time.Duration(s.File.Service.Skip.Lookahead)}
 }
 
 // windowInvariant: the throttle keeps the promise of the reading in force.
@@ -77,45 +106,29 @@ func (w *windowInvariant) finish(*recent) *Failure {
 }
 
 // skipInvariant: no scheduled run starts within the lookahead after an
-// accepted on-demand request.
+// accepted on-demand request, as the skip rule promises.
 type skipInvariant struct {
-	lookahead    time.Duration
-	fail         func() *Failure
+	first
+	promise      policy.SkipPromise
 	lastAccepted time.Time
-	result       *Failure
 }
 
 func (k *skipInvariant) observe(e *sim.Event, r *recent) {
 	switch {
 	case e.Kind == sim.Accepted:
 		k.lastAccepted = e.At
-	case e.Kind == sim.RunStarted && e.Trigger == policy.Scheduled && k.result == nil:
-		if !k.lastAccepted.IsZero() && e.At.Sub(k.lastAccepted) <= k.lookahead && e.At.After(k.lastAccepted) {
-			k.result = k.fail()
-			k.result.Got = fmt.Sprintf("a scheduled run started at %s, %s after the request accepted at %s",
-				instant(e.At), policy.FormatDuration(e.At.Sub(k.lastAccepted)), instant(k.lastAccepted))
-			r.blame(k.result, e)
-		}
+	case e.Kind == sim.RunStarted && e.Trigger == policy.Scheduled && k.promise.Breaks(k.lastAccepted, e.At):
+		k.bad(r, e, fmt.Sprintf("a scheduled run started at %s, %s after the request accepted at %s",
+			instant(e.At), policy.FormatDuration(e.At.Sub(k.lastAccepted)), instant(k.lastAccepted)))
 	}
 }
-
-func (k *skipInvariant) finish(*recent) *Failure { return k.result }
 
 // operationInvariant: each accepted request has one operation that goes
 // notStarted → running → succeeded|failed, or is running at the end.
 type operationInvariant struct {
-	fail   func() *Failure
-	open   map[sim.OperationID][]sim.OpStatus
-	seen   map[sim.OperationID]bool
-	result *Failure
-}
-
-func (o *operationInvariant) bad(r *recent, e *sim.Event, got string) {
-	if o.result == nil {
-		o.result = o.fail()
-		o.result.Got = got
-		r.blame(o.result, e)
-	}
+	first
+	open map[sim.OperationID][]sim.OpStatus
+	seen map[sim.OperationID]bool
 }
 
 func (o *operationInvariant) observe(e *sim.Event, r *recent) {
@@ -154,7 +167,7 @@ func (o *operationInvariant) finish(r *recent) *Failure {
 	// appeared is the failure.
 	for id, sts := range o.open {
 		if len(sts) == 0 {
-			o.result = o.fail()
+			o.result = o.fail(o.expected)
 			o.result.Got = fmt.Sprintf("operation %s of an accepted request never changed status", id)
 			o.result.Context = r.before()
 		}
@@ -165,9 +178,8 @@ func (o *operationInvariant) finish(r *recent) *Failure {
 // orderInvariant: an operation finishes right after its run, so operations
 // finish in the order of their runs.
 type orderInvariant struct {
-	fail         func() *Failure
+	first
 	lastFinished sim.OperationID
-	result       *Failure
 }
 
 func (o *orderInvariant) observe(e *sim.Event, r *recent) {
@@ -175,13 +187,9 @@ func (o *orderInvariant) observe(e *sim.Event, r *recent) {
 	case e.Kind == sim.RunFinished:
 		o.lastFinished = e.Operation
 	case e.Kind == sim.OperationChanged && (e.OpStatus == sim.OpSucceeded || e.OpStatus == sim.OpFailed):
-		if e.Operation != o.lastFinished && o.result == nil {
-			o.result = o.fail()
-			o.result.Got = fmt.Sprintf("operation %s finished after the run of operation %s", e.Operation, o.lastFinished)
-			r.blame(o.result, e)
+		if e.Operation != o.lastFinished {
+			o.bad(r, e, fmt.Sprintf("operation %s finished after the run of operation %s", e.Operation, o.lastFinished))
 		}
 		o.lastFinished = sim.OperationID{}
 	}
 }
-
-func (o *orderInvariant) finish(*recent) *Failure { return o.result }

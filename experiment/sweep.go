@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"runsim/internal/grid"
 	"runsim/scenario"
 )
 
@@ -117,17 +118,7 @@ const MaxGridPoints = 100_000
 // Grid returns every combination of the params' values, the first param
 // varying slowest: the points of a sweep, in the order it writes them.
 func Grid(params []Param) [][]string {
-	combos := [][]string{{}}
-	for _, p := range params {
-		var next [][]string
-		for _, pt := range combos {
-			for _, v := range p.Values {
-				next = append(next, append(append([]string{}, pt...), v))
-			}
-		}
-		combos = next
-	}
-	return combos
+	return grid.Points(params, func(p Param) []string { return p.Values })
 }
 
 // Sweep runs every combination of the params' values (the first param

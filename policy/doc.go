@@ -14,7 +14,7 @@
 // slots until it ends, a token bucket's missing tokens, GCRA's intervals
 // ahead), their exact integral, when they next fall by themselves, and its
 // capacity; a [Throttle] says what its reading promises ([Throttle.Promise])
-// or why it promises nothing.
+// or why it promises nothing, and so does a skip rule ([SkipPromiseOf]).
 //
 // The documented rules and their defaults:
 //

@@ -127,14 +127,8 @@ type TokenBucket struct {
 
 // NewTokenBucket returns a full bucket.
 func NewTokenBucket(limit int, window time.Duration, burst int) (*TokenBucket, error) {
-	if err := checkLimitWindow(limit, window); err != nil {
+	if err := checkBurst("token bucket", limit, window, burst); err != nil {
 		return nil, err
-	}
-	if burst < 1 {
-		return nil, errors.New("policy: token bucket burst must be >= 1")
-	}
-	if burst > MaxLimit {
-		return nil, fmt.Errorf("policy: token bucket burst must be at most %d, got %d", MaxLimit, burst)
 	}
 	every := window / time.Duration(limit)
 	return &TokenBucket{
@@ -234,14 +228,8 @@ type GCRA struct {
 
 // NewGCRA returns a GCRA with nothing taken.
 func NewGCRA(limit int, window time.Duration, burst int) (*GCRA, error) {
-	if err := checkLimitWindow(limit, window); err != nil {
+	if err := checkBurst("GCRA", limit, window, burst); err != nil {
 		return nil, err
-	}
-	if burst < 1 {
-		return nil, errors.New("policy: GCRA burst must be >= 1")
-	}
-	if burst > MaxLimit {
-		return nil, fmt.Errorf("policy: GCRA burst must be at most %d, got %d", MaxLimit, burst)
 	}
 	interval := window.Milliseconds() / int64(limit)
 	if interval < 1 {

@@ -48,12 +48,7 @@ const (
 
 var actionNames = []string{"refuse", "buffer-one", "buffer-all", "concurrent", "delay-until-idle", "start"}
 
-func (a Action) String() string {
-	if int(a) < len(actionNames) {
-		return actionNames[a]
-	}
-	return fmt.Sprintf("Action(%d)", uint8(a))
-}
+func (a Action) String() string { return name(actionNames, a, "Action") }
 
 // Overlap decides what happens to a start asked for while runs are in
 // progress, separately for on-demand requests and scheduled runs. The zero

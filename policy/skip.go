@@ -29,6 +29,40 @@ type SkipRule interface {
 	String() string
 }
 
+// A SkipPromise is what a skip rule guarantees after an on-demand start
+// at t: no scheduled run starts after t and within Lookahead of it
+// (inclusive). A rule that skips the next run only keeps it while the
+// schedule's period is at least the lookahead. Lookahead 0 promises
+// nothing, and Reason says why.
+type SkipPromise struct {
+	Lookahead time.Duration
+	Reason    string
+}
+
+// Holds reports whether the rule promises anything.
+func (p SkipPromise) Holds() bool { return p.Lookahead > 0 }
+
+// Breaks reports whether a scheduled run that starts at run breaks the
+// promise of the on-demand start at start (the zero time: none yet).
+func (p SkipPromise) Breaks(start, run time.Time) bool {
+	return !start.IsZero() && run.After(start) && run.Sub(start) <= p.Lookahead
+}
+
+// SkipPromiseOf says what a skip rule (nil: none) promises: the rules that
+// skip within a lookahead promise that no scheduled run starts within
+// it; re-anchor and none promise nothing.
+func SkipPromiseOf(r SkipRule) SkipPromise {
+	switch r := r.(type) {
+	case NextWithin:
+		return SkipPromise{Lookahead: r.Lookahead}
+	case AllWithin:
+		return SkipPromise{Lookahead: r.Lookahead}
+	case Reanchor:
+		return SkipPromise{Reason: "re-anchor moves the schedule's grid, so the next scheduled run comes one period later"}
+	}
+	return SkipPromise{Reason: "on-demand starts never skip a scheduled run"}
+}
+
 func from(runStart bool) string {
 	if runStart {
 		return "the on-demand run's start"

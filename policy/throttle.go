@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -71,21 +72,15 @@ const (
 
 var countingNames = []string{"successful", "accepted", "attempts"}
 
-func (c Counting) String() string {
-	if int(c) < len(countingNames) {
-		return countingNames[c]
-	}
-	return fmt.Sprintf("Counting(%d)", uint8(c))
-}
+func (c Counting) String() string { return name(countingNames, c, "Counting") }
 
 // ParseCounting returns the counting named s.
 func ParseCounting(s string) (Counting, bool) {
-	for i, n := range countingNames {
-		if n == s {
-			return Counting(i), true
-		}
+	i := slices.Index(countingNames, s)
+	if i < 0 {
+		return 0, false
 	}
-	return 0, false
+	return Counting(i), true
 }
 
 // Throttle applies a Limiter to the starts of runs according to what
@@ -125,12 +120,7 @@ const (
 
 var refusalNames = []string{"429", "accepted-then-failed"}
 
-func (r Refusal) String() string {
-	if int(r) < len(refusalNames) {
-		return refusalNames[r]
-	}
-	return fmt.Sprintf("Refusal(%d)", uint8(r))
-}
+func (r Refusal) String() string { return name(refusalNames, r, "Refusal") }
 
 // A Promise is what the reading of a throttle in force guarantees about
 // the starts it counts. When Capacity is positive, right after every slot
@@ -303,17 +293,35 @@ func NewSlidingLog(limit int, window time.Duration) (*SlidingLog, error) {
 // more, as a sliding log and fixed windows hold one entry per slot.
 const MaxLimit = 1_000_000
 
-func checkLimitWindow(limit int, window time.Duration) error {
-	if limit < 1 {
-		return errors.New("policy: throttle limit must be >= 1")
+// checkCount checks a count of slots (what: "throttle limit", "GCRA
+// burst") is from 1 to MaxLimit.
+func checkCount(what string, n int) error {
+	if n < 1 {
+		return fmt.Errorf("policy: %s must be >= 1", what)
 	}
-	if limit > MaxLimit {
-		return fmt.Errorf("policy: throttle limit must be at most %d, got %d", MaxLimit, limit)
+	if n > MaxLimit {
+		return fmt.Errorf("policy: %s must be at most %d, got %d", what, MaxLimit, n)
+	}
+	return nil
+}
+
+func checkLimitWindow(limit int, window time.Duration) error {
+	if err := checkCount("throttle limit", limit); err != nil {
+		return err
 	}
 	if window < time.Millisecond {
 		return errors.New("policy: throttle window must be >= 1ms")
 	}
 	return nil
+}
+
+// checkBurst checks the settings of a limiter with a burst, named what in
+// errors.
+func checkBurst(what string, limit int, window time.Duration, burst int) error {
+	if err := checkLimitWindow(limit, window); err != nil {
+		return err
+	}
+	return checkCount(what+" burst", burst)
 }
 
 // Check implements Limiter.

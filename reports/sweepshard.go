@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"runsim/internal/grid"
 	"runsim/metrics"
 )
 
@@ -81,17 +82,7 @@ func ShardPageOf(p Page) ShardPage {
 
 // grid is every point's values, the first param varying slowest.
 func (h ShardHeader) grid() [][]string {
-	combos := [][]string{{}}
-	for _, p := range h.Params {
-		var next [][]string
-		for _, pt := range combos {
-			for _, v := range p.Values {
-				next = append(next, append(append([]string{}, pt...), v))
-			}
-		}
-		combos = next
-	}
-	return combos
+	return grid.Points(h.Params, func(p ShardParam) []string { return p.Values })
 }
 
 // mine is the indices of the grid's points in the shard (point i belongs

@@ -137,9 +137,16 @@ func encodeJSON(w io.Writer, v any) error {
 // WriteText writes the report as a readable table, one row per metric in
 // human units, followed by the details and the assumptions in force. No
 // line ends in spaces.
-func (r RunReport) WriteText(w io.Writer) error {
+func (r RunReport) WriteText(w io.Writer) error { return writeTrimmed(w, 0, r.writeTable) }
+
+// writeTrimmed writes a table to w in one write: what fill writes through
+// a tabwriter (flags: its alignment), each line without the blanks the
+// tabwriter leaves at its end.
+func writeTrimmed(w io.Writer, flags uint, fill func(tw io.Writer)) error {
 	var buf bytes.Buffer
-	if err := r.writeTable(&buf); err != nil {
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', flags)
+	fill(tw)
+	if err := tw.Flush(); err != nil {
 		return err
 	}
 	var out bytes.Buffer
@@ -151,9 +158,8 @@ func (r RunReport) WriteText(w io.Writer) error {
 	return err
 }
 
-func (r RunReport) writeTable(w io.Writer) error {
+func (r RunReport) writeTable(tw io.Writer) {
 	s := r.Summary
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	p := func(format string, args ...any) { fmt.Fprintf(tw, format+"\n", args...) }
 	name := r.Scenario
 	if r.File != "" {
@@ -200,7 +206,6 @@ func (r RunReport) writeTable(w io.Writer) error {
 	for _, a := range r.Assumptions {
 		p("  %s\t%s", a.Key, a.Value)
 	}
-	return tw.Flush()
 }
 
 // SweepReport is the table of a sweep: one row per point.
@@ -423,67 +428,51 @@ func (c *ComparisonReport) WriteText(w io.Writer) error {
 
 // writeWide writes a row per metric and a column per variant.
 func (c *ComparisonReport) writeWide(w io.Writer) error {
-	var buf bytes.Buffer
-	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "\t")
-	for _, n := range c.Names {
-		fmt.Fprintf(tw, "%s\t", n)
-	}
-	fmt.Fprintln(tw)
-	for _, row := range c.Rows() {
-		for _, cell := range row {
-			fmt.Fprintf(tw, "%s\t", cell)
+	return writeTrimmed(w, tabwriter.AlignRight, func(tw io.Writer) {
+		fmt.Fprint(tw, "\t")
+		for _, n := range c.Names {
+			fmt.Fprintf(tw, "%s\t", n)
 		}
 		fmt.Fprintln(tw)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	for line := range bytes.Lines(buf.Bytes()) {
-		w.Write(bytes.TrimRight(line, " \n"))
-		w.Write([]byte{'\n'})
-	}
-	return nil
+		for _, row := range c.Rows() {
+			for _, cell := range row {
+				fmt.Fprintf(tw, "%s\t", cell)
+			}
+			fmt.Fprintln(tw)
+		}
+	})
 }
 
 // writeLong writes a table per metric: a row per variant with its value,
 // its interval (with replications) and its difference from the baseline.
 func (c *ComparisonReport) writeLong(w io.Writer) error {
-	var buf bytes.Buffer
-	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
-	reps := c.Replications() > 1
-	for k, m := range metrics.All() {
-		if k > 0 {
-			fmt.Fprintln(tw, "\t")
-		}
-		head := m.Title + "\tvalue"
-		if reps {
-			head += "\t95% confidence interval"
-		}
-		fmt.Fprintln(tw, head+"\tdifference")
-		base := c.Value(0, m)
-		for i, n := range c.Names {
-			iv := c.Aggregates[i].Interval(m.Name)
-			line := "  " + n + "\t" + m.Format(iv.Mean)
+	return writeTrimmed(w, 0, func(tw io.Writer) {
+		reps := c.Replications() > 1
+		for k, m := range metrics.All() {
+			if k > 0 {
+				fmt.Fprintln(tw, "\t")
+			}
+			head := m.Title + "\tvalue"
 			if reps {
-				line += "\t[" + m.Format(iv.Low) + ", " + m.Format(iv.High) + "]"
+				head += "\t95% confidence interval"
 			}
-			if i > 0 {
-				line += "\t" + m.FormatDelta(iv.Mean-base)
-			} else {
-				line += "\t(baseline)"
+			fmt.Fprintln(tw, head+"\tdifference")
+			base := c.Value(0, m)
+			for i, n := range c.Names {
+				iv := c.Aggregates[i].Interval(m.Name)
+				line := "  " + n + "\t" + m.Format(iv.Mean)
+				if reps {
+					line += "\t[" + m.Format(iv.Low) + ", " + m.Format(iv.High) + "]"
+				}
+				if i > 0 {
+					line += "\t" + m.FormatDelta(iv.Mean-base)
+				} else {
+					line += "\t(baseline)"
+				}
+				fmt.Fprintln(tw, line)
 			}
-			fmt.Fprintln(tw, line)
 		}
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	for line := range bytes.Lines(buf.Bytes()) {
-		w.Write(bytes.TrimRight(line, " \n"))
-		w.Write([]byte{'\n'})
-	}
-	return nil
+	})
 }
 
 // WriteCSV writes the comparison as CSV, a row per variant and metric:

@@ -239,42 +239,45 @@ func (d *decoder) decode(n *node, v reflect.Value, path string) error {
 		}
 		v.Set(m)
 		return nil
-	case reflect.String:
-		if n.kind != scalarNode || n.tag == "!!null" {
-			return d.errorf(n, path, "expected a string, got %s", describe(n))
+	}
+	if p, ok := plainKinds[v.Kind()]; ok {
+		x, err := p.parse(n.value)
+		if n.kind != scalarNode || !p.tagged(n.tag) || err != nil {
+			return d.errorf(n, path, "expected %s, got %s", p.want, describe(n))
 		}
-		v.SetString(n.value)
-		return nil
-	case reflect.Int, reflect.Int64:
-		i, err := strconv.ParseInt(n.value, 0, 64)
-		if n.kind != scalarNode || n.tag != "!!int" || err != nil {
-			return d.errorf(n, path, "expected an integer, got %s", describe(n))
-		}
-		v.SetInt(i)
-		return nil
-	case reflect.Uint64:
-		u, err := strconv.ParseUint(n.value, 0, 64)
-		if n.kind != scalarNode || n.tag != "!!int" || err != nil {
-			return d.errorf(n, path, "expected a whole number >= 0, got %s", describe(n))
-		}
-		v.SetUint(u)
-		return nil
-	case reflect.Float64:
-		f, err := strconv.ParseFloat(n.value, 64)
-		if tag := n.tag; n.kind != scalarNode || (tag != "!!int" && tag != "!!float") || err != nil {
-			return d.errorf(n, path, "expected a number, got %s", describe(n))
-		}
-		v.SetFloat(f)
-		return nil
-	case reflect.Bool:
-		if n.kind != scalarNode || n.tag != "!!bool" {
-			return d.errorf(n, path, "expected true or false, got %s", describe(n))
-		}
-		v.SetBool(n.value == "true")
+		v.Set(reflect.ValueOf(x).Convert(v.Type()))
 		return nil
 	}
 	return d.errorf(n, path, "cannot decode into %s", v.Type())
 }
+
+// A plainKind is how a scalar decodes into a Go value of one kind that
+// has no decoder of its own: the tags it may have (none: any but null),
+// what an error says was expected, and its parser.
+type plainKind struct {
+	tags  []string
+	want  string
+	parse func(s string) (any, error)
+}
+
+func (p plainKind) tagged(tag string) bool {
+	if p.tags == nil {
+		return tag != "!!null"
+	}
+	return slices.Contains(p.tags, tag)
+}
+
+var (
+	integer    = plainKind{[]string{"!!int"}, "an integer", func(s string) (any, error) { return strconv.ParseInt(s, 0, 64) }}
+	plainKinds = map[reflect.Kind]plainKind{
+		reflect.String:  {nil, "a string", func(s string) (any, error) { return s, nil }},
+		reflect.Int:     integer,
+		reflect.Int64:   integer,
+		reflect.Uint64:  {[]string{"!!int"}, "a whole number >= 0", func(s string) (any, error) { return strconv.ParseUint(s, 0, 64) }},
+		reflect.Float64: {[]string{"!!int", "!!float"}, "a number", func(s string) (any, error) { return strconv.ParseFloat(s, 64) }},
+		reflect.Bool:    {[]string{"!!bool"}, "true or false", func(s string) (any, error) { return s == "true", nil }},
+	}
+)
 
 func describe(n *node) string {
 	if n.kind == scalarNode {

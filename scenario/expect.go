@@ -105,19 +105,29 @@ func (c *ExpectCount) Filter() Filter {
 }
 
 func (c *ExpectCount) validate() error {
-	if err := eventKind("count", c.Event); err != nil {
-		return err
-	}
-	if err := c.Filter().validate(); err != nil {
-		return err
-	}
-	if c.Eq == nil && c.Min == nil && c.Max == nil {
+	return firstError(eventKind("count", c.Event), c.Filter().validate(), countBounds(c.Eq, c.Min, c.Max))
+}
+
+// countBounds checks the bounds of a count: eq, or min and/or max.
+func countBounds(eq, lo, hi *Bound) error {
+	if eq == nil && lo == nil && hi == nil {
 		return errAt("", "a count needs eq, min or max")
 	}
-	if c.Eq != nil && (c.Min != nil || c.Max != nil) {
+	if eq != nil && (lo != nil || hi != nil) {
 		return errAt("eq", "give eq, or min and/or max, not both")
 	}
-	return minMax(c.Min, c.Max)
+	return minMax(lo, hi)
+}
+
+// firstError is the first of errs that is not nil: the checks of an
+// expectation, in the order they are reported.
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ExpectRequest holds when the request (an attempt) of the filter that
@@ -200,13 +210,11 @@ func (z *ExpectNone) Filter() Filter {
 }
 
 func (z *ExpectNone) validate() error {
-	if err := eventKind("none", z.Event); err != nil {
-		return err
-	}
+	var span error
 	if z.From == nil || z.To == nil {
-		return errAt("", "none needs from and to")
+		span = errAt("", "none needs from and to")
 	}
-	return z.Filter().validate()
+	return firstError(eventKind("none", z.Event), span, z.Filter().validate())
 }
 
 // ExpectInvariant holds when a named property of the whole run does (see

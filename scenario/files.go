@@ -22,6 +22,62 @@ import (
 // memory.
 const DefaultMaxFileBytes = 16 << 20
 
+// Load reads and validates the scenario file at path, with overrides
+// applied in order. Each override is "path=value", the path dotted through
+// the file's fields (list items by index or by name, e.g.
+// clients.admin.arrivals.poisson.rate=2/h) and the value written as in
+// YAML.
+//
+// Load reads regular files only, of at most DefaultMaxFileBytes, and the
+// files the scenario names must lie in the scenario file's folder: see
+// LoadWith to change either.
+func Load(path string, overrides ...string) (*Scenario, error) {
+	return LoadWith(path, LoadOptions{}, overrides...)
+}
+
+// LoadOptions widen what Load may read.
+type LoadOptions struct {
+	// MaxFileBytes caps every file read (the scenario file, replay logs,
+	// samples); 0 is DefaultMaxFileBytes.
+	MaxFileBytes int64
+	// AllowFiles is a folder that files named by the scenario may lie in,
+	// instead of the scenario file's own folder (which it must contain for
+	// relative names to resolve as written).
+	AllowFiles string
+}
+
+// LoadWith is Load with options.
+func LoadWith(name string, opts LoadOptions, overrides ...string) (*Scenario, error) {
+	dir := filepath.Dir(name)
+	data, err := readCapped(os.DirFS(dir), filepath.Base(name), name, opts.MaxFileBytes)
+	if err != nil {
+		return nil, err
+	}
+	return parse(name, data, fileSource{dir: dir, root: opts.AllowFiles, maxBytes: opts.MaxFileBytes}, overrides)
+}
+
+// LoadFS is Load for a file of fsys, such as an embedded library: the
+// files the scenario names are read from fsys too.
+func LoadFS(fsys fs.FS, name string, overrides ...string) (*Scenario, error) {
+	data, err := readCapped(fsys, name, name, 0)
+	if err != nil {
+		return nil, err
+	}
+	return parse(name, data, fileSource{fsys: fsys, dir: path.Dir(name)}, overrides)
+}
+
+func readCapped(fsys fs.FS, name, shown string, maxBytes int64) ([]byte, error) {
+	f, err := openCapped(fsys, name, shown, maxBytes)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no such file", shown)
+		}
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
 // fileSource opens the files a scenario names (replay logs, samples),
 // relative to the scenario file: on disk, inside the scenario's folder (or
 // the wider folder the user allows), or in a file system such as the
@@ -62,6 +118,17 @@ func (f fileSource) open(name string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("%s: leads outside %s, the folder scenario files may read (widen it with --allow-files DIR)", name, rootName(root))
 	}
 	return rc, err
+}
+
+// read opens the file a setting (field) names and reads it with parse; a
+// file it cannot open is an error at the field.
+func (f fileSource) read(field, name string, parse func(r io.Reader) error) error {
+	r, err := f.open(name)
+	if err != nil {
+		return errAt(field, "%v", err)
+	}
+	defer r.Close()
+	return parse(r)
 }
 
 func rootName(dir string) string {
@@ -134,14 +201,12 @@ type replayRow struct {
 	client string
 }
 
-// load reads the whole request log and refuses it at the first bad row,
+// load reads the request log the replay names.
+func (r *Replay) load(src fileSource) error { return src.read("file", r.File, r.parse) }
+
+// parse reads the whole request log and refuses it at the first bad row,
 // so that nothing partial is ever simulated.
-func (r *Replay) load(src fileSource) error {
-	f, err := src.open(r.File)
-	if err != nil {
-		return errAt("file", "%v", err)
-	}
-	defer f.Close()
+func (r *Replay) parse(f io.Reader) error {
 	cr := csv.NewReader(f)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -207,15 +272,15 @@ func (r *Replay) times(client string) []time.Time {
 	return out
 }
 
-// readSamples reads the observed durations of an empirical distribution:
+// readSamples reads the samples file of an empirical distribution.
+func (d *Dist) readSamples(src fileSource) error {
+	return src.read("samples", d.Samples, d.parseSamples)
+}
+
+// parseSamples reads the observed durations of an empirical distribution:
 // one duration per line (90m, 1h50m, or seconds as a number), # for
 // comments.
-func (d *Dist) readSamples(src fileSource) error {
-	f, err := src.open(d.Samples)
-	if err != nil {
-		return errAt("samples", "%v", err)
-	}
-	defer f.Close()
+func (d *Dist) parseSamples(f io.Reader) error {
 	sc := bufio.NewScanner(f)
 	d.samples = d.samples[:0]
 	for line := 1; sc.Scan(); line++ {

@@ -1,12 +1,7 @@
 package scenario
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -20,62 +15,6 @@ type Scenario struct {
 
 	root  *node      // the document with its overrides, for deriving variants
 	files fileSource // where the files it names are read from
-}
-
-// Load reads and validates the scenario file at path, with overrides
-// applied in order. Each override is "path=value", the path dotted through
-// the file's fields (list items by index or by name, e.g.
-// clients.admin.arrivals.poisson.rate=2/h) and the value written as in
-// YAML.
-//
-// Load reads regular files only, of at most DefaultMaxFileBytes, and the
-// files the scenario names must lie in the scenario file's folder: see
-// LoadWith to change either.
-func Load(path string, overrides ...string) (*Scenario, error) {
-	return LoadWith(path, LoadOptions{}, overrides...)
-}
-
-// LoadOptions widen what Load may read.
-type LoadOptions struct {
-	// MaxFileBytes caps every file read (the scenario file, replay logs,
-	// samples); 0 is DefaultMaxFileBytes.
-	MaxFileBytes int64
-	// AllowFiles is a folder that files named by the scenario may lie in,
-	// instead of the scenario file's own folder (which it must contain for
-	// relative names to resolve as written).
-	AllowFiles string
-}
-
-// LoadWith is Load with options.
-func LoadWith(name string, opts LoadOptions, overrides ...string) (*Scenario, error) {
-	dir := filepath.Dir(name)
-	data, err := readCapped(os.DirFS(dir), filepath.Base(name), name, opts.MaxFileBytes)
-	if err != nil {
-		return nil, err
-	}
-	return parse(name, data, fileSource{dir: dir, root: opts.AllowFiles, maxBytes: opts.MaxFileBytes}, overrides)
-}
-
-// LoadFS is Load for a file of fsys, such as an embedded library: the
-// files the scenario names are read from fsys too.
-func LoadFS(fsys fs.FS, name string, overrides ...string) (*Scenario, error) {
-	data, err := readCapped(fsys, name, name, 0)
-	if err != nil {
-		return nil, err
-	}
-	return parse(name, data, fileSource{fsys: fsys, dir: path.Dir(name)}, overrides)
-}
-
-func readCapped(fsys fs.FS, name, shown string, maxBytes int64) ([]byte, error) {
-	f, err := openCapped(fsys, name, shown, maxBytes)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no such file", shown)
-		}
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(f)
 }
 
 // Parse validates a scenario given as bytes; name is used in errors, and

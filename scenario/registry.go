@@ -117,6 +117,19 @@ type family[S, T any] struct {
 	variants    []variant[S, T]
 }
 
+// serviceFamily declares a family whose settings are a section of
+// service: its name, the field that names the variant and the YAML keys
+// that name the family, the section (its real defaults are Default's),
+// the setting that names the variant, and the variants.
+func serviceFamily[S, T any](name, field string, keys []string, section func(*Service) *S, selected func(*S) string,
+	variants ...variant[S, T]) *family[S, T] {
+	return &family[S, T]{name: name, field: field, keys: keys, selected: selected, variants: variants,
+		defaults: func() S {
+			d := Default()
+			return *section(&d.Service)
+		}}
+}
+
 func (f *family[S, T]) names() []string {
 	out := make([]string, len(f.variants))
 	for i, v := range f.variants {

@@ -10,42 +10,38 @@ import (
 // variant builds the window algorithm; the options every throttle shares
 // (counts, reserve, scheduled, retry_after) wrap it in a policy.Throttle. A
 // variant that builds no limiter means starts are never throttled.
-var throttles = &family[Throttle, policy.Limiter]{
-	name: "throttle", field: "service.throttle.kind", keys: []string{"throttle"},
-	defaults: func() Throttle { return Default().Service.Throttle },
-	selected: func(t *Throttle) string { return t.Kind },
-	variants: []variant[Throttle, policy.Limiter]{
-		row("sliding", func(t *Throttle, _ env) (policy.Limiter, error) {
-			return policy.NewSlidingLog(t.Limit, time.Duration(t.Window))
-		}, "sliding log: at most limit starts in any window; a start stops counting exactly one window later",
-			throttleOptions, "throttle: {kind: sliding, limit: 5, window: 12h}"),
-		row("fixed", func(t *Throttle, e env) (policy.Limiter, error) {
-			anchor := e.anchor
-			if t.Anchor != nil {
-				anchor = t.Anchor.Time
+var throttles = serviceFamily("throttle", "service.throttle.kind", []string{"throttle"},
+	func(s *Service) *Throttle { return &s.Throttle }, func(t *Throttle) string { return t.Kind },
+	row("sliding", func(t *Throttle, _ env) (policy.Limiter, error) {
+		return policy.NewSlidingLog(t.Limit, time.Duration(t.Window))
+	}, "sliding log: at most limit starts in any window; a start stops counting exactly one window later",
+		throttleOptions, "throttle: {kind: sliding, limit: 5, window: 12h}"),
+	row("fixed", func(t *Throttle, e env) (policy.Limiter, error) {
+		anchor := e.anchor
+		if t.Anchor != nil {
+			anchor = t.Anchor.Time
+		}
+		return policy.NewFixedWindow(t.Limit, time.Duration(t.Window), anchor)
+	}, "fixed windows aligned to anchor (default: the schedule's anchor): at most limit starts per window; up to twice the limit across a boundary",
+		append(throttleOptions, opt{"anchor", "a boundary of the windows", "the schedule's anchor, else start"}),
+		"throttle: {kind: fixed, limit: 5, window: 12h}"),
+	row("token-bucket", func(t *Throttle, _ env) (policy.Limiter, error) {
+		return policy.NewTokenBucket(t.Limit, time.Duration(t.Window), t.burst())
+	}, "golang.org/x/time/rate: a bucket of burst tokens refilled at limit per window; spent tokens never come back",
+		bucketOptions, "throttle: {kind: token-bucket, limit: 5, window: 12h, burst: 5}"),
+	row("gcra", func(t *Throttle, _ env) (policy.Limiter, error) {
+		return policy.NewGCRA(t.Limit, time.Duration(t.Window), t.burst())
+	}, "generic cell rate algorithm: one start per window/limit, with burst starts of tolerance",
+		bucketOptions, "throttle: {kind: gcra, limit: 5, window: 12h, burst: 5}").
+		checked(func(t *Throttle) error {
+			if time.Duration(t.Window)/time.Duration(t.Limit) < time.Millisecond {
+				return errAt("limit", "gcra needs window/limit of at least 1ms")
 			}
-			return policy.NewFixedWindow(t.Limit, time.Duration(t.Window), anchor)
-		}, "fixed windows aligned to anchor (default: the schedule's anchor): at most limit starts per window; up to twice the limit across a boundary",
-			append(throttleOptions, opt{"anchor", "a boundary of the windows", "the schedule's anchor, else start"}),
-			"throttle: {kind: fixed, limit: 5, window: 12h}"),
-		row("token-bucket", func(t *Throttle, _ env) (policy.Limiter, error) {
-			return policy.NewTokenBucket(t.Limit, time.Duration(t.Window), t.burst())
-		}, "golang.org/x/time/rate: a bucket of burst tokens refilled at limit per window; spent tokens never come back",
-			bucketOptions, "throttle: {kind: token-bucket, limit: 5, window: 12h, burst: 5}"),
-		row("gcra", func(t *Throttle, _ env) (policy.Limiter, error) {
-			return policy.NewGCRA(t.Limit, time.Duration(t.Window), t.burst())
-		}, "generic cell rate algorithm: one start per window/limit, with burst starts of tolerance",
-			bucketOptions, "throttle: {kind: gcra, limit: 5, window: 12h, burst: 5}").
-			checked(func(t *Throttle) error {
-				if time.Duration(t.Window)/time.Duration(t.Limit) < time.Millisecond {
-					return errAt("limit", "gcra needs window/limit of at least 1ms")
-				}
-				return nil
-			}),
-		row("none", func(*Throttle, env) (policy.Limiter, error) { return nil, nil },
-			"starts are never throttled", nil, "throttle: {kind: none}"),
-	},
-}
+			return nil
+		}),
+	row("none", func(*Throttle, env) (policy.Limiter, error) { return nil, nil },
+		"starts are never throttled", nil, "throttle: {kind: none}"),
+)
 
 var (
 	throttleOptions = []opt{
@@ -81,16 +77,7 @@ func (t *Throttle) validate() error {
 	if err != nil {
 		return err
 	}
-	if _, err := countings.parse("counts", t.Counts); err != nil {
-		return err
-	}
-	if _, err := scheduledCountings.parse("scheduled", t.Scheduled); err != nil {
-		return err
-	}
-	if _, err := retryAfters.parse("retry_after", t.RetryAfter); err != nil {
-		return err
-	}
-	if _, err := refusals.parse("refusal", t.Refusal); err != nil {
+	if _, err := t.shared(); err != nil {
 		return err
 	}
 	if t.Limit < 1 {
@@ -114,22 +101,28 @@ func (t *Throttle) validate() error {
 	return nil
 }
 
+// shared reads the options every throttle has (counts, reserve,
+// scheduled, retry_after, refusal), in the order they are checked, into a
+// throttle without its limiter.
+func (t *Throttle) shared() (policy.Throttle, error) {
+	th := policy.Throttle{Reserve: t.Reserve}
+	for _, parse := range []func() error{
+		func() (err error) { th.Counts, err = countings.parse("counts", t.Counts); return err },
+		func() (err error) { th.Scheduled, err = scheduledCountings.parse("scheduled", t.Scheduled); return err },
+		func() (err error) { th.RetryAfter, err = retryAfters.parse("retry_after", t.RetryAfter); return err },
+		func() (err error) { th.Refusal, err = refusals.parse("refusal", t.Refusal); return err },
+	} {
+		if err := parse(); err != nil {
+			return th, err
+		}
+	}
+	return th, nil
+}
+
 // build returns the throttle's constructor, nil when starts are never
 // throttled.
 func (t Throttle) build(e env) (func() (*policy.Throttle, error), error) {
-	counts, err := countings.parse("counts", t.Counts)
-	if err != nil {
-		return nil, err
-	}
-	scheduled, err := scheduledCountings.parse("scheduled", t.Scheduled)
-	if err != nil {
-		return nil, err
-	}
-	retryAfter, err := retryAfters.parse("retry_after", t.RetryAfter)
-	if err != nil {
-		return nil, err
-	}
-	refusal, err := refusals.parse("refusal", t.Refusal)
+	shared, err := t.shared()
 	if err != nil {
 		return nil, err
 	}
@@ -142,9 +135,9 @@ func (t Throttle) build(e env) (func() (*policy.Throttle, error), error) {
 		if err != nil {
 			return nil, err
 		}
-		th, err := policy.NewThrottle(l, counts, t.Reserve, retryAfter)
+		th, err := policy.NewThrottle(l, shared.Counts, shared.Reserve, shared.RetryAfter)
 		if th != nil {
-			th.Scheduled, th.Refusal = scheduled, refusal
+			th.Scheduled, th.Refusal = shared.Scheduled, shared.Refusal
 		}
 		return th, err
 	}, nil

@@ -82,17 +82,26 @@ func parseMillis(s string) (int64, error) {
 
 func nodeIsString(n *node) bool { return n.tag == "!!str" || n.tag == "!!int" }
 
+// durationMillis reads a scalar written as a duration, in milliseconds.
+func durationMillis(n *node) (int64, error) {
+	if !nodeIsString(n) {
+		return 0, fmt.Errorf("bad duration %q: %w", n.value, errDurationSyntax)
+	}
+	ms, err := parseMillis(n.value)
+	if err != nil {
+		return 0, fmt.Errorf("bad duration %q: %w", n.value, err)
+	}
+	return ms, nil
+}
+
 // Duration is a non-negative duration of at most 100 years, written with
 // units from ms to y: "90m", "12h", "14d", "1h30m".
 type Duration time.Duration
 
 func (d *Duration) decodeScalar(n *node) error {
-	if !nodeIsString(n) {
-		return fmt.Errorf("bad duration %q: %w", n.value, errDurationSyntax)
-	}
-	ms, err := parseMillis(n.value)
+	ms, err := durationMillis(n)
 	if err != nil {
-		return fmt.Errorf("bad duration %q: %w", n.value, err)
+		return err
 	}
 	if ms > maxDuration {
 		return fmt.Errorf("duration %q is longer than 100y", n.value)
@@ -108,12 +117,9 @@ func (d Duration) String() string { return policy.FormatDuration(time.Duration(d
 type Horizon int64 // milliseconds
 
 func (h *Horizon) decodeScalar(n *node) error {
-	if !nodeIsString(n) {
-		return fmt.Errorf("bad duration %q: %w", n.value, errDurationSyntax)
-	}
-	ms, err := parseMillis(n.value)
+	ms, err := durationMillis(n)
 	if err != nil {
-		return fmt.Errorf("bad duration %q: %w", n.value, err)
+		return err
 	}
 	if ms > MaxHorizon {
 		return fmt.Errorf("horizon %q is longer than the limit of %s", n.value, Horizon(MaxHorizon))

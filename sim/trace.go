@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -38,10 +39,49 @@ func TraceFormatFor(path string) (TraceFormat, error) {
 	return 0, fmt.Errorf("sim: trace %s: unknown extension %q (want .csv, .jsonl, .trace, .txt or .log)", path, filepath.Ext(path))
 }
 
-// A field is one column of a trace.
+// A field is one column of a trace, declared once for every format: its
+// name, its text ("" when unset for the event) and its value in a JSONL
+// line, a string or a number, of which the zero is left out.
 type field struct {
 	name string
-	get  func(e *Event) string // "" when unset for this event
+	get  func(e *Event) string
+	json jsonValue
+}
+
+// A jsonValue is a field's value in a JSONL line: its Go type, and how to
+// bind a slot of that type to the events it is filled from.
+type jsonValue struct {
+	typ  reflect.Type
+	bind func(slot any) func(e *Event)
+}
+
+// jsonOf is the JSONL value that value reads of an event.
+func jsonOf[T string | int | uint64 | float64](value func(e *Event) T) jsonValue {
+	return jsonValue{reflect.TypeFor[T](), func(slot any) func(e *Event) {
+		p := slot.(*T)
+		return func(e *Event) { *p = value(e) }
+	}}
+}
+
+// textField is a field that is a string in every format.
+func textField(name string, get func(e *Event) string) field {
+	return field{name, get, jsonOf(get)}
+}
+
+// countField is a field that counts from 1; 0 is unset.
+func countField[N int | uint64](name string, get func(e *Event) N) field {
+	return field{name, func(e *Event) string { return positive(uint64(get(e))) }, jsonOf(get)}
+}
+
+// secondsField is a duration field, in seconds; 0 is unset.
+func secondsField(name string, get func(e *Event) time.Duration) field {
+	return field{name, func(e *Event) string { return secondsText(get(e)) },
+		jsonOf(func(e *Event) float64 { return get(e).Seconds() })}
+}
+
+// momentField is an instant field; the zero time is unset.
+func momentField(name string, get func(e *Event) time.Time) field {
+	return textField(name, func(e *Event) string { return instant(get(e)) })
 }
 
 func instant(t time.Time) string {
@@ -66,18 +106,18 @@ func positive(n uint64) string {
 }
 
 var fields = []field{
-	{"client", func(e *Event) string { return e.Client }},
-	{"request", func(e *Event) string { return positive(e.Request) }},
-	{"attempt", func(e *Event) string { return positive(uint64(e.Attempt)) }},
-	{"run", func(e *Event) string { return positive(e.Run) }},
-	{"trigger", func(e *Event) string {
+	textField("client", func(e *Event) string { return e.Client }),
+	countField("request", func(e *Event) uint64 { return e.Request }),
+	countField("attempt", func(e *Event) int { return e.Attempt }),
+	countField("run", func(e *Event) uint64 { return e.Run }),
+	textField("trigger", func(e *Event) string {
 		if e.Kind == RunStarted || e.Kind == RunFinished {
 			return e.Trigger.String()
 		}
 		return ""
-	}},
-	{"operation", func(e *Event) string { return e.Operation.String() }},
-	{"status", func(e *Event) string {
+	}),
+	textField("operation", func(e *Event) string { return e.Operation.String() }),
+	textField("status", func(e *Event) string {
 		switch e.Kind {
 		case RunFinished:
 			return e.RunStatus.String()
@@ -85,20 +125,35 @@ var fields = []field{
 			return e.OpStatus.String()
 		}
 		return ""
-	}},
-	{"location", func(e *Event) string {
+	}),
+	textField("location", func(e *Event) string {
 		if e.Kind == Accepted || e.Kind == Throttled && !e.Operation.IsZero() {
 			return e.Operation.Location()
 		}
 		return ""
-	}},
-	{"nominal", func(e *Event) string { return instant(e.Nominal) }},
-	{"reason", func(e *Event) string { return e.Reason.String() }},
-	{"retry_after_s", func(e *Event) string { return secondsText(e.RetryAfter) }},
-	{"polls", func(e *Event) string { return positive(uint64(e.Polls)) }},
-	{"cause", func(e *Event) string { return instant(e.Cause) }},
-	{"next", func(e *Event) string { return instant(e.Next) }},
+	}),
+	momentField("nominal", func(e *Event) time.Time { return e.Nominal }),
+	textField("reason", func(e *Event) string { return e.Reason.String() }),
+	secondsField("retry_after_s", func(e *Event) time.Duration { return e.RetryAfter }),
+	countField("polls", func(e *Event) int { return e.Polls }),
+	momentField("cause", func(e *Event) time.Time { return e.Cause }),
+	momentField("next", func(e *Event) time.Time { return e.Next }),
 }
+
+// jsonLine is the type of a JSONL line, built once from the field table:
+// the columns of the CSV trace, in the same order, the time and kind
+// always, the other fields left out where unset, numbers as numbers.
+var jsonLine = func() reflect.Type {
+	cols := []reflect.StructField{
+		{Name: "Time", Type: reflect.TypeFor[string](), Tag: `json:"time"`},
+		{Name: "Kind", Type: reflect.TypeFor[string](), Tag: `json:"kind"`},
+	}
+	for i, f := range fields {
+		cols = append(cols, reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: f.json.typ,
+			Tag: reflect.StructTag(fmt.Sprintf(`json:"%s,omitempty"`, f.name))})
+	}
+	return reflect.StructOf(cols)
+}()
 
 // AppendText appends the text line of e, without a newline: its trace
 // line, or for a measurement event (which no trace holds) its change,
@@ -154,7 +209,8 @@ type TraceWriter struct {
 	buf    []byte
 	record []string
 	json   *json.Encoder // JSONL: encoding/json quotes every string
-	line   jsonLine
+	line   any           // JSONL: a *jsonLine, filled by fill
+	fill   []func(e *Event)
 	err    error
 }
 
@@ -173,6 +229,14 @@ func NewTraceWriter(w io.Writer, format TraceFormat) *TraceWriter {
 	if format == TraceJSONL {
 		t.json = json.NewEncoder(t.w)
 		t.json.SetEscapeHTML(false)
+		line := reflect.New(jsonLine).Elem()
+		t.line = line.Addr().Interface()
+		t.fill = append(t.fill,
+			jsonOf(func(e *Event) string { return instant(e.At) }).bind(line.Field(0).Addr().Interface()),
+			jsonOf(func(e *Event) string { return e.Kind.String() }).bind(line.Field(1).Addr().Interface()))
+		for i, f := range fields {
+			t.fill = append(t.fill, f.json.bind(line.Field(i+2).Addr().Interface()))
+		}
 	}
 	return t
 }
@@ -191,64 +255,15 @@ func (t *TraceWriter) Observe(e *Event) {
 		t.err = t.csv.Write(t.record)
 		return
 	case TraceJSONL:
-		t.err = t.json.Encode(t.jsonEvent(e))
+		for _, fill := range t.fill {
+			fill(e)
+		}
+		t.err = t.json.Encode(t.line)
 		return
 	default:
 		t.buf = append(e.AppendText(t.buf[:0]), '\n')
 	}
 	_, t.err = t.w.Write(t.buf)
-}
-
-// jsonLine is one line of a JSONL trace: the columns of the CSV trace, in
-// the same order, with the unset ones left out and numbers as numbers.
-type jsonLine struct {
-	Time        string  `json:"time"`
-	Kind        string  `json:"kind"`
-	Client      string  `json:"client,omitempty"`
-	Request     uint64  `json:"request,omitempty"`
-	Attempt     int     `json:"attempt,omitempty"`
-	Run         uint64  `json:"run,omitempty"`
-	Trigger     string  `json:"trigger,omitempty"`
-	Operation   string  `json:"operation,omitempty"`
-	Status      string  `json:"status,omitempty"`
-	Location    string  `json:"location,omitempty"`
-	Nominal     string  `json:"nominal,omitempty"`
-	Reason      string  `json:"reason,omitempty"`
-	RetryAfterS float64 `json:"retry_after_s,omitempty"`
-	Polls       int     `json:"polls,omitempty"`
-	Cause       string  `json:"cause,omitempty"`
-	Next        string  `json:"next,omitempty"`
-}
-
-// jsonEvent fills the writer's line with e, through the same field table
-// as the text and CSV traces.
-func (t *TraceWriter) jsonEvent(e *Event) *jsonLine {
-	l := &t.line
-	*l = jsonLine{Time: instant(e.At), Kind: e.Kind.String(), Request: e.Request, Attempt: e.Attempt, Run: e.Run,
-		RetryAfterS: e.RetryAfter.Seconds(), Polls: e.Polls}
-	for _, f := range fields {
-		switch f.name {
-		case "client":
-			l.Client = f.get(e)
-		case "trigger":
-			l.Trigger = f.get(e)
-		case "operation":
-			l.Operation = f.get(e)
-		case "status":
-			l.Status = f.get(e)
-		case "location":
-			l.Location = f.get(e)
-		case "nominal":
-			l.Nominal = f.get(e)
-		case "reason":
-			l.Reason = f.get(e)
-		case "cause":
-			l.Cause = f.get(e)
-		case "next":
-			l.Next = f.get(e)
-		}
-	}
-	return l
 }
 
 // Flush writes out what is buffered and returns the first error met.

@@ -98,25 +98,48 @@ func Lookup(name string) (Case, error) {
 	return Case{}, fmt.Errorf("validation: unknown case %q (known: %s)", name, strings.Join(names, ", "))
 }
 
+// A window is a point of a throttle case with limit n per window w hours,
+// under Poisson requests at l per hour.
+type window struct {
+	n    int
+	w, l float64
+}
+
+func (p window) label() string {
+	return fmt.Sprintf("N=%d, W=%gh, λ=%g/h (λW=%.3g)", p.n, p.w, p.l, p.w*p.l)
+}
+
+// throttlePoint is a point of a throttle case: one client's Poisson
+// requests at rate per hour, about 10000 of them, accepted by the throttle
+// thr and started alongside the runs in progress, runs of an hour that
+// all complete; the warm-up in hours; one check.
+func throttlePoint(label, thr string, rate, warmup float64, check Check) Point {
+	return Point{Label: label, Days: requestsDays(10000, rate), Warmup: warmup,
+		Service: service(noSchedule, thr, noSkip, "{on_demand: concurrent}", Constant(1), allSucceed),
+		Rate:    rate, Checks: []Check{check}}
+}
+
+// throttledShare checks the throttled share of requests.
+func throttledShare(exact float64) Check {
+	return Check{Metric: "throttled_fraction", What: "throttled share", Digits: 4, Exact: constant(exact)}
+}
+
+// throttledPerRequest checks the throttled requests per request expected
+// at rate per hour.
+func throttledPerRequest(rate float64, exact func(hours float64) float64) Check {
+	return Check{Metric: "throttled", What: "throttled per expected request", Digits: 4,
+		Per: func(h float64) float64 { return rate * h }, Exact: exact}
+}
+
 // erlangB: the sliding log counting accepted starts is a loss system whose
 // accepted starts hold a slot for exactly the window.
 func erlangB() Case {
 	c := Case{Name: "erlang-b", Title: "Sliding log counting accepted starts: an Erlang loss system",
 		Formula: "throttled_fraction = B(N, λW), Erlang's loss formula (M/D/N/N)"}
-	for _, p := range []struct {
-		n    int
-		w, l float64
-	}{{5, 12, 0.2}, {5, 12, 0.5}, {1, 2, 0.5}, {3, 4, 1.5}} {
+	for _, p := range []window{{5, 12, 0.2}, {5, 12, 0.5}, {1, 2, 0.5}, {3, 4, 1.5}} {
 		thr := fmt.Sprintf("{kind: sliding, limit: %d, window: %s, counts: accepted}", p.n, dur(p.w))
-		c.Points = append(c.Points, Point{
-			Label:   fmt.Sprintf("N=%d, W=%gh, λ=%g/h (λW=%.3g)", p.n, p.w, p.l, p.w*p.l),
-			Days:    requestsDays(10000, p.l),
-			Warmup:  p.w, // a window: the empty window at the start is gone
-			Service: service(noSchedule, thr, noSkip, "{on_demand: concurrent}", Constant(1), allSucceed),
-			Rate:    p.l,
-			Checks: []Check{{Metric: "throttled_fraction", What: "throttled share", Digits: 4,
-				Exact: constant(ErlangB(p.n, p.l*p.w))}},
-		})
+		// Warm-up, a window: the empty window at the start is gone.
+		c.Points = append(c.Points, throttlePoint(p.label(), thr, p.l, p.w, throttledShare(ErlangB(p.n, p.l*p.w))))
 	}
 	return c
 }
@@ -126,21 +149,10 @@ func erlangB() Case {
 func attempts() Case {
 	c := Case{Name: "attempts", Title: "Sliding log counting every attempt: the window holds the requests of the last W",
 		Formula: "P(throttled at t) = P(X_t ≥ N), X_t ~ Poisson(λ·min(t, W)); E[throttled]/(λH) = (1/H)∫₀^H P(X_t ≥ N) dt"}
-	for _, p := range []struct {
-		n    int
-		w, l float64
-	}{{5, 12, 0.3}, {5, 12, 0.5}} {
+	for _, p := range []window{{5, 12, 0.3}, {5, 12, 0.5}} {
 		thr := fmt.Sprintf("{kind: sliding, limit: %d, window: %s, counts: attempts}", p.n, dur(p.w))
-		c.Points = append(c.Points, Point{
-			Label:   fmt.Sprintf("N=%d, W=%gh, λ=%g/h (λW=%.3g)", p.n, p.w, p.l, p.w*p.l),
-			Days:    requestsDays(10000, p.l),
-			Warmup:  p.w, // a window: the empty window at the start is gone
-			Service: service(noSchedule, thr, noSkip, "{on_demand: concurrent}", Constant(1), allSucceed),
-			Rate:    p.l,
-			Checks: []Check{{Metric: "throttled", What: "throttled per expected request", Digits: 4,
-				Per:   func(h float64) float64 { return p.l * h },
-				Exact: func(h float64) float64 { return AttemptsBlocking(p.l, p.w, p.n, h) }}},
-		})
+		c.Points = append(c.Points, throttlePoint(p.label(), thr, p.l, p.w, // warm-up: a window
+			throttledPerRequest(p.l, func(h float64) float64 { return AttemptsBlocking(p.l, p.w, p.n, h) })))
 	}
 	return c
 }
@@ -173,8 +185,7 @@ func insensitivity() Case {
 			Warmup:  w, // a window: the empty window at the start is gone
 			Service: service(noSchedule, thr, noSkip, "{on_demand: concurrent}", law, fmt.Sprintf("{completed: %g, failed: %g}", p, 1-p)),
 			Rate:    lambda,
-			Checks: []Check{{Metric: "throttled_fraction", What: "throttled share", Digits: 4,
-				Exact: constant(ErlangB(n, lambda*hold))}},
+			Checks:  []Check{throttledShare(ErlangB(n, lambda*hold))},
 		})
 	}
 	return c
@@ -222,14 +233,8 @@ func buckets() Case {
 		const limit, w = 5, 12.0
 		rho := p.l * w / limit
 		thr := fmt.Sprintf("{kind: %s, limit: %d, window: %s, burst: %d, counts: accepted}", p.kind, limit, dur(w), p.burst)
-		c.Points = append(c.Points, Point{
-			Label:   fmt.Sprintf("%s, %d per %gh, burst %d, λ=%g/h (ρ=%.3g)", p.kind, limit, w, p.burst, p.l, rho),
-			Days:    requestsDays(10000, p.l),
-			Service: service(noSchedule, thr, noSkip, "{on_demand: concurrent}", Constant(1), allSucceed),
-			Rate:    p.l,
-			Checks: []Check{{Metric: "throttled_fraction", What: "throttled share", Digits: 4,
-				Exact: constant(BoundedWorkloadBlocking(rho, p.burst))}},
-		})
+		c.Points = append(c.Points, throttlePoint(fmt.Sprintf("%s, %d per %gh, burst %d, λ=%g/h (ρ=%.3g)", p.kind, limit, w, p.burst, p.l, rho),
+			thr, p.l, 0, throttledShare(BoundedWorkloadBlocking(rho, p.burst))))
 	}
 	return c
 }
@@ -239,21 +244,10 @@ func buckets() Case {
 func fixedWindows() Case {
 	c := Case{Name: "fixed-window", Title: "Fixed windows: each window refuses what exceeds the limit",
 		Formula: "E[throttled]/(λH) = E[(X−N)⁺]/(λW), X ~ Poisson(λW), over whole windows from the anchor"}
-	for _, p := range []struct {
-		n    int
-		w, l float64
-	}{{5, 12, 0.3}, {5, 12, 0.5}, {2, 6, 0.5}} {
+	for _, p := range []window{{5, 12, 0.3}, {5, 12, 0.5}, {2, 6, 0.5}} {
 		thr := fmt.Sprintf("{kind: fixed, limit: %d, window: %s, anchor: 2025-01-06T00:00:00Z, counts: accepted}", p.n, dur(p.w))
 		m := p.l * p.w
-		c.Points = append(c.Points, Point{
-			Label:   fmt.Sprintf("N=%d, W=%gh, λ=%g/h (λW=%.3g)", p.n, p.w, p.l, m),
-			Days:    requestsDays(10000, p.l),
-			Service: service(noSchedule, thr, noSkip, "{on_demand: concurrent}", Constant(1), allSucceed),
-			Rate:    p.l,
-			Checks: []Check{{Metric: "throttled", What: "throttled per expected request", Digits: 4,
-				Per:   func(h float64) float64 { return p.l * h },
-				Exact: constant(PoissonExcess(m, p.n) / m)}},
-		})
+		c.Points = append(c.Points, throttlePoint(p.label(), thr, p.l, 0, throttledPerRequest(p.l, constant(PoissonExcess(m, p.n)/m))))
 	}
 	return c
 }
