@@ -90,9 +90,8 @@ type Server struct {
 	start   time.Time
 
 	// requests numbers the requests the server answers, across tenants,
-	// for their request-id: in the order they reach the server, which
-	// concurrent clients do not fix (unlike everything the engine
-	// answers).
+	// for their request-id, in the order they reach it: fixed for a
+	// client that sends one request at a time, not for concurrent ones.
 	requests atomic.Uint64
 }
 
