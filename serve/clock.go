@@ -7,37 +7,30 @@ import (
 	"time"
 )
 
-// ClockKind is how the emulator's virtual time moves.
-type ClockKind uint8
+// ClockKind is how the emulator's virtual time moves; its value is its
+// name, as --clock takes it.
+type ClockKind string
 
 const (
 	// Manual time moves only when told (Advance, AdvanceTo).
-	Manual ClockKind = iota
+	Manual ClockKind = "manual"
 	// Scaled time moves Speed times as fast as the wall clock, from the
 	// scenario's start.
-	Scaled
+	Scaled ClockKind = "scaled"
 	// System time is time.Now: wall time in production, and the fake
 	// clock of a testing/synctest bubble in tests.
-	System
+	System ClockKind = "system"
 )
 
-var clockNames = []string{"manual", "scaled", "system"}
-
-func (k ClockKind) String() string {
-	if int(k) < len(clockNames) {
-		return clockNames[k]
-	}
-	return fmt.Sprintf("ClockKind(%d)", uint8(k))
-}
+func (k ClockKind) String() string { return string(k) }
 
 // ParseClockKind returns the clock kind named s.
 func ParseClockKind(s string) (ClockKind, error) {
-	for i, n := range clockNames {
-		if n == s {
-			return ClockKind(i), nil
-		}
+	switch k := ClockKind(s); k {
+	case Manual, Scaled, System:
+		return k, nil
 	}
-	return 0, fmt.Errorf("serve: unknown clock %q (want manual, scaled or system)", s)
+	return "", fmt.Errorf("serve: unknown clock %q (want manual, scaled or system)", s)
 }
 
 // Clock is the emulator's virtual clock, to the millisecond. Whatever its
@@ -57,6 +50,9 @@ type Clock struct {
 // System reads time.Now. speed is for Scaled (virtual seconds per wall
 // second, > 0).
 func NewClock(kind ClockKind, start time.Time, speed float64) (*Clock, error) {
+	if _, err := ParseClockKind(string(kind)); err != nil {
+		return nil, err
+	}
 	if kind == Scaled && !(speed > 0) {
 		return nil, errors.New("serve: a scaled clock needs a speed > 0")
 	}

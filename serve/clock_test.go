@@ -46,6 +46,8 @@ func TestScaledAndSystemClocks(t *testing.T) {
 	})
 	_, err := serve.NewClock(serve.Scaled, t0, 0)
 	assert.Error(t, err)
+	_, err = serve.NewClock("sundial", t0, 0)
+	assert.ErrorContains(t, err, "unknown clock")
 	for _, name := range []string{"manual", "scaled", "system"} {
 		k, err := serve.ParseClockKind(name)
 		require.NoError(t, err)

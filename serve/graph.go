@@ -59,8 +59,10 @@ type runCollection struct {
 	Value    []industryDataRun `json:"value"`
 }
 
-// industryDataRunStatistics is microsoft.graph.industryData.industryDataRunStatistics;
-// the emulator has no flows, so its figures are zero.
+// industryDataRunStatistics is microsoft.graph.industryData.industryDataRunStatistics:
+// the run's id and status; no activities and zero counts, since the engine
+// models a run as a duration and an outcome, with no data connectors,
+// activities or records behind it (see the package doc).
 type industryDataRunStatistics struct {
 	Context            string          `json:"@odata.context"`
 	Type               string          `json:"@odata.type"`

@@ -121,9 +121,7 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 	var a sim.Answer
 	err = s.locked(c.claims.tenant(), func(t *tenant, now time.Time) error {
 		var err error
-		if a, err = t.eng.Request(s.opts.Client); err == nil {
-			t.times = append(t.times, now.UnixMilli())
-		}
+		a, err = t.eng.Request(s.opts.Client)
 		c.now = now
 		return err
 	})
@@ -151,9 +149,11 @@ func (s *Server) handleOperation(w http.ResponseWriter, r *http.Request) {
 	c := callOf(r)
 	id := r.PathValue("id")
 	var out *longRunningOperation
+	forgot := uint64(0)
 	err := s.locked(c.claims.tenant(), func(t *tenant, _ time.Time) error {
 		op := t.ops[id]
 		if op == nil {
+			forgot = t.forgot
 			return nil
 		}
 		o := longRunningOperation{Context: baseURL(r) + "/beta/$metadata#microsoft.graph.longRunningOperation",
@@ -176,6 +176,8 @@ func (s *Server) handleOperation(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err != nil:
 		c.internal(w, err)
+	case out == nil && forgot > 0:
+		c.fail(w, http.StatusNotFound, "ResourceNotFound", fmt.Sprintf("No operation with id '%s'. (The emulator keeps the operations of the latest %d refused starts; it has forgotten %d.)", id, KeptRefusedOperations, forgot))
 	case out == nil:
 		c.fail(w, http.StatusNotFound, "ResourceNotFound", fmt.Sprintf("No operation with id '%s'.", id))
 	default:
@@ -339,17 +341,32 @@ func (s *Server) handleSummary(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// TraceDroppedHeader is the header of GET /_runsim/trace?tail=true that
+// says how many of the trace's first events the emulator no longer keeps.
+const TraceDroppedHeader = "Runsim-Trace-Dropped"
+
 func (s *Server) handleTrace(w http.ResponseWriter, r *http.Request) {
 	c := callOf(r)
+	q := r.URL.Query()
+	tail := false
+	if v := q.Get("tail"); v != "" {
+		var err error
+		if tail, err = strconv.ParseBool(v); err != nil {
+			c.fail(w, http.StatusBadRequest, "BadRequest", "tail must be true or false.")
+			return
+		}
+	}
 	var buf []byte
-	err := s.locked(r.URL.Query().Get("tenant"), func(t *tenant, _ time.Time) error {
+	var dropped uint64
+	err := s.locked(q.Get("tenant"), func(t *tenant, _ time.Time) error {
 		var b bytesBuffer
-		err := t.writeTrace(&b, sim.TraceJSONL)
+		var err error
+		dropped, err = t.writeTrace(&b, sim.TraceJSONL, tail)
 		buf = b
 		return err
 	})
 	if errors.Is(err, ErrTraceTruncated) {
-		c.fail(w, http.StatusInsufficientStorage, "TraceTooLong", err.Error())
+		c.fail(w, http.StatusInsufficientStorage, "TraceTooLong", err.Error()+"; GET /_runsim/trace?tail=true gives the events kept.")
 		return
 	}
 	if err != nil {
@@ -357,6 +374,9 @@ func (s *Server) handleTrace(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
+	if tail {
+		w.Header().Set(TraceDroppedHeader, strconv.FormatUint(dropped, 10))
+	}
 	w.Write(buf)
 }
 

@@ -18,28 +18,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"runsim/scenario"
 	"runsim/serve"
 )
-
-// loadEmulator serves a scenario where every start is accepted (no
-// throttle, runs side by side), so that every request makes an operation,
-// on a loopback port.
-func loadEmulator(tb testing.TB, opts serve.Options, overrides ...string) (*serve.Server, *httptest.Server) {
-	tb.Helper()
-	s, err := scenario.Load("../scenarios/serve.yaml", overrides...)
-	require.NoError(tb, err)
-	emu, err := serve.New(s, opts)
-	require.NoError(tb, err)
-	ts := httptest.NewServer(emu)
-	tb.Cleanup(ts.Close)
-	return emu, ts
-}
 
 type loadResult struct {
 	status   int
 	location string
 	err      error
+	took     time.Duration // wall time, for the benchmark's percentiles only
 }
 
 // startOnce posts one start and reads the whole answer; it checks the
@@ -80,70 +66,89 @@ func startOnce(client *http.Client, url, tok string) loadResult {
 	return r
 }
 
-// TestLoad: 20,000 starts from 64 concurrent clients over loopback (2,000
-// with -short), while the clock moves on: every request gets a well-formed
-// answer, every 202's Location resolves to its operation, and no operation
-// is lost. Bounded in count, and in time by a deadline on the whole.
-func TestLoad(t *testing.T) {
-	total, workers := 20000, 64
-	if testing.Short() {
-		total = 2000
-	}
-	emu, ts := loadEmulator(t, serve.Options{TraceEvents: -1}, "service.throttle.kind=none", "service.overlap.on_demand=concurrent")
-	tok := token(t, allRoles...)
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
+// A load is total starts from workers concurrent clients over loopback,
+// bounded in time by a deadline on the whole; before every every-th start
+// the clock moves step on (runs finish, operations move on, the throttle's
+// window slides), so that the virtual span is total/every·step whatever
+// the number of clients.
+type load struct {
+	total, workers int
+	every          int
+	step           time.Duration
+}
+
+// run sends the load's starts to the emulator and returns every answer, in
+// the order the starts were numbered; an error only when the deadline
+// passed first.
+func (l load) run(emu *serve.Server, url, tok string) ([]loadResult, error) {
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: l.workers}}
 	defer client.CloseIdleConnections()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-
+	results := make([]loadResult, l.total)
 	var next atomic.Int64
-	var mu sync.Mutex
-	locations := map[string]bool{}
-	counts := map[int]int{}
-	var failures []string
 	var wg sync.WaitGroup
-	for range workers {
+	for range l.workers {
 		wg.Go(func() {
 			for ctx.Err() == nil {
 				n := next.Add(1)
-				if n > int64(total) {
+				if n > int64(l.total) {
 					return
 				}
-				if n%500 == 0 {
-					emu.Advance(time.Minute) // runs finish, operations move on
+				if n%int64(l.every) == 0 {
+					emu.Advance(l.step)
 				}
-				r := startOnce(client, ts.URL+serve.Prefix+"/runs/start", tok)
-				mu.Lock()
-				counts[r.status]++
-				if r.err != nil {
-					failures = append(failures, r.err.Error())
-				} else if r.status == http.StatusAccepted {
-					if locations[r.location] {
-						failures = append(failures, "Location given twice: "+r.location)
-					}
-					locations[r.location] = true
-				}
-				mu.Unlock()
+				began := time.Now()
+				r := startOnce(client, url+serve.Prefix+"/runs/start", tok)
+				r.took = time.Since(began)
+				results[n-1] = r
 			}
 		})
 	}
 	wg.Wait()
-	require.NoError(t, ctx.Err(), "the load did not finish in time")
+	return results, ctx.Err()
+}
+
+// TestLoad: 20,000 starts from 64 concurrent clients over loopback (2,000
+// with -short), while the clock moves on, every start accepted (no
+// throttle, runs side by side): every request gets a well-formed answer,
+// every 202's Location resolves to its operation, and no operation is
+// lost. Bounded in count, and in time by a deadline on the whole.
+func TestLoad(t *testing.T) {
+	l := load{total: 20000, workers: 64, every: 500, step: time.Minute}
+	if testing.Short() {
+		l.total = 2000
+	}
+	emu, ts := newEmulator(t, serve.Options{TraceEvents: -1}, "service.throttle.kind=none", "service.overlap.on_demand=concurrent")
+	tok := token(t, allRoles...)
+	results, err := l.run(emu, ts.URL, tok)
+	require.NoError(t, err, "the load did not finish in time")
+
+	locations := map[string]bool{}
+	counts := map[int]int{}
+	var failures []string
+	for _, r := range results {
+		counts[r.status]++
+		switch {
+		case r.err != nil:
+			failures = append(failures, r.err.Error())
+		case locations[r.location]:
+			failures = append(failures, "Location given twice: "+r.location)
+		case r.status == http.StatusAccepted:
+			locations[r.location] = true
+		}
+	}
 	require.Empty(t, failures)
-	require.Equal(t, total, counts[http.StatusAccepted], "%v", counts)
+	require.Equal(t, l.total, counts[http.StatusAccepted], "%v", counts)
 
 	// Every Location resolves to its operation, and the service agrees on
 	// how many there are.
-	locs := slices.Sorted(func(yield func(string) bool) {
-		for l := range locations {
-			if !yield(l) {
-				return
-			}
-		}
-	})
-	sem := make(chan struct{}, workers)
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: l.workers}}
+	defer client.CloseIdleConnections()
+	sem := make(chan struct{}, l.workers)
 	var bad atomic.Int64
-	for _, loc := range locs {
+	var wg sync.WaitGroup
+	for loc := range locations {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
@@ -165,52 +170,70 @@ func TestLoad(t *testing.T) {
 	assert.Zero(t, bad.Load())
 	sum, err := emu.Summary("")
 	require.NoError(t, err)
-	assert.Equal(t, total, sum.Summary.Requests)
-	assert.Equal(t, total, sum.Summary.Accepted)
-	assert.Equal(t, total, sum.Summary.RunsStarted)
+	assert.Equal(t, l.total, sum.Summary.Requests)
+	assert.Equal(t, l.total, sum.Summary.Accepted)
+	assert.Equal(t, l.total, sum.Summary.RunsStarted)
 }
 
-// BenchmarkServeLoopback measures starts over loopback from 64 concurrent
-// clients under the documented throttle (most are answered 429): requests
-// per second, the p99 latency, and the heap kept per request (the request
-// log, 8 bytes; no trace).
+// BenchmarkServeLoopback sends starts over loopback (127.0.0.1:0) from 64
+// concurrent clients under the documented throttle, the clock moving
+// through the same day of virtual time (96 steps of 15 minutes): a load of
+// 20,000 starts, then one twice as long (40,000) over the same day. It
+// reports the first load's requests per second (req/s) and p99 latency
+// (p99-ms); the heap in use after a GC with each load's emulator alive and
+// its connections closed (heap-20k-KiB, heap-40k-KiB); and their
+// difference per extra request, in use (heap-B/req) and in live objects
+// (live-B/req): what the emulator keeps per request, about 0 since it keeps
+// nothing per request. The trace is off (TraceEvents -1); it adds at most
+// Options.TraceEvents events. Run it with -benchtime 1x: one op is both
+// loads.
 func BenchmarkServeLoopback(b *testing.B) {
-	emu, ts := loadEmulator(b, serve.Options{TraceEvents: -1})
 	tok, err := serve.NewToken(serve.TokenOptions{Roles: allRoles})
 	require.NoError(b, err)
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	defer client.CloseIdleConnections()
-	url := ts.URL + serve.Prefix + "/runs/start"
-	var mu sync.Mutex
-	var lat []time.Duration
-	var fails atomic.Int64
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	b.SetParallelism(64 / runtime.GOMAXPROCS(0))
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		var mine []time.Duration
-		for pb.Next() {
-			began := time.Now()
-			if r := startOnce(client, url, tok); r.err != nil {
-				fails.Add(1)
-			}
-			mine = append(mine, time.Since(began))
+	s := serveScenario(b)
+	for b.Loop() {
+		emu, err := serve.New(s, serve.Options{TraceEvents: -1})
+		require.NoError(b, err)
+		perSec, p99, inuse20k, live20k := loopbackLoad(b, emu, tok, 20000)
+		emu, err = serve.New(s, serve.Options{TraceEvents: -1})
+		require.NoError(b, err)
+		_, _, inuse40k, live40k := loopbackLoad(b, emu, tok, 40000)
+		b.ReportMetric(perSec, "req/s")
+		b.ReportMetric(p99, "p99-ms")
+		b.ReportMetric(float64(inuse20k)/1024, "heap-20k-KiB")
+		b.ReportMetric(float64(inuse40k)/1024, "heap-40k-KiB")
+		b.ReportMetric((float64(inuse40k)-float64(inuse20k))/20000, "heap-B/req")
+		b.ReportMetric((float64(live40k)-float64(live20k))/20000, "live-B/req")
+	}
+}
+
+// loopbackLoad runs a load of total starts over a day against emu, new,
+// and returns its requests per second and p99 latency in ms,
+// then the heap in use and the live heap after a GC, the emulator alive
+// and nothing else of the load.
+func loopbackLoad(b *testing.B, emu *serve.Server, tok string, total int) (perSec, p99 float64, inuse, live uint64) {
+	ts := httptest.NewServer(emu)
+	began := time.Now()
+	results, err := load{total: total, workers: 64, every: total / 96, step: 15 * time.Minute}.run(emu, ts.URL, tok)
+	took := time.Since(began)
+	ts.Close()
+	if err != nil {
+		b.Fatalf("the load of %d did not finish in time", total)
+	}
+	lat := make([]time.Duration, 0, total)
+	for _, r := range results {
+		if r.err != nil {
+			b.Fatalf("a malformed answer: %v", r.err)
 		}
-		mu.Lock()
-		lat = append(lat, mine...)
-		mu.Unlock()
-	})
-	b.StopTimer()
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	if fails.Load() > 0 {
-		b.Fatalf("%d malformed answers", fails.Load())
+		lat = append(lat, r.took)
 	}
 	slices.Sort(lat)
-	b.ReportMetric(float64(len(lat))/b.Elapsed().Seconds(), "req/s")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-	b.ReportMetric(float64(int64(after.HeapInuse)-int64(before.HeapInuse))/float64(len(lat)), "heap-B/req")
-	_ = emu
+	perSec, p99 = float64(total)/took.Seconds(), float64(lat[len(lat)*99/100].Microseconds())/1000
+	runtime.GC() // results and lat are dead: only the emulator is kept
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	runtime.KeepAlive(emu)
+	return perSec, p99, ms.HeapInuse, ms.HeapAlloc
 }

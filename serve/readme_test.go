@@ -3,6 +3,8 @@ package serve_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,8 +14,26 @@ import (
 	"runsim/serve"
 )
 
+// TestReadmeExample: the README's Go example is TestOurScheduler, to the
+// letter.
+func TestReadmeExample(t *testing.T) {
+	const head, tail = "func TestOurScheduler(t *testing.T) {\n", "\n}\n"
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	self, err := os.ReadFile("readme_test.go")
+	require.NoError(t, err)
+	block := func(text string) string {
+		i := strings.Index(text, head)
+		require.GreaterOrEqual(t, i, 0, "no %s", head)
+		n := strings.Index(text[i:], tail)
+		require.GreaterOrEqual(t, n, 0)
+		return text[i : i+n+len(tail)]
+	}
+	require.Equal(t, block(string(self)), block(string(readme)))
+}
+
 // The Go example of the README's "Test your client against the emulator",
-// verbatim.
+// verbatim (TestReadmeExample holds them together).
 func TestOurScheduler(t *testing.T) {
 	s, err := scenarios.Load("serve")
 	require.NoError(t, err)

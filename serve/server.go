@@ -31,8 +31,8 @@ const (
 	// Horizon is how far past its start the emulator's virtual time may go.
 	Horizon = 100 * 365 * 24 * time.Hour
 	// DefaultTraceEvents is how many events of each tenant's trace are kept
-	// unless Options.TraceEvents says otherwise.
-	DefaultTraceEvents = 1 << 18
+	// (the latest; about 13 MiB) unless Options.TraceEvents says otherwise.
+	DefaultTraceEvents = 1 << 16
 	// MaxTenants bounds the tenants (tid) an emulator keeps a service for.
 	MaxTenants = 1024
 	// DefaultClient names the client of the requests that come over HTTP,
@@ -58,8 +58,12 @@ type Options struct {
 	RetryAfterDate bool
 	// Logger receives one record per request; nil: none.
 	Logger *slog.Logger
-	// TraceEvents is how many events of each tenant's trace are kept for
-	// Trace; 0: DefaultTraceEvents; negative: none.
+	// TraceEvents bounds the trace each tenant keeps for Trace and
+	// GET /_runsim/trace: the latest TraceEvents events (about 208 bytes
+	// each); 0: DefaultTraceEvents; negative: none. Once events are
+	// dropped, Trace and Requests return ErrTraceTruncated and
+	// GET /_runsim/trace answers 507 unless asked for the tail. The
+	// summary does not depend on it.
 	TraceEvents int
 	// Client names the HTTP client in traces; "": DefaultClient.
 	Client string
@@ -85,6 +89,9 @@ type Server struct {
 	tenants map[string]*tenant
 	start   time.Time
 
+	// requests numbers the requests the server answers, across tenants,
+	// for their request-id, in the order they reach it: fixed for a
+	// client that sends one request at a time, not for concurrent ones.
 	requests atomic.Uint64
 }
 
@@ -246,14 +253,15 @@ func (s *Server) Tenants() []string {
 
 // Summary returns what runsim run says of the tenant's session so far
 // ("" is DefaultTenant): the scenario's service, with the requests that
-// came over HTTP as the explicit arrivals of the emulator's client, up to
-// the clock's now.
+// came over HTTP as the explicit arrivals of the emulator's client, over
+// [start, now] to the millisecond. It is read from a collector that has
+// seen the session's events as they happened, without a replay: its cost
+// does not grow with the requests, and it changes nothing.
 func (s *Server) Summary(tenantID string) (reports.RunReport, error) {
 	var sum metrics.Summary
 	err := s.locked(tenantID, func(t *tenant, now time.Time) error {
-		var err error
-		sum, err = t.replay(t.cfg(s), s.opts.Client, now)
-		return err
+		sum = t.summary(now)
+		return nil
 	})
 	if err != nil {
 		return reports.RunReport{}, err
@@ -269,29 +277,28 @@ func (s *Server) Summary(tenantID string) (reports.RunReport, error) {
 	return r, nil
 }
 
-// cfg is the configuration the tenant's engine was built with.
-func (t *tenant) cfg(s *Server) sim.Config {
-	cfg := s.base
-	cfg.Start, cfg.End = t.eng.Start(), t.eng.End()
-	return cfg
-}
-
-// Requests returns the instants of the tenant's requests so far, for a
-// replay with runsim run (an explicit at: list of the emulator's client).
-func (s *Server) Requests(tenantID string) []time.Time {
+// Requests returns the instants of the tenant's requests over HTTP so far,
+// for a replay with runsim run (an explicit at: list of the emulator's
+// client). They are read from the trace: ErrTraceTruncated once the
+// emulator no longer keeps all of it (Options.TraceEvents).
+func (s *Server) Requests(tenantID string) ([]time.Time, error) {
 	var out []time.Time
-	s.locked(tenantID, func(t *tenant, _ time.Time) error {
-		for _, ms := range t.times {
-			out = append(out, time.UnixMilli(ms).UTC())
-		}
-		return nil
+	err := s.locked(tenantID, func(t *tenant, _ time.Time) error {
+		var err error
+		out, err = t.requests(s.opts.Client)
+		return err
 	})
-	return out
+	return out, err
 }
 
-// Trace writes the tenant's events so far in a trace format.
+// Trace writes the tenant's events so far in a trace format, whole or not
+// at all: ErrTraceTruncated, writing nothing, once the emulator no longer
+// keeps every event (Options.TraceEvents).
 func (s *Server) Trace(tenantID string, w io.Writer, f sim.TraceFormat) error {
-	return s.locked(tenantID, func(t *tenant, _ time.Time) error { return t.writeTrace(w, f) })
+	return s.locked(tenantID, func(t *tenant, _ time.Time) error {
+		_, err := t.writeTrace(w, f, false)
+		return err
+	})
 }
 
 // Start is the instant the services started (the clock's now at the last

@@ -2,12 +2,12 @@ package serve
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"sort"
 	"sync"
 	"time"
 
-	"runsim/experiment"
 	"runsim/metrics"
 	"runsim/policy"
 	"runsim/sim"
@@ -34,30 +34,41 @@ type run struct {
 	status  sim.RunStatus
 }
 
-// tenant is the service of one tenant: its engine, the Graph resources
-// built from the engine's events, the trace so far and the instants of the
-// requests it answered.
+// tenant is the service of one tenant: its engine, a metrics collector
+// that has seen every event since the start (the summary so far is read
+// from it), the Graph resources built from the engine's events, and the
+// latest events of its trace. Nothing is kept per request: operations and
+// runs grow with the runs started, at most the throttle's limit per
+// window; the operations of refused starts (refusal: accepted-then-failed)
+// are kept only for the latest KeptRefusedOperations.
 type tenant struct {
 	mu   sync.Mutex
 	id   string
 	seed uint64
 	eng  *sim.Engine
+	col  *metrics.Collector
 
-	ops    map[string]*operation
-	runs   []*run // in start order
-	runIDs map[string]*run
-	runNs  map[uint64]*run
+	ops     map[string]*operation
+	refused []string // ids of the operations of refused starts, a ring of the latest
+	nextRef int      // where the next one goes once refused is full
+	forgot  uint64   // operations of refused starts forgotten
+	runs    []*run   // in start order
+	runIDs  map[string]*run
+	runNs   map[uint64]*run
 
-	trace     []sim.Event
-	traceCap  int // < 0: keep none
-	truncated bool
-	times     []int64 // instants of the requests taken (Unix ms), for replay
+	trace traceRing
 }
 
+// KeptRefusedOperations is how many operations of refused starts
+// (refusal: accepted-then-failed, each answered 202 with a Location) a
+// tenant keeps, the latest; an older one is answered 404.
+const KeptRefusedOperations = 4096
+
 func newTenant(id string, cfg sim.Config, traceCap int, extra []sim.Observer) (*tenant, error) {
-	t := &tenant{id: id, seed: cfg.Seed, traceCap: traceCap,
+	t := &tenant{id: id, seed: cfg.Seed, trace: traceRing{max: traceCap},
+		col: metrics.NewCollectorAfter(cfg.Start, cfg.Warmup, cfg.End),
 		ops: map[string]*operation{}, runIDs: map[string]*run{}, runNs: map[uint64]*run{}}
-	eng, err := sim.New(cfg, append([]sim.Observer{t}, extra...)...)
+	eng, err := sim.New(cfg, append([]sim.Observer{t, t.col}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -67,13 +78,7 @@ func newTenant(id string, cfg sim.Config, traceCap int, extra []sim.Observer) (*
 
 // Observe implements sim.Observer: it keeps the resources and the trace.
 func (t *tenant) Observe(e *sim.Event) {
-	switch {
-	case t.traceCap < 0:
-	case len(t.trace) < t.traceCap:
-		t.trace = append(t.trace, *e)
-	default:
-		t.truncated = true
-	}
+	t.trace.add(e)
 	switch e.Kind {
 	case sim.Accepted:
 		id := e.Operation.String()
@@ -83,6 +88,7 @@ func (t *tenant) Observe(e *sim.Event) {
 			id := e.Operation.String()
 			t.ops[id] = &operation{id: id, created: e.At, last: e.At, status: sim.OpNotStarted,
 				refused: "TooManyRequests: " + throttledText(e.RetryAfter)}
+			t.keepRefused(id)
 		}
 	case sim.RunStarted:
 		r := &run{n: e.Run, id: guid(t.seed, saltRun, e.Run), trigger: e.Trigger, start: e.At, status: sim.Running}
@@ -104,6 +110,19 @@ func (t *tenant) Observe(e *sim.Event) {
 	}
 }
 
+// keepRefused keeps the operation of a refused start among the latest
+// KeptRefusedOperations, forgetting the oldest.
+func (t *tenant) keepRefused(id string) {
+	if len(t.refused) < KeptRefusedOperations {
+		t.refused = append(t.refused, id)
+		return
+	}
+	delete(t.ops, t.refused[t.nextRef])
+	t.forgot++
+	t.refused[t.nextRef] = id
+	t.nextRef = (t.nextRef + 1) % KeptRefusedOperations
+}
+
 // sync advances the tenant's engine to now (under t.mu), doing the work
 // due at now too, so that a request comes after it.
 func (t *tenant) sync(now time.Time) error {
@@ -113,37 +132,95 @@ func (t *tenant) sync(now time.Time) error {
 	return t.eng.AdvanceTo(now)
 }
 
-// ErrTraceTruncated is returned for a trace longer than the emulator keeps.
-var ErrTraceTruncated = errors.New("serve: the trace is longer than the emulator keeps (Options.TraceEvents)")
-
-// writeTrace writes the trace so far (under t.mu).
-func (t *tenant) writeTrace(w io.Writer, f sim.TraceFormat) error {
-	if t.truncated || t.traceCap < 0 {
-		return ErrTraceTruncated
+// summary is what runsim run says of the session so far (under t.mu, the
+// engine at now): the run over [start, now] to the millisecond, read from
+// the live collector with the engine's closing measurement at now+1ms
+// taken on a copy. Nothing is replayed and nothing changes.
+func (t *tenant) summary(now time.Time) metrics.Summary {
+	end := now.Add(time.Millisecond)
+	if ev, ok := t.eng.Closing(end); ok {
+		return t.col.SummaryAt(end, ev)
 	}
-	tw := sim.NewTraceWriter(w, f)
-	for i := range t.trace {
-		tw.Observe(&t.trace[i])
-	}
-	return tw.Flush()
+	return t.col.SummaryAt(end)
 }
 
-// replay runs the tenant's session again from the start, with its requests
-// as the explicit arrivals of the emulator's client, up to and including
-// now, and returns the summary: what runsim run says of the same requests.
-func (t *tenant) replay(cfg sim.Config, client string, now time.Time, observers ...sim.Observer) (metrics.Summary, error) {
-	cfg.End = now.Add(time.Millisecond)
-	cfg.Clients = append([]sim.Client(nil), cfg.Clients...)
-	for i := range cfg.Clients {
-		if cfg.Clients[i].Name == client {
-			at := make(sim.At, len(t.times))
-			for k, ms := range t.times {
-				at[k] = time.UnixMilli(ms).UTC()
-			}
-			cfg.Clients[i].Arrivals = at
-		}
+// ErrTraceTruncated is returned for a trace of which the emulator no longer
+// keeps every event.
+var ErrTraceTruncated = errors.New("serve: the emulator no longer keeps the whole trace")
+
+// traceRing keeps the latest max events of a trace (measurement events
+// left out, as trace writers leave them out).
+type traceRing struct {
+	max    int         // < 0: none kept
+	events []sim.Event // grows to max, then a ring
+	next   int         // the oldest event once full: where the next one goes
+	seen   uint64      // trace events so far
+}
+
+func (r *traceRing) add(e *sim.Event) {
+	if e.Kind.Measurement() {
+		return
 	}
-	return experiment.Measure(cfg, observers...) // [start, now] in milliseconds
+	r.seen++
+	switch {
+	case r.max <= 0:
+	case len(r.events) < r.max:
+		r.events = append(r.events, *e)
+	default:
+		r.events[r.next] = *e
+		r.next = (r.next + 1) % r.max
+	}
+}
+
+// dropped is how many of the first events are no longer kept.
+func (r *traceRing) dropped() uint64 { return r.seen - uint64(len(r.events)) }
+
+// each calls f on the events kept, oldest first.
+func (r *traceRing) each(f func(e *sim.Event)) {
+	for i := range r.events {
+		f(&r.events[(r.next+i)%len(r.events)])
+	}
+}
+
+// whole returns ErrTraceTruncated, saying how much, unless every event is
+// kept.
+func (r *traceRing) whole() error {
+	n := r.dropped()
+	switch {
+	case n > 0 && r.max <= 0:
+		return fmt.Errorf("%w: it keeps none (Options.TraceEvents < 0)", ErrTraceTruncated)
+	case n > 0:
+		return fmt.Errorf("%w: it has %d events and the emulator keeps the latest %d (Options.TraceEvents); the first %d were dropped",
+			ErrTraceTruncated, r.seen, r.max, n)
+	}
+	return nil
+}
+
+// writeTrace writes the events kept (under t.mu), the whole trace or,
+// with tail, what is left of it; it returns how many of the first events
+// were dropped.
+func (t *tenant) writeTrace(w io.Writer, f sim.TraceFormat, tail bool) (dropped uint64, err error) {
+	if err := t.trace.whole(); err != nil && !tail {
+		return t.trace.dropped(), err
+	}
+	tw := sim.NewTraceWriter(w, f)
+	t.trace.each(tw.Observe)
+	return t.trace.dropped(), tw.Flush()
+}
+
+// requests returns the instants of the first attempts of client's
+// requests, from the whole trace (under t.mu).
+func (t *tenant) requests(client string) ([]time.Time, error) {
+	if err := t.trace.whole(); err != nil {
+		return nil, err
+	}
+	var out []time.Time
+	t.trace.each(func(e *sim.Event) {
+		if e.Kind == sim.RequestArrived && e.Client == client && e.Attempt <= 1 {
+			out = append(out, e.At)
+		}
+	})
+	return out, nil
 }
 
 // listRuns returns up to top runs from the skip-th, and whether more follow.

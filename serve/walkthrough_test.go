@@ -13,21 +13,30 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"runsim/scenarios"
+	"runsim/scenario"
 	"runsim/serve"
+	"runsim/sim"
 )
 
 var t0 = time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
 
-func newEmulator(t *testing.T, opts serve.Options) (*serve.Server, *httptest.Server) {
-	t.Helper()
-	s, err := scenarios.Load("serve")
-	require.NoError(t, err)
-	srv, err := serve.New(s, opts)
-	require.NoError(t, err)
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	return srv, ts
+// serveScenario is the walkthrough's scenario, with overrides.
+func serveScenario(tb testing.TB, overrides ...string) *scenario.Scenario {
+	tb.Helper()
+	s, err := scenario.Load("../scenarios/serve.yaml", overrides...)
+	require.NoError(tb, err)
+	return s
+}
+
+// newEmulator serves the walkthrough's scenario, with overrides, on a
+// loopback port (127.0.0.1:0) until the test ends.
+func newEmulator(tb testing.TB, opts serve.Options, overrides ...string) (*serve.Server, *httptest.Server) {
+	tb.Helper()
+	emu, err := serve.New(serveScenario(tb, overrides...), opts)
+	require.NoError(tb, err)
+	ts := httptest.NewServer(emu)
+	tb.Cleanup(ts.Close)
+	return emu, ts
 }
 
 func token(t *testing.T, roles ...string) string {
@@ -161,6 +170,9 @@ func TestWalkthrough(t *testing.T) {
 		assert.Equal(t, op.Created, got.Start)
 		s := do(t, "GET", op.ResourceLocation+"/microsoft.graph.industryData.getStatistics()", tok, "")
 		require.Equal(t, http.StatusOK, s.status, string(s.body))
+		stats := decode[map[string]any](t, s.body)
+		assert.Equal(t, got.ID, stats["runId"])
+		assert.Equal(t, got.Status, stats["status"])
 	}
 
 	a = do(t, "POST", start, "", "")
@@ -322,7 +334,9 @@ func TestBackground(t *testing.T) {
 	assert.Equal(t, 6, sum.Summary.Accepted, "the walkthrough's six, the 05:00 one throttled")
 	assert.Equal(t, 1, sum.Summary.Throttled)
 	assert.Equal(t, 1, sum.Summary.Conflicts)
-	assert.Equal(t, []time.Time{t0}, srv.Requests(""))
+	requests, err := srv.Requests("")
+	require.NoError(t, err)
+	assert.Equal(t, []time.Time{t0}, requests)
 }
 
 func TestTenantsBounded(t *testing.T) {
@@ -336,4 +350,96 @@ func TestTenantsBounded(t *testing.T) {
 	a := do(t, "GET", ts.URL+serve.ControlPrefix+"/summary?tenant=one-more", "", "")
 	assert.Equal(t, http.StatusServiceUnavailable, a.status)
 	assert.Equal(t, "ServiceUnavailable", decode[graphError](t, a.body).Error.Code)
+}
+
+// TestAcceptedThenFailed: under refusal: accepted-then-failed the sixth
+// start of the walkthrough is answered 202 with a Location, not 429; its
+// operation reads failed with a TooManyRequests statusDetail (the wait
+// it would have had), no run behind it; the next accepted start is
+// unaffected. Under the default reading the same start is a 429.
+func TestAcceptedThenFailed(t *testing.T) {
+	for _, refusal := range []string{"429", "accepted-then-failed"} {
+		t.Run(refusal, func(t *testing.T) {
+			_, ts := newEmulator(t, serve.Options{}, "service.throttle.refusal="+refusal)
+			tok := token(t, allRoles...)
+			start := ts.URL + serve.Prefix + "/runs/start"
+			clock := ts.URL + serve.ControlPrefix + "/clock"
+			var a answer
+			for h := range 6 {
+				if h > 0 {
+					require.Equal(t, http.StatusOK, do(t, "POST", clock, "", `{"advance": "1h"}`).status)
+				}
+				a = do(t, "POST", start, tok, "")
+			}
+			if refusal == "429" {
+				require.Equal(t, http.StatusTooManyRequests, a.status, string(a.body))
+				assert.Equal(t, "25200", a.header.Get("Retry-After"))
+				return
+			}
+			require.Equal(t, http.StatusAccepted, a.status, string(a.body))
+			assert.Empty(t, a.header.Get("Retry-After"), "a 202 carries no Retry-After")
+			assert.Empty(t, a.body)
+			loc := a.header.Get("Location")
+			require.True(t, strings.HasPrefix(loc, ts.URL+serve.Prefix+"/operations/"), loc)
+
+			g := do(t, "GET", loc, tok, "")
+			require.Equal(t, http.StatusOK, g.status, string(g.body))
+			op := decode[operation](t, g.body)
+			assert.Equal(t, "failed", op.Status)
+			assert.Equal(t, "TooManyRequests: The service allows a limited number of runs in a window; try again in 7h.", op.StatusDetail)
+			assert.Empty(t, op.ResourceLocation, "no run started")
+			assert.Equal(t, t0.Add(5*time.Hour), op.Created)
+			assert.Equal(t, t0.Add(5*time.Hour), op.LastAction)
+
+			require.Equal(t, http.StatusOK, do(t, "POST", clock, "", `{"advance": "7h"}`).status)
+			a = do(t, "POST", start, tok, "")
+			require.Equal(t, http.StatusAccepted, a.status, string(a.body))
+			op = decode[operation](t, do(t, "GET", a.header.Get("Location"), tok, "").body)
+			assert.Equal(t, "running", op.Status)
+		})
+	}
+}
+
+// TestTraceBounded: a tenant keeps the latest Options.TraceEvents events of
+// its trace. Once it has dropped some, GET /_runsim/trace answers 507 with
+// how many, ?tail=true gives the events kept with the count dropped in a
+// header, Trace and Requests refuse (whole or not at all); the summary
+// still counts every request.
+func TestTraceBounded(t *testing.T) {
+	emu, ts := newEmulator(t, serve.Options{TraceEvents: 5})
+	tok := token(t, allRoles...)
+	for range 3 { // an accepted start (5 events), then 2 conflicts (3 each)
+		do(t, "POST", ts.URL+serve.Prefix+"/runs/start", tok, "")
+	}
+	a := do(t, "GET", ts.URL+serve.ControlPrefix+"/trace", "", "")
+	require.Equal(t, http.StatusInsufficientStorage, a.status)
+	e := decode[graphError](t, a.body)
+	assert.Equal(t, "TraceTooLong", e.Error.Code)
+	assert.Contains(t, e.Error.Message, "it has 11 events and the emulator keeps the latest 5 (Options.TraceEvents); the first 6 were dropped")
+	assert.Contains(t, e.Error.Message, "?tail=true")
+
+	a = do(t, "GET", ts.URL+serve.ControlPrefix+"/trace?tail=true", "", "")
+	require.Equal(t, http.StatusOK, a.status, string(a.body))
+	assert.Equal(t, "6", a.header.Get(serve.TraceDroppedHeader))
+	lines := strings.Split(strings.TrimSpace(string(a.body)), "\n")
+	require.Len(t, lines, 5)
+	assert.Contains(t, lines[4], `"kind":"gave-up"`, "the latest event last")
+
+	assert.ErrorIs(t, emu.Trace("", io.Discard, sim.TraceJSONL), serve.ErrTraceTruncated)
+	_, err := emu.Requests("")
+	assert.ErrorIs(t, err, serve.ErrTraceTruncated)
+	sum, err := emu.Summary("")
+	require.NoError(t, err)
+	assert.Equal(t, 3, sum.Summary.Requests)
+	assert.Equal(t, 2, sum.Summary.Conflicts)
+
+	_, ts = newEmulator(t, serve.Options{TraceEvents: -1})
+	a = do(t, "GET", ts.URL+serve.ControlPrefix+"/trace", "", "")
+	assert.Equal(t, http.StatusOK, a.status, "nothing happened: nothing dropped")
+	do(t, "POST", ts.URL+serve.Prefix+"/runs/start", tok, "")
+	a = do(t, "GET", ts.URL+serve.ControlPrefix+"/trace", "", "")
+	assert.Equal(t, http.StatusInsufficientStorage, a.status)
+	assert.Contains(t, decode[graphError](t, a.body).Error.Message, "keeps none")
+	a = do(t, "GET", ts.URL+serve.ControlPrefix+"/trace?tail=maybe", "", "")
+	assert.Equal(t, http.StatusBadRequest, a.status)
 }

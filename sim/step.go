@@ -133,3 +133,21 @@ func (g *Engine) Finish() Result {
 	}
 	return Result{Start: g.e.cfg.Start, End: g.e.cfg.End, Events: g.e.events}
 }
+
+// Closing returns the measurement event Finish would report if the run
+// ended at end (SlotsChanged, Change SlotHorizon: the throttle's slots in
+// use at end and their area since the last SlotsChanged), so that a run
+// can be measured up to end while it goes on; ok is false when there is no
+// throttle to measure. end is after Now, at or before End. The engine is
+// not changed.
+func (g *Engine) Closing(end time.Time) (ev Event, ok bool) {
+	m, t := &g.e.slots, g.e.at(end.UnixMilli())
+	if m.lim == nil {
+		return Event{}, false
+	}
+	area := m.area
+	if t.UnixMilli() > m.at {
+		area += m.lim.Integral(g.e.at(m.at), t)
+	}
+	return Event{At: t, Kind: SlotsChanged, Change: SlotHorizon, Capacity: int32(m.capacity), Slots: m.lim.Taken(t), Area: area}, true
+}
