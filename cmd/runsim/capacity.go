@@ -14,10 +14,8 @@ import (
 )
 
 var capacitySpec = sharedSpec{
-	formats:      []string{"text", "json"},
+	formats:      textOrJSON,
 	replications: "the scenario's, at least 20",
-	long:         true,
-	estimates:    true,
 }
 
 var capacityUsage = `usage: runsim capacity SCENARIO --param PATH --range LO:HI --target METRIC<=VALUE [flags]
@@ -84,9 +82,7 @@ type capacityFlags struct {
 }
 
 func (f *capacityFlags) declare(fs *flag.FlagSet) {
-	fs.StringVar(&f.param, "param", "", "")
-	fs.StringVar(&f.rng, "range", "", "")
-	fs.StringVar(&f.target, "target", "", "")
+	stringFlags(fs, map[string]*string{"param": &f.param, "range": &f.rng, "target": &f.target})
 	fs.BoolVar(&f.smallest, "smallest", false, "")
 	fs.Float64Var(&f.tolerance, "tolerance", 0, "")
 }

@@ -53,8 +53,7 @@ type checkFlags struct {
 
 func (f *checkFlags) declare(fs *flag.FlagSet) {
 	fs.BoolVar(&f.update, "update", false, "")
-	fs.StringVar(&f.junit, "junit", "", "")
-	fs.StringVar(&f.run, "run", "", "")
+	stringFlags(fs, map[string]*string{"junit": &f.junit, "run": &f.run})
 	fs.Var(&f.sets, "set", "")
 	f.warmup.declare(fs)
 }
@@ -170,17 +169,8 @@ func roundElapsed(d time.Duration) time.Duration {
 
 // scenarioFiles expands folders into the *.yaml files below them, sorted.
 func scenarioFiles(paths []string) ([]string, error) {
-	var files []string
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			return nil, err
-		}
-		if !info.IsDir() {
-			files = append(files, p)
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+	return filesIn(paths, func(dir string) (files []string, err error) {
+		err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
@@ -192,9 +182,28 @@ func scenarioFiles(paths []string) ([]string, error) {
 			}
 			return nil
 		})
+		return files, err
+	})
+}
+
+// filesIn lists the files paths name: a file as given, a folder as the
+// files list finds in it.
+func filesIn(paths []string, list func(dir string) ([]string, error)) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
 		if err != nil {
 			return nil, err
 		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		files, err := list(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, files...)
 	}
-	return files, nil
+	return out, nil
 }

@@ -47,8 +47,8 @@ func init() {
 		{name: "policies", summary: "list every registered policy variant, its options and defaults", usage: policiesUsage, args: anyArguments, run: does(policiesCmd)},
 		{name: "validate", summary: "check scenario files without running them", usage: validateUsage, args: some("scenarios"), run: does(validateCmd)},
 		{name: "serve", summary: "serve the service as a local Graph emulator in virtual time, for testing client code", usage: serveUsage, args: oneScenario, ownSignals: true, run: does(serveCmd)},
-		{name: "fit", summary: "tell which readings of the open questions agree with what the service answered", usage: fitUsage, shared: &textOrJSON, args: flagsOnly(": give the files with --requests and --runs"), run: does(fitCmd)},
-		{name: "probe", summary: "design and carry out the cheapest experiment that tells the open readings apart", usage: probeUsage, shared: &textOrJSON, args: flagsOnly("; see runsim help probe"),
+		{name: "fit", summary: "tell which readings of the open questions agree with what the service answered", usage: fitUsage, shared: &fitSpec, args: flagsOnly(": give the files with --requests and --runs"), run: does(fitCmd)},
+		{name: "probe", summary: "design and carry out the cheapest experiment that tells the open readings apart", usage: probeUsage, shared: &fitSpec, args: flagsOnly("; see runsim help probe"),
 			subs: []subcommand{{"plan", does(probePlanCmd)}, {"run", does(probeRunCmd)}}},
 		{name: "token", summary: "print a bearer token that runsim serve accepts", usage: tokenUsage, args: noArguments, run: does(tokenCmd)},
 		{name: "version", summary: "print runsim's version and the revision it was built from", usage: versionUsage, args: noArguments, run: does(versionCmd)},
@@ -201,6 +201,14 @@ type multi []string
 func (m *multi) String() string     { return strings.Join(*m, " ") }
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
+// stringFlags declares string flags that have no default, by name,
+// bound to the pointers.
+func stringFlags(fs *flag.FlagSet, flags map[string]*string) {
+	for name, p := range flags {
+		fs.StringVar(p, name, "", "")
+	}
+}
+
 // shared are the flags several commands take, declared once here: the
 // scenario's seed and overrides, the output format, replications and
 // workers, and a report folder. A command says which it takes with a
@@ -222,22 +230,25 @@ type shared struct {
 // sharedSpec says which shared flags a command takes, and what they mean
 // for it. Every command takes --seed and --set.
 type sharedSpec struct {
-	formats      []string // --format's values, the default first; none: no --format
-	replications string   // --replications' default, for the help; "": no --replications nor --workers
-	report       string   // what --report DIR writes; "": no --report
-	// long is set for commands that may run for long: they take --quiet
-	// (no progress display, no note of what was written) and
-	// --max-events (the budget of simulated events).
-	long bool
-	// estimates is set for the commands that estimate metrics (run,
-	// compare, sweep, capacity): they take --warmup. runsim check takes
-	// it too, through warmupFlag.
-	estimates bool
+	formats []string // --format's values, the default first; none: no --format
+	// replications is --replications' default, for the help; it is set
+	// for the commands that estimate metrics over replications (run,
+	// compare, sweep, capacity), which may run for long: they take
+	// --replications and --workers, --quiet (no progress display, no note
+	// of what was written), --max-events (the budget of simulated events)
+	// and --warmup (runsim check takes it too, through warmupFlag). "":
+	// none of these.
+	replications string
+	report       string // what --report DIR writes; "": no --report
 }
 
-// textOrJSON are the shared flags of fit and probe: --format text or
-// json, --seed and --set.
-var textOrJSON = sharedSpec{formats: []string{"text", "json"}}
+// textOrJSON are the --format values of most commands: text, the
+// default, or JSON.
+var textOrJSON = []string{"text", "json"}
+
+// fitSpec are the shared flags of fit and probe: --format, --seed and
+// --set.
+var fitSpec = sharedSpec{formats: textOrJSON}
 
 // declare adds the flags of spec to fs.
 func (sh *shared) declare(fs *flag.FlagSet, spec sharedSpec) {
@@ -250,17 +261,13 @@ func (sh *shared) declare(fs *flag.FlagSet, spec sharedSpec) {
 	if spec.replications != "" {
 		fs.IntVar(&sh.replications, "replications", 0, "")
 		fs.IntVar(&sh.workers, "workers", runtime.NumCPU(), "")
-	}
-	if spec.report != "" {
-		fs.StringVar(&sh.report, "report", "", "")
-	}
-	if spec.long {
 		fs.BoolVar(&sh.quiet, "quiet", false, "")
 		sh.maxEvents = defaultMaxEvents
 		fs.Var(&sh.maxEvents, "max-events", "")
-	}
-	if spec.estimates {
 		sh.warmup.declare(fs)
+	}
+	if spec.report != "" {
+		fs.StringVar(&sh.report, "report", "", "")
 	}
 }
 
@@ -331,11 +338,9 @@ func (spec sharedSpec) help() string {
 	if spec.report != "" {
 		line("--report DIR", "also write "+spec.report)
 	}
-	if spec.long {
+	if spec.replications != "" {
 		line("--max-events N", "refuse work estimated at more than N simulated events in all, before it starts (default "+metrics.FormatInt(int64(defaultMaxEvents))+", about a minute on one CPU; 0: no limit)")
 		line("--quiet", "no progress display (drawn only when standard error is a terminal) and no note of the files written")
-	}
-	if spec.estimates {
 		line("--warmup D", warmupHelp)
 	}
 	line("--seed N", "use seed N instead of the scenario's seed")

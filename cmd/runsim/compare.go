@@ -14,8 +14,6 @@ var compareSpec = sharedSpec{
 	formats:      []string{"text", "json", "csv"},
 	replications: "the scenario's replications, 1 unless it says",
 	report:       "report.html, report.md, summary.json (the JSON output) and a bar chart (PNG, SVG, CSV) per key metric",
-	long:         true,
-	estimates:    true,
 }
 
 var compareUsage = `usage: runsim compare SCENARIO [--variant NAME=PATH=VALUE[,PATH=VALUE]]... [flags]
@@ -82,11 +80,7 @@ func compareCmd(c *call, f *compareFlags) int {
 		}
 	}
 	if sh.report != "" {
-		err := c.writeReport("Comparison: ", func(dir string, page reports.Page) error {
-			page.Comparison = rep
-			return reports.WriteComparison(dir, page)
-		})
-		if err != nil {
+		if err := c.writeReport("Comparison: ", func(p *reports.Page) { p.Comparison = rep }, reports.WriteComparison); err != nil {
 			return c.fail("%v", err)
 		}
 	}

@@ -50,7 +50,7 @@ Exit code 0 when at least one reading is consistent; 1 when none is (what
 the service did that no reading covers is printed); 2 for bad input
 (FILE:LINE: what is wrong).
 
-` + textOrJSON.help()
+` + fitSpec.help()
 
 // fitFlags are runsim fit's own flags.
 type fitFlags struct {
@@ -59,11 +59,7 @@ type fitFlags struct {
 }
 
 func (f *fitFlags) declare(fs *flag.FlagSet) {
-	fs.StringVar(&f.requests, "requests", "", "")
-	fs.StringVar(&f.runs, "runs", "", "")
-	fs.StringVar(&f.base, "base", "", "")
-	fs.StringVar(&f.until, "until", "", "")
-	fs.StringVar(&f.write, "write", "", "")
+	stringFlags(fs, map[string]*string{"requests": &f.requests, "runs": &f.runs, "base": &f.base, "until": &f.until, "write": &f.write})
 	fs.DurationVar(&f.tolerance, "tolerance", fit.DefaultTolerance, "")
 }
 

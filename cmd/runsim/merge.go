@@ -36,8 +36,7 @@ example:
 type mergeFlags struct{ out, report string }
 
 func (f *mergeFlags) declare(fs *flag.FlagSet) {
-	fs.StringVar(&f.out, "out", "", "")
-	fs.StringVar(&f.report, "report", "", "")
+	stringFlags(fs, map[string]*string{"out": &f.out, "report": &f.report})
 }
 
 func mergeCmd(c *call, f *mergeFlags) int {
@@ -82,30 +81,20 @@ func mergeCmd(c *call, f *mergeFlags) int {
 // shardFiles lists the files named: a file as given, a folder as its
 // files in name order (hidden ones, such as unfinished writes, left out).
 func shardFiles(paths []string) ([]string, error) {
-	var out []string
-	for _, p := range paths {
-		info, err := os.Stat(p)
+	return filesIn(paths, func(dir string) ([]string, error) {
+		entries, err := os.ReadDir(dir)
 		if err != nil {
 			return nil, err
 		}
-		if !info.IsDir() {
-			out = append(out, p)
-			continue
-		}
-		entries, err := os.ReadDir(p)
-		if err != nil {
-			return nil, err
-		}
-		n := len(out)
+		var files []string
 		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), ".") || e.IsDir() {
-				continue
+			if !strings.HasPrefix(e.Name(), ".") && !e.IsDir() {
+				files = append(files, filepath.Join(dir, e.Name()))
 			}
-			out = append(out, filepath.Join(p, e.Name()))
 		}
-		if len(out) == n {
-			return nil, fmt.Errorf("%s: no shards in the folder", p)
+		if len(files) == 0 {
+			return nil, fmt.Errorf("%s: no shards in the folder", dir)
 		}
-	}
-	return out, nil
+		return files, nil
+	})
 }

@@ -50,7 +50,7 @@ come after now, and for the plan's end before listing the runs.
 
 Exit code 0 when done; 2 for bad input, or an endpoint that fails.
 
-` + textOrJSON.help()
+` + fitSpec.help()
 
 // probePlanFlags are the own flags of probe plan, and of probe run.
 type probePlanFlags struct {
@@ -80,8 +80,7 @@ type probeRunFlags struct {
 
 func (f *probeRunFlags) declare(fs *flag.FlagSet) {
 	f.probePlanFlags.declare(fs)
-	fs.StringVar(&f.baseURL, "base-url", "", "")
-	fs.StringVar(&f.tokenEnv, "token-env", "", "")
+	stringFlags(fs, map[string]*string{"base-url": &f.baseURL, "token-env": &f.tokenEnv})
 	fs.StringVar(&f.requests, "requests", "requests.csv", "")
 	fs.StringVar(&f.runs, "runs", "runs.json", "")
 }

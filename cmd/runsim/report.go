@@ -64,12 +64,13 @@ func (c *call) page(title string) (reports.Page, error) {
 }
 
 // writeReport writes the folder --report names with write, given the
-// page of title, and says where.
-func (c *call) writeReport(title string, write func(dir string, page reports.Page) error) error {
+// page of title that fill completes, and says where.
+func (c *call) writeReport(title string, fill func(*reports.Page), write func(dir string, page reports.Page) error) error {
 	page, err := c.page(title)
 	if err != nil {
 		return fmt.Errorf("--report: %v", err)
 	}
+	fill(&page)
 	if err := write(c.sh.report, page); err != nil {
 		return fmt.Errorf("--report: %v", reportError(c.sh.report, err))
 	}

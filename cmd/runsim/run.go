@@ -13,11 +13,9 @@ import (
 )
 
 var runSpec = sharedSpec{
-	formats:      []string{"text", "json"},
+	formats:      textOrJSON,
 	replications: "the scenario's replications, 1 unless it says",
 	report:       "report.html, report.md, summary.json and the charts (PNG, SVG, CSV) of the first replication",
-	long:         true,
-	estimates:    true,
 }
 
 var runUsage = `usage: runsim run SCENARIO [flags]
@@ -58,8 +56,7 @@ examples:
 type runFlags struct{ trace, traceFormat string }
 
 func (f *runFlags) declare(fs *flag.FlagSet) {
-	fs.StringVar(&f.trace, "trace", "", "")
-	fs.StringVar(&f.traceFormat, "trace-format", "", "")
+	stringFlags(fs, map[string]*string{"trace": &f.trace, "trace-format": &f.traceFormat})
 }
 
 func runCmd(c *call, f *runFlags) int {
@@ -159,11 +156,8 @@ func runCmd(c *call, f *runFlags) int {
 	}
 	report := reports.RunReport{Scenario: s.File.Name, File: file, Seed: s.File.Seed, Summary: first, Aggregate: acc, Assumptions: assumptions(s.Scenario)}
 	if timeline != nil {
-		err := c.writeReport("Capacity report: ", func(dir string, page reports.Page) error {
-			page.Run = &report
-			return reports.WriteRun(dir, page, timeline)
-		})
-		if err != nil {
+		write := func(dir string, page reports.Page) error { return reports.WriteRun(dir, page, timeline) }
+		if err := c.writeReport("Capacity report: ", func(p *reports.Page) { p.Run = &report }, write); err != nil {
 			return c.fail("%v", err)
 		}
 	}

@@ -19,8 +19,6 @@ var sweepSpec = sharedSpec{
 	formats:      []string{"csv", "json"},
 	replications: "the scenario's replications",
 	report:       "report.html, report.md, summary.json and a chart (PNG, SVG, CSV) per key metric",
-	long:         true,
-	estimates:    true,
 }
 
 var sweepUsage = `usage: runsim sweep SCENARIO --param PATH=VALUES [--param ...] [flags]
@@ -65,8 +63,7 @@ type sweepFlags struct {
 
 func (f *sweepFlags) declare(fs *flag.FlagSet) {
 	fs.Var(&f.params, "param", "")
-	fs.StringVar(&f.out, "out", "", "")
-	fs.StringVar(&f.shard, "shard", "", "")
+	stringFlags(fs, map[string]*string{"out": &f.out, "shard": &f.shard})
 }
 
 func sweepCmd(c *call, f *sweepFlags) int {
@@ -145,11 +142,7 @@ func sweepCmd(c *call, f *sweepFlags) int {
 		c.wrote("the sweep", f.out)
 	}
 	if sh.report != "" {
-		err := c.writeReport("Sweep report: ", func(dir string, page reports.Page) error {
-			page.Sweep = sw
-			return reports.WriteSweep(dir, page)
-		})
-		if err != nil {
+		if err := c.writeReport("Sweep report: ", func(p *reports.Page) { p.Sweep = sw }, reports.WriteSweep); err != nil {
 			return c.fail("%v", err)
 		}
 	}

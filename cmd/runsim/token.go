@@ -30,11 +30,7 @@ flags:
 type tokenFlags struct{ roles, scopes, tenant, secret, expires string }
 
 func (f *tokenFlags) declare(fs *flag.FlagSet) {
-	fs.StringVar(&f.roles, "roles", "", "")
-	fs.StringVar(&f.scopes, "scopes", "", "")
-	fs.StringVar(&f.tenant, "tenant", "", "")
-	fs.StringVar(&f.secret, "secret", "", "")
-	fs.StringVar(&f.expires, "expires", "", "")
+	stringFlags(fs, map[string]*string{"roles": &f.roles, "scopes": &f.scopes, "tenant": &f.tenant, "secret": &f.secret, "expires": &f.expires})
 }
 
 func tokenCmd(c *call, f *tokenFlags) int {
