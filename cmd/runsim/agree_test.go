@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,13 +27,6 @@ clients:
   - {name: tool, arrivals: {periodic: {every: 20m}}}
 `
 
-func writeScenario(t *testing.T, text string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "s.yaml")
-	require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
-	return path
-}
-
 // TestCompareAgreesWithRun: compare measures every metric as run does (a
 // variant that changes nothing is the scenario itself), occupancy in the
 // scenario's own window included.
@@ -48,13 +40,7 @@ func TestCompareAgreesWithRun(t *testing.T) {
 			require.NoError(t, json.Unmarshal([]byte(out), &run))
 			code, out, errOut = runsim("compare", path, "--format", "json", "--replications", reps, "--variant", "same=service.throttle.limit=5")
 			require.Equal(t, 0, code, errOut)
-			var cmp struct {
-				Replications int
-				Variants     []struct {
-					Name    string
-					Metrics map[string]float64
-				}
-			}
+			var cmp compareJSON
 			require.NoError(t, json.Unmarshal([]byte(out), &cmp))
 			require.Len(t, cmp.Variants, 2)
 			assert.Equal(t, reps, map[int]string{1: "1", 4: "4"}[cmp.Replications])
@@ -81,15 +67,8 @@ func TestCompareReplications(t *testing.T) {
 	assert.Regexp(t, `(?m)^\s+requests\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+[\d.]+ \[[\d.]+, [\d.]+\] \(`, out)
 	code, out, errOut = runsim("compare", documented, "--replications", "6", "--format", "json", "--variant", "bucket=service.throttle.kind=token-bucket")
 	require.Equal(t, 0, code, errOut)
-	var got struct {
-		Variants []struct {
-			Intervals map[string]struct {
-				Mean, Low, High float64
-				N               int
-			}
-		}
-	}
-	require.NoError(t, json.Unmarshal([]byte(strings.ReplaceAll(strings.ReplaceAll(out, "ci95_low", "low"), "ci95_high", "high")), &got))
+	var got compareJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
 	for _, v := range got.Variants {
 		iv := v.Intervals["freshness_p95_s"]
 		assert.Equal(t, 6, iv.N)
@@ -97,11 +76,6 @@ func TestCompareReplications(t *testing.T) {
 		assert.LessOrEqual(t, iv.Mean, iv.High)
 	}
 }
-
-// failing is a standard output that cannot be written, as /dev/full.
-type failing struct{}
-
-func (failing) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
 
 // TestWriteErrorsExit2: every command whose output cannot be written exits 2
 // and says so.

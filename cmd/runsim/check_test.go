@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/xml"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,21 +42,7 @@ func TestCheckFailuresAndJUnit(t *testing.T) {
 	assert.Contains(t, out, "events around it")
 	assert.Regexp(t, `\n\d+ passed, [1-9]\d* failed\n$`, out)
 
-	data, err := os.ReadFile(junit)
-	require.NoError(t, err)
-	var doc struct {
-		Failures int `xml:"failures,attr"`
-		Suites   []struct {
-			Name  string `xml:"name,attr"`
-			Cases []struct {
-				Name    string `xml:"name,attr"`
-				Failure *struct {
-					Message string `xml:"message,attr"`
-				} `xml:"failure"`
-			} `xml:"testcase"`
-		} `xml:"testsuite"`
-	}
-	require.NoError(t, xml.Unmarshal(data, &doc))
+	doc := readJUnit(t, junit)
 	assert.Positive(t, doc.Failures)
 	found := false
 	for _, s := range doc.Suites {
@@ -127,11 +111,6 @@ func TestCheckBadExpectations(t *testing.T) {
 	}
 }
 
-func lineCol(text, at string) (int, int) {
-	k := strings.Index(text, at)
-	return strings.Count(text[:k], "\n") + 1, k - strings.LastIndex(text[:k], "\n")
-}
-
 // copyRule copies a rule scenario into dir as NAME.yaml, renamed NAME, with
 // a stale golden trace beside it.
 func copyRule(t *testing.T, dir, rule, name string) (yaml, trace string) {
@@ -180,18 +159,13 @@ func TestCheckRefusesSetWithUpdate(t *testing.T) {
 	assert.Equal(t, "old\n", string(got))
 }
 
-// failingWriter fails every write, as /dev/full does.
-type failingWriter struct{}
-
-func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
-
 // TestCheckFailedWrites: output that cannot be written is exit 2, whatever
 // the checks found.
 func TestCheckFailedWrites(t *testing.T) {
 	rule := "../../scenarios/rules/start-during-run.yaml"
 	t.Run("stdout", func(t *testing.T) {
 		var errOut bytes.Buffer
-		code := cli([]string{"check", rule}, failingWriter{}, &errOut)
+		code := cli([]string{"check", rule}, failing{}, &errOut)
 		assert.Equal(t, 2, code)
 		assert.Equal(t, "runsim check: writing the results: no space left on device\n", errOut.String())
 	})
@@ -219,24 +193,7 @@ func TestCheckCountsFilesThatDoNotLoad(t *testing.T) {
 	assert.Regexp(t, `(?m)^FAIL  bad\.yaml +`+regexp.QuoteMeta(bad)+` +does not load$`, out)
 	assert.Contains(t, out, "\n1 passed, 1 failed\n")
 
-	data, err := os.ReadFile(junit)
-	require.NoError(t, err)
-	var doc struct {
-		Tests    int `xml:"tests,attr"`
-		Failures int `xml:"failures,attr"`
-		Suites   []struct {
-			Name  string `xml:"name,attr"`
-			Cases []struct {
-				Name    string `xml:"name,attr"`
-				Time    string `xml:"time,attr"`
-				Failure *struct {
-					Type    string `xml:"type,attr"`
-					Message string `xml:"message,attr"`
-				} `xml:"failure"`
-			} `xml:"testcase"`
-		} `xml:"testsuite"`
-	}
-	require.NoError(t, xml.Unmarshal(data, &doc))
+	doc := readJUnit(t, junit)
 	assert.Equal(t, 1, doc.Failures)
 	require.Len(t, doc.Suites, 2)
 	s := doc.Suites[0]

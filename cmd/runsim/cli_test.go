@@ -14,14 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const documented = "../../scenarios/documented.yaml"
-
-func runsim(args ...string) (code int, stdout, stderr string) {
-	var out, errOut bytes.Buffer
-	code = cli(args, &out, &errOut)
-	return code, out.String(), errOut.String()
-}
-
 func TestRunText(t *testing.T) {
 	code, out, errOut := runsim("run", documented)
 	require.Equal(t, 0, code, errOut)

@@ -27,15 +27,7 @@ func TestCompareFlags(t *testing.T) {
 func TestCompareJSONAndFileVariants(t *testing.T) {
 	code, out, errOut := runsim("compare", "../../scenarios/compare-readings.yaml", "--format", "json", "--set", "horizon=7d")
 	require.Equal(t, 0, code, errOut)
-	var got struct {
-		Scenario string
-		Variants []struct {
-			Name        string
-			Metrics     map[string]float64
-			Difference  map[string]float64
-			Assumptions map[string]string `json:"assumptions_changed"`
-		}
-	}
+	var got compareJSON
 	require.NoError(t, json.Unmarshal([]byte(out), &got))
 	require.Len(t, got.Variants, 9)
 	base := got.Variants[0]
@@ -67,24 +59,6 @@ func TestCompareErrors(t *testing.T) {
 		assert.Contains(t, errOut, tc.want)
 		assert.Empty(t, out)
 	}
-}
-
-func TestPolicies(t *testing.T) {
-	code, out, _ := runsim("policies")
-	require.Equal(t, 0, code)
-	for _, want := range []string{"THROTTLE (service.throttle.kind)", "sliding (default):", "token-bucket:", "gcra:", "fixed:",
-		"SKIP RULE", "re-anchor:", "all-within:", "ON-DEMAND OVERLAP", "buffer-one:", "SCHEDULED OVERLAP", "delay-until-idle:",
-		"SCHEDULE", "cron:", "ARRIVAL PROCESS", "profile:", "replay:", "RETRY", "backoff:", "DISTRIBUTION", "gamma:", "empirical:",
-		"e.g. throttle: {kind: token-bucket, limit: 5, window: 12h, burst: 5}"} {
-		assert.Contains(t, out, want)
-	}
-	code, out, _ = runsim("policies", "skip-rule")
-	assert.Equal(t, 0, code)
-	assert.Contains(t, out, "SKIP RULE")
-	assert.NotContains(t, out, "THROTTLE")
-	code, _, errOut := runsim("policies", "colour")
-	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, `unknown family "colour" (known: throttle, skip-rule,`)
 }
 
 // TestCompareFitsAHundredColumns: many variants are written a metric at

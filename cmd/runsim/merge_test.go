@@ -37,13 +37,6 @@ func writeShards(t *testing.T, dir string, params []string, n int, format string
 	return files
 }
 
-func read(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	return string(b)
-}
-
 // TestMergeEqualsUnsharded: for several grids and shard counts (N = 1, and
 // N above the number of points), merging the shards gives the unsharded
 // sweep's bytes, in CSV and in JSON.
@@ -167,11 +160,7 @@ func TestSweepShardErrors(t *testing.T) {
 		t.Setenv(v, "")
 	}
 	params := []string{"service.throttle.limit=3,4"}
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
+	tests := []refusal{
 		{name: "no index variable", args: sweepArgs(params, "--shard", "auto/4"),
 			want: "runsim sweep: --shard auto/4: auto takes K from the array-job index, but none of JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID, AWS_BATCH_JOB_ARRAY_INDEX, CLOUD_RUN_TASK_INDEX is set; give K, as in 1/4\n"},
 		{name: "K past N", args: sweepArgs(params, "--shard", "5/4"),
@@ -179,14 +168,7 @@ func TestSweepShardErrors(t *testing.T) {
 		{name: "with --report", args: sweepArgs(params, "--shard", "1/4", "--report", "x"),
 			want: "runsim sweep: --report writes the report of the whole sweep: give it to runsim merge, not to a shard\n"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := runsim(tc.args...)
-			assert.Equal(t, exitBadInput, code)
-			assert.Empty(t, out)
-			assert.Equal(t, tc.want, errOut)
-		})
-	}
+	testRefusals(t, tests)
 }
 
 // TestMergeRefusals: shards of different sweeps or formats, a missing or
@@ -277,11 +259,4 @@ func TestMergeFailedWrite(t *testing.T) {
 	code, _, errOut := runsim("merge", dir, "--out", out)
 	assert.Equal(t, exitBadInput, code)
 	assert.Contains(t, errOut, "runsim merge: writing the sweep: "+out+": the folder")
-}
-
-func mkdir(t *testing.T, parent, name string) string {
-	t.Helper()
-	p := filepath.Join(parent, name)
-	require.NoError(t, os.Mkdir(p, 0o777))
-	return p
 }

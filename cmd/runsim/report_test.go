@@ -15,7 +15,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/net/html"
 
 	"runsim/metrics"
 )
@@ -114,27 +113,6 @@ func TestRunReplicationsJSON(t *testing.T) {
 	assert.NotContains(t, single, `"aggregate"`, "one replication, no aggregate")
 }
 
-// htmlIDs parses an HTML document and returns the ids of its elements.
-func htmlIDs(t *testing.T, doc []byte) map[string]bool {
-	t.Helper()
-	root, err := html.Parse(bytes.NewReader(doc))
-	require.NoError(t, err)
-	ids := map[string]bool{}
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		for _, a := range n.Attr {
-			if a.Key == "id" {
-				ids[a.Val] = true
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(root)
-	return ids
-}
-
 func TestRunReport(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "report")
 	code, _, errOut := runsim("run", documented, "--replications", "5", "--report", dir)
@@ -192,12 +170,6 @@ func TestSweepReport(t *testing.T) {
 	}
 	rows := readLines(t, filepath.Join(dir, "sweep-throttled_fraction.csv"))
 	assert.Len(t, rows, 1+4, "a row per point")
-}
-
-func readLines(t *testing.T, path string) []string {
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	return strings.Split(strings.TrimSpace(string(data)), "\n")
 }
 
 // TestReportScreenshot renders report.html in headless Chromium, as a

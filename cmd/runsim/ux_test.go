@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,20 +20,6 @@ import (
 
 	"runsim/metrics"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test ./cmd/runsim -update to create it")
-	assert.Equal(t, string(want), got)
-}
 
 func TestVersion(t *testing.T) {
 	for _, args := range [][]string{{"version"}, {"--version"}, {"-version"}, {"-v"}} {
@@ -101,11 +86,7 @@ func TestReportCarriesTheVersion(t *testing.T) {
 // TestDidYouMean: wherever a name is looked up, a near miss gets the
 // nearest name.
 func TestDidYouMean(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
+	tests := []refusal{
 		{name: "command", args: []string{"rn"}, want: "runsim: unknown command \"rn\"; did you mean \"run\"?\nrun \"runsim help\" for the list of commands\n"},
 		{name: "far from every command", args: []string{"simulate"}, want: "runsim: unknown command \"simulate\"\nrun \"runsim help\" for the list of commands\n"},
 		{name: "help for a command", args: []string{"help", "cpmpare"}, want: "runsim help: unknown command \"cpmpare\"; did you mean \"compare\"?\nrun \"runsim help\" for the list of commands\n"},
@@ -123,14 +104,7 @@ func TestDidYouMean(t *testing.T) {
 		{name: "--format", args: []string{"run", documented, "--format", "jsn"}, want: "runsim run: --format must be text or json, got \"jsn\"; did you mean \"json\"?\n"},
 		{name: "--trace-format", args: []string{"run", documented, "--trace", "-", "--trace-format", "jsnl"}, want: "runsim run: --trace-format must be text, csv, jsonl or json, got \"jsnl\"; did you mean \"jsonl\"?\n"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := runsim(tc.args...)
-			assert.Equal(t, exitBadInput, code)
-			assert.Empty(t, out)
-			assert.Equal(t, tc.want, errOut)
-		})
-	}
+	testRefusals(t, tests)
 }
 
 // TestNoInternalPrefixes: errors from runsim's packages reach people
@@ -154,11 +128,7 @@ func TestNoInternalPrefixes(t *testing.T) {
 // TestFlagErrors: a bad flag is one line and the hint to the help, never
 // the whole help.
 func TestFlagErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
+	tests := []refusal{
 		{name: "unknown", args: []string{"run", documented, "--colour"}, want: "runsim run: unknown flag --colour"},
 		{name: "no value", args: []string{"run", documented, "--seed"}, want: "runsim run: --seed needs a value"},
 		{name: "not a whole number", args: []string{"run", documented, "--replications", "many"}, want: "runsim run: --replications many: not a whole number"},
@@ -167,23 +137,15 @@ func TestFlagErrors(t *testing.T) {
 		{name: "not a count of events", args: []string{"run", documented, "--max-events", "lots"}, want: "runsim run: --max-events lots: want a whole number of events >= 0, e.g. 2e9 or 2_000_000_000"},
 		{name: "bad syntax", args: []string{"validate", "---set"}, want: "runsim validate: bad flag syntax ---set: flags are --name or --name=value"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := runsim(tc.args...)
-			assert.Equal(t, exitBadInput, code)
-			assert.Empty(t, out)
-			assert.Equal(t, tc.want+"\nrun \"runsim help "+tc.args[0]+"\" for usage\n", errOut)
-		})
+	for i, tc := range tests {
+		tests[i].want += "\nrun \"runsim help " + tc.args[0] + "\" for usage\n"
 	}
+	testRefusals(t, tests)
 }
 
 // TestCapacityUsage: what capacity needs, one line each.
 func TestCapacityUsage(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
+	tests := []refusal{
 		{name: "no scenario", args: []string{"capacity"}, want: "runsim capacity: want one scenario file, got 0; see runsim help capacity\n"},
 		{name: "no target", args: []string{"capacity", documented, "--param", "service.throttle.limit", "--range", "1:9"},
 			want: "runsim capacity: --param, --range and --target are all needed; see runsim help capacity\n"},
@@ -192,26 +154,15 @@ func TestCapacityUsage(t *testing.T) {
 		{name: "ends in different units", args: []string{"capacity", documented, "--param", "service.throttle.window", "--range", "1h:2d", "--target", "throttled<=3"},
 			want: "runsim capacity: --range: both ends need the same unit, got \"h\" and \"d\"\n"},
 		{name: "a bad value for the path", args: []string{"capacity", documented, "--param", "service.throttle.limit", "--range", "0:9", "--target", "throttled<=3"},
-			want: "runsim capacity: documented.yaml: --set service.throttle.limit=0: service.throttle.limit: must be at least 1, got 0\n"},
+			want: "runsim capacity: " + documented + ": --set service.throttle.limit=0: service.throttle.limit: must be at least 1, got 0\n"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := runsim(tc.args...)
-			assert.Equal(t, exitBadInput, code)
-			assert.Empty(t, out)
-			assert.Equal(t, tc.want, strings.ReplaceAll(errOut, documented, "documented.yaml"))
-		})
-	}
+	testRefusals(t, tests)
 }
 
 // TestSharedFlagValues: an explicit --replications 0 is refused, not
 // taken as the default, and each bad flag gets its own line.
 func TestSharedFlagValues(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
+	tests := []refusal{
 		{name: "replications 0", args: []string{"run", documented, "--replications", "0"},
 			want: "runsim run: --replications must be at least 1, got 0 (leave it out for the scenario's replications, 1 unless it says)\n"},
 		{name: "replications past the bound", args: []string{"run", documented, "--replications", "1000000000000"},
@@ -225,14 +176,7 @@ func TestSharedFlagValues(t *testing.T) {
 		{name: "replications 0 in a sweep", args: []string{"sweep", documented, "--param", "service.throttle.limit=1,2", "--replications", "0"},
 			want: "runsim sweep: --replications must be at least 1, got 0 (leave it out for the scenario's replications)\n"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := runsim(tc.args...)
-			assert.Equal(t, exitBadInput, code)
-			assert.Empty(t, out)
-			assert.Equal(t, tc.want, errOut)
-		})
-	}
+	testRefusals(t, tests)
 }
 
 func TestEventCountFlag(t *testing.T) {
@@ -326,15 +270,6 @@ func TestSummaryGolden(t *testing.T) {
 			golden(t, tc.name, strings.ReplaceAll(out, documented, "documented.yaml"))
 		})
 	}
-}
-
-// documentedEvents is the events of documented.yaml's first replication,
-// as its golden trace has them, one a line.
-func documentedEvents(t *testing.T) int {
-	t.Helper()
-	golden, err := os.ReadFile("../../scenarios/testdata/documented.trace")
-	require.NoError(t, err)
-	return strings.Count(string(golden), "\n")
 }
 
 // TestWroteSaysWhere: a command whose output goes to files says on
@@ -632,4 +567,45 @@ func TestDisplay(t *testing.T) {
 	assert.Nil(t, none.progress())
 	none.update(1, 2) // a nil display draws nothing and does not fail
 	none.finish()
+}
+
+// TestWarmupFlag: --warmup is one shared flag on the commands that
+// estimate, checked as the scenario's warmup field is; 0 changes nothing.
+func TestWarmupFlag(t *testing.T) {
+	_, plain, _ := runsim("run", documented, "--format", "json")
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string // "" : not checked
+		stderr string
+	}{
+		{name: "zero is no warm-up", args: []string{"run", documented, "--format", "json", "--warmup", "0s"}, stdout: plain},
+		{name: "bad duration", args: []string{"run", documented, "--warmup", "1x"}, code: 2,
+			stderr: "runsim run: --warmup: bad duration \"1x\": want a number and a unit (ms, s, m, h, d, w, y), e.g. 90m, 12h, 14d or 1h30m\n"},
+		{name: "as long as the horizon", args: []string{"compare", documented, "--warmup", "14d"}, code: 2,
+			stderr: "runsim compare: ../../scenarios/documented.yaml: --set warmup=14d: warmup: must be shorter than the horizon (14d), got 14d\n"},
+		{name: "sweep takes it", args: []string{"sweep", documented, "--param", "service.throttle.limit=4:5:1", "--warmup", "2d", "--quiet"}},
+		{name: "capacity takes it", args: []string{"capacity", documented, "--param", "service.throttle.limit", "--range", "1:6",
+			"--target", "throttled_fraction<=50%", "--replications", "2", "--warmup", "2d", "--quiet"}},
+		{name: "check takes it", args: []string{"check", "../../scenarios/rules", "--warmup", "1h"}},
+		{name: "check refuses a bad one", args: []string{"check", "../../scenarios/rules", "--warmup", "soon"}, code: 2,
+			stderr: "runsim check: --warmup: bad duration \"soon\": want a number and a unit (ms, s, m, h, d, w, y), e.g. 90m, 12h, 14d or 1h30m\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runsim(tc.args...)
+			require.Equal(t, tc.code, code, errOut)
+			if tc.stdout != "" {
+				assert.Equal(t, tc.stdout, out)
+			}
+			if tc.stderr != "" {
+				assert.Equal(t, tc.stderr, errOut)
+			}
+		})
+	}
+
+	code, out, errOut := runsim("run", documented, "--warmup", "2d")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "measured from                      2025-01-08T00:00:00Z (a warm-up of 2d left out)")
 }
