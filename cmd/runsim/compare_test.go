@@ -3,14 +3,65 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
-	"runsim/metrics"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"runsim/metrics"
 )
+
+// TestCompareAgreesWithRun: compare measures every metric as run does (a
+// variant that changes nothing is the scenario itself), occupancy in the
+// scenario's own window included.
+func TestCompareAgreesWithRun(t *testing.T) {
+	path := writeScenario(t, slidingTwoHours)
+	for _, reps := range []string{"1", "4"} {
+		t.Run("replications="+reps, func(t *testing.T) {
+			code, out, errOut := runsim("run", path, "--format", "json", "--replications", reps)
+			require.Equal(t, 0, code, errOut)
+			var run map[string]any
+			require.NoError(t, json.Unmarshal([]byte(out), &run))
+			code, out, errOut = runsim("compare", path, "--format", "json", "--replications", reps, "--variant", "same=service.throttle.limit=5")
+			require.Equal(t, 0, code, errOut)
+			var cmp compareJSON
+			require.NoError(t, json.Unmarshal([]byte(out), &cmp))
+			require.Len(t, cmp.Variants, 2)
+			assert.Equal(t, reps, map[int]string{1: "1", 4: "4"}[cmp.Replications])
+			for _, v := range cmp.Variants {
+				for key, got := range v.Metrics {
+					want := run[key]
+					if agg, ok := run["aggregate"].(map[string]any); ok {
+						want = agg[key].(map[string]any)["mean"]
+					}
+					assert.Equal(t, want, got, "%s %s", v.Name, key)
+				}
+				assert.Less(t, v.Metrics["occupancy_mean"], 5.0, "at most 5 runs count in any 2h window")
+			}
+		})
+	}
+}
+
+// TestCompareReplications: with replications, compare gives each mean its
+// interval, in text and JSON.
+func TestCompareReplications(t *testing.T) {
+	code, out, errOut := runsim("compare", documented, "--replications", "6", "--variant", "bucket=service.throttle.kind=token-bucket")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "6 replication(s), means [95% confidence intervals]")
+	assert.Regexp(t, `(?m)^\s+requests\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+[\d.]+ \[[\d.]+, [\d.]+\] \(`, out)
+	code, out, errOut = runsim("compare", documented, "--replications", "6", "--format", "json", "--variant", "bucket=service.throttle.kind=token-bucket")
+	require.Equal(t, 0, code, errOut)
+	var got compareJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	for _, v := range got.Variants {
+		iv := v.Intervals["freshness_p95_s"]
+		assert.Equal(t, 6, iv.N)
+		assert.LessOrEqual(t, iv.Low, iv.Mean)
+		assert.LessOrEqual(t, iv.Mean, iv.High)
+	}
+}
 
 func TestCompareFlags(t *testing.T) {
 	code, out, errOut := runsim("compare", documented, "--variant", "bucket=service.throttle.kind=token-bucket",

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,18 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
 )
+
+// slidingTwoHours: a throttle of 5 in a 2h window and a client every 20
+// minutes.
+const slidingTwoHours = `name: sliding-2h
+start: 2025-01-06T00:00:00Z
+horizon: 3d
+seed: 3
+service:
+  throttle: {kind: sliding, limit: 5, window: 2h}
+clients:
+  - {name: tool, arrivals: {periodic: {every: 20m}}}
+`
 
 // The helpers the tests of runsim's commands share.
 
@@ -58,10 +71,17 @@ func (failing) Write([]byte) (int, error) { return 0, errors.New("no space left 
 func writeScenario(t *testing.T, text string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "s.yaml")
-	require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	write(t, path, text)
 	return path
 }
 
+// write writes text to the file at path.
+func write(t *testing.T, path, text string) {
+	t.Helper()
+	require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+}
+
+// read is the text of the file at path.
 func read(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -158,9 +178,9 @@ func readJUnit(t *testing.T, path string) junitDoc {
 }
 
 // htmlIDs parses an HTML document and returns the ids of its elements.
-func htmlIDs(t *testing.T, doc []byte) map[string]bool {
+func htmlIDs(t *testing.T, doc string) map[string]bool {
 	t.Helper()
-	root, err := html.Parse(bytes.NewReader(doc))
+	root, err := html.Parse(strings.NewReader(doc))
 	require.NoError(t, err)
 	ids := map[string]bool{}
 	var walk func(*html.Node)
@@ -222,4 +242,13 @@ func waitUntil(t *testing.T, never string, errText func() string, ready func() b
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// commandLines are the command line in report.html and report.md.
+var commandLines = regexp.MustCompile("(<pre class=\"cmd\">|```sh\n)runsim [^\n<]*")
+
+// withoutCommand is a report page without its command line, which names
+// the folders and flags of the run that wrote it.
+func withoutCommand(page string) string {
+	return commandLines.ReplaceAllString(page, "${1}runsim ...")
 }

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,103 +13,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"runsim/metrics"
 )
-
-func TestSweepIsTheSameWithOneOrTwoWorkers(t *testing.T) {
-	args := []string{"sweep", documented, "--param", "clients.admin.arrivals.poisson.rate=1/d:13/d:4/d",
-		"--param", "service.throttle.kind=sliding,token-bucket", "--replications", "12", "--quiet"}
-	code1, out1, err1 := runsim(append(args, "--workers", "1")...)
-	code2, out2, err2 := runsim(append(args, "--workers", "2")...)
-	require.Equal(t, 0, code1, err1)
-	require.Equal(t, 0, code2, err2)
-	assert.Equal(t, out1, out2, "byte-identical whatever the workers")
-	lines := strings.Split(strings.TrimSpace(out1), "\n")
-	assert.Equal(t, "clients.admin.arrivals.poisson.rate,service.throttle.kind,metric,mean,ci95_low,ci95_high,n", lines[0])
-	assert.Len(t, lines, 1+4*2*len(metrics.All()), "a row per point and metric")
-	assert.Contains(t, out1, "\n13/d,token-bucket,throttled_fraction,")
-
-	codej, outj, errj := runsim(append(args, "--workers", "2", "--format", "json")...)
-	require.Equal(t, 0, codej, errj)
-	var pts []struct {
-		Params  map[string]string
-		Metrics map[string]map[string]float64
-	}
-	require.NoError(t, json.Unmarshal([]byte(outj), &pts))
-	require.Len(t, pts, 8)
-	assert.Equal(t, "1/d", pts[0].Params["clients.admin.arrivals.poisson.rate"])
-	assert.Equal(t, 12.0, pts[0].Metrics["requests"]["n"])
-}
-
-func TestBadSweeps(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"unknown path", []string{"--param", "service.throttle.limt=1,2"}, `unknown field "limt" in service.throttle`},
-		{"empty range", []string{"--param", "service.throttle.limit=9:3:1"}, "an empty range: from 9 is above to 3"},
-		{"step of zero", []string{"--param", "service.throttle.limit=1:3:0"}, "a step of zero"},
-		{"a value of the wrong type", []string{"--param", "service.throttle.limit=1,two"}, `service.throttle.limit: expected an integer, got "two"`},
-		{"a fraction for an integer", []string{"--param", "service.throttle.limit=1:2:0.5"}, `service.throttle.limit: expected an integer, got "1.5"`},
-		{"no param", nil, "no --param given"},
-		{"bad format", []string{"--param", "service.throttle.limit=1,2", "--format", "xml"}, `--format must be csv or json, got "xml"`},
-		{"bad workers", []string{"--param", "service.throttle.limit=1,2", "--workers", "0"}, "--workers must be at least 1, got 0"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := runsim(append([]string{"sweep", documented, "--quiet"}, tc.args...)...)
-			assert.Equal(t, 2, code)
-			assert.Contains(t, errOut, tc.want)
-			assert.Empty(t, out)
-		})
-	}
-}
-
-func TestCapacityCLI(t *testing.T) {
-	dir := t.TempDir()
-	scn := filepath.Join(dir, "hourly.yaml")
-	require.NoError(t, os.WriteFile(scn, []byte(`name: hourly
-start: 2025-01-06T00:00:00Z
-horizon: 12h
-service: {schedule: {kind: none}, run: {duration: {dist: constant, value: 10m}, outcomes: {completed: 1}}}
-clients:
-  - {name: tool, arrivals: {at: [0s, 1h, 2h, 3h, 4h, 5h, 6h, 7h, 8h, 9h, 10h, 11h]}}
-`), 0o644))
-	code, out, errOut := runsim("capacity", scn, "--param", "service.throttle.limit", "--range", "1:20", "--target", "accepted>=8", "--smallest", "--replications", "2")
-	require.Equal(t, 0, code, errOut)
-	assert.Contains(t, out, "smallest service.throttle.limit = 8 keeps accepted>=8 with 95% confidence (2 replications a value)")
-	assert.Contains(t, out, "evidence, in the order tried:")
-	code, _, errOut = runsim("capacity", scn, "--param", "service.throttle.limit", "--range", "20:1", "--target", "accepted>=8")
-	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, "an empty range 20:1")
-	code, _, errOut = runsim("capacity", scn, "--param", "service.throttle.limit", "--range", "1:20", "--target", "happiness>=8")
-	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, `unknown metric "happiness"`)
-}
-
-func TestRunReplicationsJSON(t *testing.T) {
-	code, out, errOut := runsim("run", documented, "--format", "json", "--replications", "8")
-	require.Equal(t, 0, code, errOut)
-	var got struct {
-		Requests  float64
-		Aggregate map[string]struct {
-			Mean     float64 `json:"mean"`
-			CI95Low  float64 `json:"ci95_low"`
-			CI95High float64 `json:"ci95_high"`
-			N        int     `json:"n"`
-		}
-	}
-	require.NoError(t, json.Unmarshal([]byte(out), &got))
-	r := got.Aggregate["requests"]
-	assert.Equal(t, 8, r.N)
-	assert.Less(t, r.CI95Low, r.Mean)
-	assert.Less(t, r.Mean, r.CI95High)
-	assert.Contains(t, got.Aggregate, "freshness_p95_s")
-	_, single, _ := runsim("run", documented, "--format", "json")
-	assert.NotContains(t, single, `"aggregate"`, "one replication, no aggregate")
-}
 
 func TestRunReport(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "report")
@@ -121,40 +23,29 @@ func TestRunReport(t *testing.T) {
 		"freshness.png", "freshness.csv", "occupancy.png", "occupancy.csv", "cumulative.png", "cumulative.csv"} {
 		assert.FileExists(t, filepath.Join(dir, f))
 	}
-	doc, err := os.ReadFile(filepath.Join(dir, "report.html"))
-	require.NoError(t, err)
+	doc := read(t, filepath.Join(dir, "report.html"))
 	ids := htmlIDs(t, doc)
 	for _, id := range []string{"summary", "charts", "assumptions", "scenario", "chart-timeline", "chart-freshness", "chart-occupancy", "chart-cumulative"} {
 		assert.True(t, ids[id], "report.html has no #%s", id)
 	}
-	assert.Equal(t, 4, bytes.Count(doc, []byte("<svg")), "charts are inline SVG")
-	assert.NotContains(t, string(doc), `src="`, "self-contained: nothing loaded from elsewhere")
+	assert.Equal(t, 4, strings.Count(doc, "<svg"), "charts are inline SVG")
+	assert.NotContains(t, doc, `src="`, "self-contained: nothing loaded from elsewhere")
 	for _, want := range []string{"seed 1", "runsim devel", "Over 5 replication(s)", "95% confidence interval", "sliding log: at most 5 in any 12h", "name: documented"} {
-		assert.Contains(t, string(doc), want)
+		assert.Contains(t, doc, want)
 	}
-	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
-	require.NoError(t, err)
-	assert.Contains(t, string(md), "![Runs and refusals](timeline.png)")
+	md := read(t, filepath.Join(dir, "report.md"))
+	assert.Contains(t, md, "![Runs and refusals](timeline.png)")
 	var js map[string]any
-	js1, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
-	require.NoError(t, json.Unmarshal(js1, &js))
+	js1 := read(t, filepath.Join(dir, "summary.json"))
+	require.NoError(t, json.Unmarshal([]byte(js1), &js))
 	assert.Contains(t, js, "aggregate")
 
 	// The same input gives the same report, byte for byte.
 	dir2 := filepath.Join(t.TempDir(), "report")
 	runsim("run", documented, "--replications", "5", "--report", dir2, "--workers", "1")
-	doc2, _ := os.ReadFile(filepath.Join(dir2, "report.html"))
-	assert.Contains(t, string(doc2), "<pre class=\"cmd\">runsim run "+documented+" --replications 5 --report "+dir2+" --workers 1</pre>", "the command line is recorded")
+	doc2 := read(t, filepath.Join(dir2, "report.html"))
+	assert.Contains(t, doc2, "<pre class=\"cmd\">runsim run "+documented+" --replications 5 --report "+dir2+" --workers 1</pre>", "the command line is recorded")
 	assert.Equal(t, withoutCommand(doc), withoutCommand(doc2), "the same but for the command line")
-}
-
-// commandLines are the command line in report.html and report.md.
-var commandLines = regexp.MustCompile("(<pre class=\"cmd\">|```sh\n)runsim [^\n<]*")
-
-// withoutCommand is a report page without its command line, which names
-// the folders and flags of the run that wrote it.
-func withoutCommand(page []byte) string {
-	return commandLines.ReplaceAllString(string(page), "${1}runsim ...")
 }
 
 func TestSweepReport(t *testing.T) {
@@ -162,8 +53,7 @@ func TestSweepReport(t *testing.T) {
 	code, _, errOut := runsim("sweep", documented, "--param", "service.throttle.limit=2:5:1", "--replications", "4", "--quiet",
 		"--report", dir, "--out", filepath.Join(dir+".csv"))
 	require.Equal(t, 0, code, errOut)
-	doc, err := os.ReadFile(filepath.Join(dir, "report.html"))
-	require.NoError(t, err)
+	doc := read(t, filepath.Join(dir, "report.html"))
 	ids := htmlIDs(t, doc)
 	for _, id := range []string{"sweep", "charts", "assumptions", "scenario", "chart-sweep-throttled_fraction", "chart-sweep-freshness_p95"} {
 		assert.True(t, ids[id], "report.html has no #%s", id)
@@ -256,8 +146,7 @@ func TestCompareReport(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "cmp")
 	code, _, errOut := runsim("compare", "../../scenarios/compare-readings.yaml", "--set", "horizon=3d", "--report", dir)
 	require.Equal(t, 0, code, errOut)
-	doc, err := os.ReadFile(filepath.Join(dir, "report.html"))
-	require.NoError(t, err)
+	doc := read(t, filepath.Join(dir, "report.html"))
 	ids := htmlIDs(t, doc)
 	for _, id := range []string{"comparison", "charts", "assumptions", "scenario", "chart-compare-throttled_fraction"} {
 		assert.True(t, ids[id], "report.html has no #%s", id)
@@ -266,11 +155,10 @@ func TestCompareReport(t *testing.T) {
 	assert.Equal(t, "variant,throttled_fraction", rows[0])
 	assert.Len(t, rows, 1+9, "the baseline and eight variants")
 	assert.True(t, strings.HasPrefix(rows[1], "baseline,"))
-	assert.Contains(t, string(doc), "token-bucket: what differs from baseline")
-	js, err := os.ReadFile(filepath.Join(dir, "summary.json"))
-	require.NoError(t, err)
+	assert.Contains(t, doc, "token-bucket: what differs from baseline")
+	js := read(t, filepath.Join(dir, "summary.json"))
 	_, out, _ := runsim("compare", "../../scenarios/compare-readings.yaml", "--set", "horizon=3d", "--format", "json")
-	assert.Equal(t, out, string(js), "summary.json is the JSON output")
+	assert.Equal(t, out, js, "summary.json is the JSON output")
 }
 
 // TestReportRecordsHowItWasMade: a report made with --set and --seed says
@@ -312,9 +200,8 @@ func TestReportRecordsHowItWasMade(t *testing.T) {
 			code, _, errOut := runsim(append(tc.args, "--report", dir)...)
 			require.Equal(t, exitOK, code, errOut)
 			for _, page := range []string{"report.html", "report.md"} {
-				doc, err := os.ReadFile(filepath.Join(dir, page))
-				require.NoError(t, err)
-				text := strings.ReplaceAll(strings.ReplaceAll(string(doc), "`", ""), "&#39;", "'")
+				doc := read(t, filepath.Join(dir, page))
+				text := strings.ReplaceAll(strings.ReplaceAll(doc, "`", ""), "&#39;", "'")
 				for _, w := range tc.want {
 					w = strings.NewReplacer("<code>", "", "</code>", "").Replace(w)
 					assert.Contains(t, text, w, page)
@@ -335,7 +222,7 @@ func TestReportReplacesTheOlderOne(t *testing.T) {
 	code, _, errOut := runsim("run", documented, "--report", dir)
 	require.Equal(t, exitOK, code, errOut)
 	stale := filepath.Join(dir, "compare-throttled_fraction.csv")
-	require.NoError(t, os.WriteFile(stale, []byte("old"), 0o644))
+	write(t, stale, "old")
 	code, _, errOut = runsim("compare", documented, "--variant", "b=service.throttle.limit=6", "--report", dir)
 	require.Equal(t, exitOK, code, errOut)
 	code, _, errOut = runsim("run", documented, "--report", dir)
@@ -347,7 +234,7 @@ func TestReportReplacesTheOlderOne(t *testing.T) {
 	assert.Len(t, siblings, 1, "no temporary folder left beside it")
 
 	mine := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(mine, "notes.txt"), []byte("mine"), 0o644))
+	write(t, filepath.Join(mine, "notes.txt"), "mine")
 	code, _, errOut = runsim("run", documented, "--report", mine)
 	assert.Equal(t, exitBadInput, code)
 	assert.Contains(t, errOut, "the folder holds files runsim did not write")

@@ -8,7 +8,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -162,9 +161,8 @@ func TestServeSessionReplays(t *testing.T) {
 			code, _ := stop()
 			require.Equal(t, 0, code)
 
-			s, err := os.ReadFile(scn)
-			require.NoError(t, err)
-			start, err := time.Parse(time.RFC3339, regexp.MustCompile(`(?m)^start: (\S+)`).FindStringSubmatch(string(s))[1])
+			s := read(t, scn)
+			start, err := time.Parse(time.RFC3339, regexp.MustCompile(`(?m)^start: (\S+)`).FindStringSubmatch(s)[1])
 			require.NoError(t, err)
 			replayTrace := filepath.Join(dir, "replay.trace")
 			code, _, errOut := runsim(append([]string{"run", scn, "--trace", replayTrace,
@@ -186,12 +184,10 @@ func TestServeSessionReplays(t *testing.T) {
 			}
 			assert.Equal(t, fromRun, fromServe)
 
-			served, err := os.ReadFile(tracePath)
-			require.NoError(t, err)
-			replayed, err := os.ReadFile(replayTrace)
-			require.NoError(t, err)
-			require.Greater(t, strings.Count(string(served), "\n"), 30)
-			assert.Equal(t, string(replayed), string(served))
+			served := read(t, tracePath)
+			replayed := read(t, replayTrace)
+			require.Greater(t, strings.Count(served, "\n"), 30)
+			assert.Equal(t, replayed, served)
 		})
 	}
 }
@@ -222,7 +218,6 @@ func TestServeStopsCleanly(t *testing.T) {
 		left = runtime.NumGoroutine()
 	}
 	assert.LessOrEqual(t, left, before)
-	b, err := os.ReadFile(filepath.Join(dir, "s.jsonl"))
-	require.NoError(t, err)
-	assert.Equal(t, 20+20+3+19, strings.Count(string(b), "\n"), "20 arrivals and 20 answers; the first accepted: its operation (notStarted, running) and its run started; 19 conflicts, each given up")
+	b := read(t, filepath.Join(dir, "s.jsonl"))
+	assert.Equal(t, 20+20+3+19, strings.Count(b, "\n"), "20 arrivals and 20 answers; the first accepted: its operation (notStarted, running) and its run started; 19 conflicts, each given up")
 }

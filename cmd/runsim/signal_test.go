@@ -28,7 +28,7 @@ func TestInterrupt(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			trace := filepath.Join(dir, "long.trace")
-			require.NoError(t, os.WriteFile(trace, []byte("older trace\n"), 0o644))
+			write(t, trace, "older trace\n")
 			// Far more work than the test will wait for.
 			cmd, errText := startMain(t, "run", "../../bench/heavy.yaml",
 				"--set", "horizon=200y", "--max-events", "0", "--trace", trace, "--report", filepath.Join(dir, "report"))
@@ -56,9 +56,8 @@ func TestInterrupt(t *testing.T) {
 				names = append(names, e.Name())
 			}
 			assert.Equal(t, []string{"long.trace"}, names, "nothing but the older trace")
-			data, err := os.ReadFile(trace)
-			require.NoError(t, err)
-			assert.Equal(t, "older trace\n", string(data))
+			data := read(t, trace)
+			assert.Equal(t, "older trace\n", data)
 		})
 	}
 }

@@ -1,16 +1,18 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"runsim/metrics"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"runsim/metrics"
 )
 
 // sweepArgs is a quick sweep of documented.yaml over params.
@@ -93,7 +95,7 @@ func TestMergeReport(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, len(want), len(got))
 			for _, e := range want {
-				assert.Equal(t, withoutCommand([]byte(read(t, filepath.Join(wantDir, e.Name())))), withoutCommand([]byte(read(t, filepath.Join(gotDir, e.Name())))), e.Name())
+				assert.Equal(t, withoutCommand(read(t, filepath.Join(wantDir, e.Name()))), withoutCommand(read(t, filepath.Join(gotDir, e.Name()))), e.Name())
 			}
 		})
 	}
@@ -186,7 +188,7 @@ func TestMergeRefusals(t *testing.T) {
 	broken := mkdir(t, dir, "broken")
 	write := func(name, data string) string {
 		p := filepath.Join(broken, name)
-		require.NoError(t, os.WriteFile(p, []byte(data), 0o666))
+		write(t, p, data)
 		return p
 	}
 	shard3 := read(t, csv[2])
@@ -259,4 +261,54 @@ func TestMergeFailedWrite(t *testing.T) {
 	code, _, errOut := runsim("merge", dir, "--out", out)
 	assert.Equal(t, exitBadInput, code)
 	assert.Contains(t, errOut, "runsim merge: writing the sweep: "+out+": the folder")
+}
+
+func TestSweepIsTheSameWithOneOrTwoWorkers(t *testing.T) {
+	args := []string{"sweep", documented, "--param", "clients.admin.arrivals.poisson.rate=1/d:13/d:4/d",
+		"--param", "service.throttle.kind=sliding,token-bucket", "--replications", "12", "--quiet"}
+	code1, out1, err1 := runsim(append(args, "--workers", "1")...)
+	code2, out2, err2 := runsim(append(args, "--workers", "2")...)
+	require.Equal(t, 0, code1, err1)
+	require.Equal(t, 0, code2, err2)
+	assert.Equal(t, out1, out2, "byte-identical whatever the workers")
+	lines := strings.Split(strings.TrimSpace(out1), "\n")
+	assert.Equal(t, "clients.admin.arrivals.poisson.rate,service.throttle.kind,metric,mean,ci95_low,ci95_high,n", lines[0])
+	assert.Len(t, lines, 1+4*2*len(metrics.All()), "a row per point and metric")
+	assert.Contains(t, out1, "\n13/d,token-bucket,throttled_fraction,")
+
+	codej, outj, errj := runsim(append(args, "--workers", "2", "--format", "json")...)
+	require.Equal(t, 0, codej, errj)
+	var pts []struct {
+		Params  map[string]string
+		Metrics map[string]map[string]float64
+	}
+	require.NoError(t, json.Unmarshal([]byte(outj), &pts))
+	require.Len(t, pts, 8)
+	assert.Equal(t, "1/d", pts[0].Params["clients.admin.arrivals.poisson.rate"])
+	assert.Equal(t, 12.0, pts[0].Metrics["requests"]["n"])
+}
+
+func TestBadSweeps(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown path", []string{"--param", "service.throttle.limt=1,2"}, `unknown field "limt" in service.throttle`},
+		{"empty range", []string{"--param", "service.throttle.limit=9:3:1"}, "an empty range: from 9 is above to 3"},
+		{"step of zero", []string{"--param", "service.throttle.limit=1:3:0"}, "a step of zero"},
+		{"a value of the wrong type", []string{"--param", "service.throttle.limit=1,two"}, `service.throttle.limit: expected an integer, got "two"`},
+		{"a fraction for an integer", []string{"--param", "service.throttle.limit=1:2:0.5"}, `service.throttle.limit: expected an integer, got "1.5"`},
+		{"no param", nil, "no --param given"},
+		{"bad format", []string{"--param", "service.throttle.limit=1,2", "--format", "xml"}, `--format must be csv or json, got "xml"`},
+		{"bad workers", []string{"--param", "service.throttle.limit=1,2", "--workers", "0"}, "--workers must be at least 1, got 0"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runsim(append([]string{"sweep", documented, "--quiet"}, tc.args...)...)
+			assert.Equal(t, 2, code)
+			assert.Contains(t, errOut, tc.want)
+			assert.Empty(t, out)
+		})
+	}
 }
