@@ -95,6 +95,18 @@ func readLines(t *testing.T, path string) []string {
 	return strings.Split(strings.TrimSpace(read(t, path)), "\n")
 }
 
+// names are the names of what the folder dir holds, in order.
+func names(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = e.Name()
+	}
+	return out
+}
+
 func mkdir(t *testing.T, parent, name string) string {
 	t.Helper()
 	p := filepath.Join(parent, name)

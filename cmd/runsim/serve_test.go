@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -220,4 +221,23 @@ func TestServeStopsCleanly(t *testing.T) {
 	assert.LessOrEqual(t, left, before)
 	b := read(t, filepath.Join(dir, "s.jsonl"))
 	assert.Equal(t, 20+20+3+19, strings.Count(b, "\n"), "20 arrivals and 20 answers; the first accepted: its operation (notStarted, running) and its run started; 19 conflicts, each given up")
+}
+
+// TestServeStopsGracefully: serve handles SIGINT and SIGTERM itself: it
+// stops serving, writes the trace whole, and exits 0 (the handler of the
+// other commands would exit 130 and drop the trace).
+func TestServeStopsGracefully(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			trace := filepath.Join(dir, "serve.jsonl")
+			cmd, errText := startMain(t, "serve", "../../scenarios/serve.yaml", "--addr", "127.0.0.1:0", "--quiet", "--background", "--trace", trace)
+			waitUntil(t, "serve never listened", errText, func() bool { return strings.Contains(errText(), "listening on http://127.0.0.1:") })
+			require.NoError(t, cmd.Process.Signal(sig))
+			require.NoError(t, cmd.Wait(), "stderr: %s", errText())
+			assert.Contains(t, errText(), "runsim serve: stopped")
+			assert.NotContains(t, errText(), "files being written were removed")
+			assert.FileExists(t, trace, "the trace is written on the way out")
+		})
+	}
 }

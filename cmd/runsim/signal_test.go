@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 
@@ -49,34 +48,9 @@ func TestInterrupt(t *testing.T) {
 			assert.Equal(t, tc.code, exit.ExitCode())
 			assert.Equal(t, "runsim: stopped by "+tc.name+"; files being written were removed\n", errText())
 
-			left, err := os.ReadDir(dir)
-			require.NoError(t, err)
-			var names []string
-			for _, e := range left {
-				names = append(names, e.Name())
-			}
-			assert.Equal(t, []string{"long.trace"}, names, "nothing but the older trace")
+			assert.Equal(t, []string{"long.trace"}, names(t, dir), "nothing but the older trace")
 			data := read(t, trace)
 			assert.Equal(t, "older trace\n", data)
-		})
-	}
-}
-
-// TestServeStopsGracefully: serve handles SIGINT and SIGTERM itself: it
-// stops serving, writes the trace whole, and exits 0 (the handler of the
-// other commands would exit 130 and drop the trace).
-func TestServeStopsGracefully(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		t.Run(sig.String(), func(t *testing.T) {
-			dir := t.TempDir()
-			trace := filepath.Join(dir, "serve.jsonl")
-			cmd, errText := startMain(t, "serve", "../../scenarios/serve.yaml", "--addr", "127.0.0.1:0", "--quiet", "--background", "--trace", trace)
-			waitUntil(t, "serve never listened", errText, func() bool { return strings.Contains(errText(), "listening on http://127.0.0.1:") })
-			require.NoError(t, cmd.Process.Signal(sig))
-			require.NoError(t, cmd.Wait(), "stderr: %s", errText())
-			assert.Contains(t, errText(), "runsim serve: stopped")
-			assert.NotContains(t, errText(), "files being written were removed")
-			assert.FileExists(t, trace, "the trace is written on the way out")
 		})
 	}
 }

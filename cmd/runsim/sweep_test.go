@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -89,13 +88,10 @@ func TestMergeReport(t *testing.T) {
 			gotDir := filepath.Join(t.TempDir(), "report")
 			code, _, errOut := runsim("merge", dir, "--report", gotDir, "--out", filepath.Join(t.TempDir(), "merged."+format))
 			require.Equal(t, 0, code, errOut)
-			want, err := os.ReadDir(wantDir)
-			require.NoError(t, err)
-			got, err := os.ReadDir(gotDir)
-			require.NoError(t, err)
-			require.Equal(t, len(want), len(got))
-			for _, e := range want {
-				assert.Equal(t, withoutCommand(read(t, filepath.Join(wantDir, e.Name()))), withoutCommand(read(t, filepath.Join(gotDir, e.Name()))), e.Name())
+			files := names(t, wantDir)
+			require.Equal(t, files, names(t, gotDir))
+			for _, name := range files {
+				assert.Equal(t, withoutCommand(read(t, filepath.Join(wantDir, name))), withoutCommand(read(t, filepath.Join(gotDir, name))), name)
 			}
 		})
 	}
@@ -246,9 +242,7 @@ func TestMergeRefusals(t *testing.T) {
 			assert.Equal(t, exitBadInput, code)
 			assert.Empty(t, stdout)
 			assert.True(t, strings.HasPrefix(errOut, "runsim merge: "+tc.want), "got %q", errOut)
-			entries, err := os.ReadDir(outDir)
-			require.NoError(t, err)
-			assert.Empty(t, entries, "nothing written")
+			assert.Empty(t, names(t, outDir), "nothing written")
 		})
 	}
 }
