@@ -45,16 +45,16 @@ flags:
 
 // checkFlags are runsim check's own flags.
 type checkFlags struct {
+	setFlags
 	update     bool
 	junit, run string
-	sets       multi
 	warmup     warmupFlag
 }
 
 func (f *checkFlags) declare(fs *flag.FlagSet) {
+	f.setFlags.declare(fs)
 	fs.BoolVar(&f.update, "update", false, "")
 	stringFlags(fs, map[string]*string{"junit": &f.junit, "run": &f.run})
-	fs.Var(&f.sets, "set", "")
 	f.warmup.declare(fs)
 }
 

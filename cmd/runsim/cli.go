@@ -228,7 +228,7 @@ type shared struct {
 }
 
 // sharedSpec says which shared flags a command takes, and what they mean
-// for it. Every command takes --seed and --set.
+// for it. Every command that takes shared flags takes --seed and --set.
 type sharedSpec struct {
 	formats []string // --format's values, the default first; none: no --format
 	// replications is --replications' default, for the help; it is set

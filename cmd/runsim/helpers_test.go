@@ -18,6 +18,8 @@ import (
 	"golang.org/x/net/html"
 )
 
+// The helpers the tests of runsim's commands share.
+
 // slidingTwoHours: a throttle of 5 in a 2h window and a client every 20
 // minutes.
 const slidingTwoHours = `name: sliding-2h
@@ -29,8 +31,6 @@ service:
 clients:
   - {name: tool, arrivals: {periodic: {every: 20m}}}
 `
-
-// The helpers the tests of runsim's commands share.
 
 const documented = "../../scenarios/documented.yaml"
 

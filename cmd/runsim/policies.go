@@ -39,8 +39,7 @@ func policiesCmd(c *call, _ *noFlags) int {
 				}
 			}
 			if !matched {
-				fmt.Fprintf(c.stderr, "runsim policies: %s\n", unknownFamily(all, n))
-				return exitBadInput
+				return c.fail("%s", unknownFamily(all, n))
 			}
 		}
 	}

@@ -31,10 +31,10 @@ func startServe(t *testing.T, args ...string) (string, func() (int, string)) {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
-	serveCmd, ok := lookupCommand("serve")
+	serveCommand, ok := lookupCommand("serve")
 	require.True(t, ok)
 	go func() {
-		code := serveCmd.call(ctx, append(args, "--addr", "127.0.0.1:0"), io.Discard, pw)
+		code := serveCommand.call(ctx, append(args, "--addr", "127.0.0.1:0"), io.Discard, pw)
 		pw.Close()
 		done <- code
 	}()

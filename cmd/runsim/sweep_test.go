@@ -182,20 +182,20 @@ func TestMergeRefusals(t *testing.T) {
 	split := writeShards(t, filepath.Join(mkdir(t, dir, "split")), params, 2, "csv")
 	// derive broken files
 	broken := mkdir(t, dir, "broken")
-	write := func(name, data string) string {
+	brokenFile := func(name, data string) string {
 		p := filepath.Join(broken, name)
 		write(t, p, data)
 		return p
 	}
 	shard3 := read(t, csv[2])
 	lines := strings.SplitAfter(shard3, "\n")
-	atRow := write("at-row.csv", strings.Join(lines[:len(lines)-4], ""))
-	midRow := write("mid-row.csv", shard3[:len(shard3)-9])
-	altered := write("altered.csv", strings.Replace(shard3, ",3\n", ",4\n", 1))
+	atRow := brokenFile("at-row.csv", strings.Join(lines[:len(lines)-4], ""))
+	midRow := brokenFile("mid-row.csv", shard3[:len(shard3)-9])
+	altered := brokenFile("altered.csv", strings.Replace(shard3, ",3\n", ",4\n", 1))
 	js3 := read(t, js[2])
-	jsCut := write("cut.json", js3[:len(js3)/2])
-	jsAltered := write("altered.json", strings.Replace(js3, `"n": 3`, `"n": 4`, 1))
-	notShard := write("plain.csv", "a,b\n1,2\n")
+	jsCut := brokenFile("cut.json", js3[:len(js3)/2])
+	jsAltered := brokenFile("altered.json", strings.Replace(js3, `"n": 3`, `"n": 4`, 1))
+	notShard := brokenFile("plain.csv", "a,b\n1,2\n")
 	empty := mkdir(t, dir, "empty")
 
 	tests := []struct {
