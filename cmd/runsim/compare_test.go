@@ -9,8 +9,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"runsim/metrics"
 )
 
 // TestCompareAgreesWithRun: compare measures every metric as run does (a
@@ -141,7 +139,7 @@ func TestCompareFitsAHundredColumns(t *testing.T) {
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	require.NoError(t, err)
 	assert.Equal(t, []string{"variant", "metric", "mean", "ci95_low", "ci95_high", "n", "difference"}, rows[0])
-	assert.Len(t, rows, 1+9*len(metrics.All()))
+	assert.Len(t, rows, 1+metricRows(9))
 	assert.Equal(t, []string{"baseline", "requests"}, rows[1][:2])
 	assert.Equal(t, "", rows[1][3], "one replication: no interval")
 	assert.Equal(t, "0", rows[1][6], "the baseline differs from itself by nothing")

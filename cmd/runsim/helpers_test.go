@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
+
+	"runsim/metrics"
 )
 
 // The helpers the tests of runsim's commands share.
@@ -146,6 +148,11 @@ func lineCol(text, at string) (int, int) {
 	k := strings.Index(text, at)
 	return strings.Count(text[:k], "\n") + 1, k - strings.LastIndex(text[:k], "\n")
 }
+
+// metricRows is the rows of a table with a row per point (of a sweep, or
+// variant of a comparison) and metric, as CSV outputs and shards have
+// below their header.
+func metricRows(points int) int { return points * len(metrics.All()) }
 
 // compareJSON is runsim compare's JSON output, as the tests read it.
 type compareJSON struct {

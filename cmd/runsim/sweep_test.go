@@ -10,8 +10,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"runsim/metrics"
 )
 
 // sweepArgs is a quick sweep of documented.yaml over params.
@@ -218,7 +216,7 @@ func TestMergeRefusals(t *testing.T) {
 		{name: "duplicate", files: []string{csv[0], csv[1], csv[1], csv[2]},
 			want: fmt.Sprintf("shard 2/3 given twice: %s and %s", csv[1], csv[1])},
 		{name: "truncated at a row", files: []string{csv[0], csv[1], atRow},
-			want: fmt.Sprintf("%s: truncated: %d rows of %d", atRow, len(metrics.All())-3, len(metrics.All()))},
+			want: fmt.Sprintf("%s: truncated: %d rows of %d", atRow, metricRows(1)-3, metricRows(1))},
 		{name: "truncated within a row", files: []string{csv[0], csv[1], midRow},
 			want: midRow + ": truncated: it ends within a row"},
 		{name: "altered", files: []string{csv[0], csv[1], altered},
@@ -267,7 +265,7 @@ func TestSweepIsTheSameWithOneOrTwoWorkers(t *testing.T) {
 	assert.Equal(t, out1, out2, "byte-identical whatever the workers")
 	lines := strings.Split(strings.TrimSpace(out1), "\n")
 	assert.Equal(t, "clients.admin.arrivals.poisson.rate,service.throttle.kind,metric,mean,ci95_low,ci95_high,n", lines[0])
-	assert.Len(t, lines, 1+4*2*len(metrics.All()), "a row per point and metric")
+	assert.Len(t, lines, 1+metricRows(4*2), "a row per point and metric")
 	assert.Contains(t, out1, "\n13/d,token-bucket,throttled_fraction,")
 
 	codej, outj, errj := runsim(append(args, "--workers", "2", "--format", "json")...)
