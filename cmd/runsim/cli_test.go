@@ -157,6 +157,21 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+// TestHelpAndDashHelpAgree: "runsim help COMMAND" and "runsim COMMAND
+// --help" print the same usage, the one the command table holds.
+func TestHelpAndDashHelpAgree(t *testing.T) {
+	for _, c := range commands {
+		t.Run(c.name, func(t *testing.T) {
+			code, help, errOut := runsim("help", c.name)
+			require.Equal(t, exitOK, code, errOut)
+			code, dashHelp, errOut := runsim(c.name, "--help")
+			require.Equal(t, exitOK, code, errOut)
+			assert.Equal(t, c.usage, help)
+			assert.Equal(t, c.usage, dashHelp)
+		})
+	}
+}
+
 func TestHelp(t *testing.T) {
 	code, out, _ := runsim("help")
 	assert.Equal(t, 0, code)
