@@ -14,10 +14,8 @@ import (
 )
 
 var capacitySpec = sharedSpec{
-	formats:      []string{"text", "json"},
+	formats:      textOrJSON,
 	replications: "the scenario's, at least 20",
-	long:         true,
-	estimates:    true,
 }
 
 var capacityUsage = `usage: runsim capacity SCENARIO --param PATH --range LO:HI --target METRIC<=VALUE [flags]
@@ -76,76 +74,64 @@ type jsonCapacity struct {
 	Steps        []jsonStep `json:"steps"`
 }
 
-func capacityCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("capacity", flag.ContinueOnError)
-	var sh shared
-	sh.declare(fs, capacitySpec)
-	param := fs.String("param", "", "")
-	rng := fs.String("range", "", "")
-	targetSpec := fs.String("target", "", "")
-	smallest := fs.Bool("smallest", false, "")
-	tolerance := fs.Float64("tolerance", 0, "")
-	files, code, ok := parseFlags(fs, capacityUsage, args, stdout, stderr)
+// capacityFlags are runsim capacity's own flags.
+type capacityFlags struct {
+	param, rng, target string
+	smallest           bool
+	tolerance          float64
+}
+
+func (f *capacityFlags) declare(fs *flag.FlagSet) {
+	stringFlags(fs, map[string]*string{"param": &f.param, "range": &f.rng, "target": &f.target})
+	fs.BoolVar(&f.smallest, "smallest", false, "")
+	fs.Float64Var(&f.tolerance, "tolerance", 0, "")
+}
+
+func capacityCmd(c *call, f *capacityFlags) int {
+	sh, base := &c.sh, c.s
+	if f.param == "" || f.rng == "" || f.target == "" {
+		return c.fail("--param, --range and --target are all needed; see runsim help capacity")
+	}
+	target, err := experiment.ParseTarget(f.target)
+	if err != nil {
+		return c.fail("%v", err)
+	}
+	lo, hi, ok := cutRange(f.rng)
 	if !ok {
-		return code
+		return c.fail("--range %q: want LO:HI", f.rng)
 	}
-	fail := failer(stderr, "capacity")
-	switch {
-	case len(files) != 1:
-		return fail("want one scenario file, got %d; see runsim help capacity", len(files))
-	case *param == "" || *rng == "" || *targetSpec == "":
-		return fail("--param, --range and --target are all needed; see runsim help capacity")
-	}
-	if err := sh.check(); err != nil {
-		return fail("%v", err)
-	}
-	target, err := experiment.ParseTarget(*targetSpec)
+	n := sh.replicationsOf(base, 20)
+	tries, err := experiment.CapacityTries(lo, hi, f.tolerance)
 	if err != nil {
-		return fail("%v", err)
-	}
-	lo, hi, ok := cutRange(*rng)
-	if !ok {
-		return fail("--range %q: want LO:HI", *rng)
-	}
-	base, err := sh.load(files[0])
-	if err != nil {
-		return fail("%v", err)
-	}
-	n := sh.replications
-	if n == 0 {
-		n = max(base.File.Replications, 20)
-	}
-	tries, err := experiment.CapacityTries(lo, hi, *tolerance)
-	if err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
 	est := experiment.Estimate{Replications: n, Points: tries, PointsNoun: "values tried at most"}
 	for _, end := range []string{lo, hi} {
-		s, err := base.With(*param + "=" + end)
+		s, err := base.With(f.param + "=" + end)
 		if err != nil {
-			return fail("%v", err)
+			return c.fail("%v", err)
 		}
 		events, _, err := experiment.EstimateEvents(s)
 		if err != nil {
-			return fail("%s: %v", files[0], err)
+			return c.fail("%s: %v", c.args[0], err)
 		}
 		est.Events = max(est.Events, events)
 	}
 	if err := sh.budget(est); err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
-	d := newDisplay(stderr, fmt.Sprintf("capacity of %s, at most %s events", *param, metrics.FormatInt(est.Total())), "replications", sh.quiet)
+	d := newDisplay(c.stderr, fmt.Sprintf("capacity of %s, at most %s events", f.param, metrics.FormatInt(est.Total())), "replications", sh.quiet)
 	d.update(0, n*tries)
-	res, err := experiment.SearchCapacity(base.Scenario, *param, lo, hi, target, *smallest, *tolerance, experiment.Options{Replications: n, Workers: sh.workers, Progress: d.progress()})
+	res, err := experiment.SearchCapacity(base.Scenario, f.param, lo, hi, target, f.smallest, f.tolerance, experiment.Options{Replications: n, Workers: sh.workers, Progress: d.progress()})
 	d.finish()
 	if err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
-	write := func(w io.Writer) error { return writeCapacityText(w, res, *smallest, *rng, n) }
+	write := func(w io.Writer) error { return writeCapacityText(w, res, f.smallest, f.rng, n) }
 	if sh.format == "json" {
 		write = func(w io.Writer) error {
 			out := jsonCapacity{Param: res.Param, Target: res.Target.String(), Metric: target.Metric.Key(), Bound: target.Value,
-				Smallest: *smallest, Found: res.Found, HeldAt: res.HeldAt, FailedAt: res.FailedAt, Clearly: res.ClearlyFailedAt, Monotone: res.Monotone,
+				Smallest: f.smallest, Found: res.Found, HeldAt: res.HeldAt, FailedAt: res.FailedAt, Clearly: res.ClearlyFailedAt, Monotone: res.Monotone,
 				Note: res.Note, Replications: n, Steps: []jsonStep{}}
 			for _, s := range res.Steps {
 				out.Steps = append(out.Steps, jsonStep{Value: s.Value, Mean: s.Interval.Mean, CI95Low: s.Interval.Low, CI95High: s.Interval.High, N: s.Interval.N, Held: s.Held})
@@ -156,8 +142,8 @@ func capacityCmd(args []string, stdout, stderr io.Writer) int {
 			return enc.Encode(out)
 		}
 	}
-	if err := output(stdout, write); err != nil {
-		return fail("writing the answer: %v", err)
+	if err := output(c.stdout, "", write); err != nil {
+		return c.fail("writing the answer: %v", err)
 	}
 	return exitOK
 }

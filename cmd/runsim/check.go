@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"runsim/check"
-	"runsim/internal/atomicfile"
 	"runsim/scenario"
 )
 
@@ -44,68 +43,68 @@ flags:
 ` + "  --warmup D          " + "leave the first D of every scenario's horizon out of its\n" +
 	"                      metrics (overrides its warmup); traces do not depend on it\n"
 
-func checkCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	update := fs.Bool("update", false, "")
-	junit := fs.String("junit", "", "")
-	runExpr := fs.String("run", "", "")
-	var sets multi
-	fs.Var(&sets, "set", "")
-	var warmup warmupFlag
-	warmup.declare(fs)
-	paths, code, ok := parseFlags(fs, checkUsage, args, stdout, stderr)
-	if !ok {
-		return code
+// checkFlags are runsim check's own flags.
+type checkFlags struct {
+	setFlags
+	update     bool
+	junit, run string
+	warmup     warmupFlag
+}
+
+func (f *checkFlags) declare(fs *flag.FlagSet) {
+	f.setFlags.declare(fs)
+	fs.BoolVar(&f.update, "update", false, "")
+	stringFlags(fs, map[string]*string{"junit": &f.junit, "run": &f.run})
+	f.warmup.declare(fs)
+}
+
+func checkCmd(c *call, f *checkFlags) int {
+	sets := f.sets
+	if f.update && len(sets) > 0 {
+		return c.fail("--update cannot be combined with --set: the overrides would be written into the golden traces")
 	}
-	fail := failer(stderr, "check")
-	if len(paths) == 0 {
-		return fail("no paths given; see runsim help check")
-	}
-	if *update && len(sets) > 0 {
-		return fail("--update cannot be combined with --set: the overrides would be written into the golden traces")
-	}
-	if set, err := warmup.check(); err != nil {
-		return fail("%v", err)
+	if set, err := f.warmup.check(); err != nil {
+		return c.fail("%v", err)
 	} else if set != "" {
 		sets = append(sets, set) // after the --update check: traces do not depend on the warm-up
 	}
 	var match *regexp.Regexp
-	if *runExpr != "" {
+	if f.run != "" {
 		var err error
-		if match, err = regexp.Compile(*runExpr); err != nil {
-			return fail("--run: %v", err)
+		if match, err = regexp.Compile(f.run); err != nil {
+			return c.fail("--run: %v", err)
 		}
 	}
-	files, err := scenarioFiles(paths)
+	files, err := scenarioFiles(c.args)
 	if err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
 
-	out := &stickyWriter{w: stdout}
+	out := &stickyWriter{w: c.stdout}
 	var results []*check.Result
 	bad, failed := 0, 0
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	var details bytes.Buffer
-	for _, f := range files {
+	for _, file := range files {
 		// Select before running: --update rewrites only what --run selects.
-		s, err := scenario.Load(f, sets...)
-		if err == nil && match != nil && !match.MatchString(s.File.Name) && !match.MatchString(f) {
+		s, err := scenario.Load(file, sets...)
+		if err == nil && match != nil && !match.MatchString(s.File.Name) && !match.MatchString(file) {
 			continue
 		}
 		var res *check.Result
 		what := "does not load"
 		if err == nil {
-			res, err = check.Run(s, check.Options{Update: *update})
+			res, err = check.Run(s, check.Options{Update: f.update})
 			what = "could not run"
 		}
 		if err != nil {
 			// Counted as a failure, in the summary line and the JUnit XML.
-			fmt.Fprintf(stderr, "%v\n", err)
+			fmt.Fprintf(c.stderr, "%v\n", err)
 			bad++
 			failed++
-			res = &check.Result{Scenario: filepath.Base(f), Path: f, Err: err}
+			res = &check.Result{Scenario: filepath.Base(file), Path: file, Err: err}
 			results = append(results, res)
-			fmt.Fprintf(tw, "FAIL\t%s\t%s\t%s\n", res.Scenario, f, what)
+			fmt.Fprintf(tw, "FAIL\t%s\t%s\t%s\n", res.Scenario, file, what)
 			continue
 		}
 		results = append(results, res)
@@ -114,9 +113,9 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 			status = "FAIL"
 			failed++
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d checks\t%s\n", status, res.Scenario, f, len(res.Checks), roundElapsed(res.Elapsed))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d checks\t%s\n", status, res.Scenario, file, len(res.Checks), roundElapsed(res.Elapsed))
 		for _, fl := range res.Failures() {
-			fmt.Fprintf(&details, "FAIL %s (%s)\n  %s\n", res.Scenario, f, strings.ReplaceAll(fl.Error(), "\n", "\n  "))
+			fmt.Fprintf(&details, "FAIL %s (%s)\n  %s\n", res.Scenario, file, strings.ReplaceAll(fl.Error(), "\n", "\n  "))
 		}
 	}
 	tw.Flush()
@@ -128,17 +127,12 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	writeFailed := false
 	if out.err != nil {
 		writeFailed = true
-		fail("writing the results: %v", out.err)
+		c.fail("writing the results: %v", out.err)
 	}
-	if *junit != "" {
-		var buf bytes.Buffer
-		err := check.WriteJUnit(&buf, results)
-		if err == nil {
-			err = atomicfile.Write(*junit, buf.Bytes())
-		}
-		if err != nil {
+	if f.junit != "" {
+		if err := output(nil, f.junit, func(w io.Writer) error { return check.WriteJUnit(w, results) }); err != nil {
 			writeFailed = true
-			fail("--junit: %v", err)
+			c.fail("--junit: %v", err)
 		}
 	}
 	switch {
@@ -175,17 +169,8 @@ func roundElapsed(d time.Duration) time.Duration {
 
 // scenarioFiles expands folders into the *.yaml files below them, sorted.
 func scenarioFiles(paths []string) ([]string, error) {
-	var files []string
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			return nil, err
-		}
-		if !info.IsDir() {
-			files = append(files, p)
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+	return filesIn(paths, func(dir string) (files []string, err error) {
+		err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
@@ -197,9 +182,28 @@ func scenarioFiles(paths []string) ([]string, error) {
 			}
 			return nil
 		})
+		return files, err
+	})
+}
+
+// filesIn lists the files paths name: a file as given, a folder as the
+// files list finds in it.
+func filesIn(paths []string, list func(dir string) ([]string, error)) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
 		if err != nil {
 			return nil, err
 		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		files, err := list(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, files...)
 	}
-	return files, nil
+	return out, nil
 }

@@ -32,29 +32,27 @@ const (
 	exitBadInput = 2 // bad input or usage, or output that cannot be written
 )
 
-type command struct {
-	name, summary, usage string
-	run                  func(args []string, stdout, stderr io.Writer) int
-}
-
 var commands []command
 
+// The commands, in the order the help lists them; the table refers to
+// commands, so it is filled in init.
 func init() {
 	commands = []command{
-		{"run", "simulate a scenario and print its summary", runUsage, runCmd},
-		{"sweep", "run a scenario over a grid of parameter values, with confidence intervals", sweepUsage, sweepCmd},
-		{"merge", "put the shards of a sweep (sweep --shard K/N) together, byte for byte", mergeUsage, mergeCmd},
-		{"capacity", "find the largest (or smallest) parameter value that keeps a metric within a target", capacityUsage, capacityCmd},
-		{"compare", "run a scenario and its variants side by side on the same random numbers", compareUsage, compareCmd},
-		{"check", "run scenarios and their expectations and golden traces", checkUsage, checkCmd},
-		{"policies", "list every registered policy variant, its options and defaults", policiesUsage, policiesCmd},
-		{"validate", "check scenario files without running them", validateUsage, validateCmd},
-		{"serve", "serve the service as a local Graph emulator in virtual time, for testing client code", serveUsage, serveCmd},
-		{"fit", "tell which readings of the open questions agree with what the service answered", fitUsage, fitCmd},
-		{"probe", "design and carry out the cheapest experiment that tells the open readings apart", probeUsage, probeCmd},
-		{"token", "print a bearer token that runsim serve accepts", tokenUsage, tokenCmd},
-		{"version", "print runsim's version and the revision it was built from", versionUsage, versionCmd},
-		{"help", "explain runsim or one of its commands", "usage: runsim help [COMMAND]\n", helpCmd},
+		{name: "run", summary: "simulate a scenario and print its summary", usage: runUsage, shared: &runSpec, args: oneScenario, loads: true, run: does(runCmd)},
+		{name: "sweep", summary: "run a scenario over a grid of parameter values, with confidence intervals", usage: sweepUsage, shared: &sweepSpec, args: oneScenario, loads: true, run: does(sweepCmd)},
+		{name: "merge", summary: "put the shards of a sweep (sweep --shard K/N) together, byte for byte", usage: mergeUsage, args: some("shards"), run: does(mergeCmd)},
+		{name: "capacity", summary: "find the largest (or smallest) parameter value that keeps a metric within a target", usage: capacityUsage, shared: &capacitySpec, args: oneScenario, loads: true, run: does(capacityCmd)},
+		{name: "compare", summary: "run a scenario and its variants side by side on the same random numbers", usage: compareUsage, shared: &compareSpec, args: oneScenario, loads: true, run: does(compareCmd)},
+		{name: "check", summary: "run scenarios and their expectations and golden traces", usage: checkUsage, args: some("paths"), run: does(checkCmd)},
+		{name: "policies", summary: "list every registered policy variant, its options and defaults", usage: policiesUsage, args: anyArguments, run: does(policiesCmd)},
+		{name: "validate", summary: "check scenario files without running them", usage: validateUsage, args: some("scenarios"), run: does(validateCmd)},
+		{name: "serve", summary: "serve the service as a local Graph emulator in virtual time, for testing client code", usage: serveUsage, args: oneScenario, ownSignals: true, run: does(serveCmd)},
+		{name: "fit", summary: "tell which readings of the open questions agree with what the service answered", usage: fitUsage, shared: &fitSpec, args: flagsOnly(": give the files with --requests and --runs"), run: does(fitCmd)},
+		{name: "probe", summary: "design and carry out the cheapest experiment that tells the open readings apart", usage: probeUsage, shared: &fitSpec, args: flagsOnly("; see runsim help probe"),
+			subs: []subcommand{{"plan", does(probePlanCmd)}, {"run", does(probeRunCmd)}}},
+		{name: "token", summary: "print a bearer token that runsim serve accepts", usage: tokenUsage, args: noArguments, run: does(tokenCmd)},
+		{name: "version", summary: "print runsim's version and the revision it was built from", usage: versionUsage, args: noArguments, run: does(versionCmd)},
+		{name: "help", summary: "explain runsim or one of its commands", usage: "usage: runsim help [COMMAND]\n", args: anyArguments, run: does(helpCmd)},
 	}
 }
 
@@ -87,15 +85,16 @@ func cli(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, overviewText())
 		return exitBadInput
 	}
-	switch args[0] {
+	name := args[0]
+	switch name {
 	case "-h", "-help", "--help":
 		fmt.Fprint(stdout, overviewText())
 		return exitOK
 	case "-v", "-version", "--version":
-		return versionCmd(args[1:], stdout, stderr)
+		name = "version"
 	}
-	if c, ok := lookupCommand(args[0]); ok {
-		return c.run(args[1:], stdout, stderr)
+	if c, ok := lookupCommand(name); ok {
+		return c.main(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "runsim: %s\nrun \"runsim help\" for the list of commands\n", unknownCommand(args[0]))
 	return exitBadInput
@@ -134,43 +133,17 @@ func unknownCommand(name string) string {
 // dashed writes a flag's name as people type it.
 func dashed(name string) string { return "--" + name }
 
-func helpCmd(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stdout, overviewText())
+func helpCmd(c *call, _ *noFlags) int {
+	if len(c.args) == 0 {
+		fmt.Fprint(c.stdout, overviewText())
 		return exitOK
 	}
-	if c, ok := lookupCommand(args[0]); ok {
-		fmt.Fprint(stdout, c.usage)
+	if cmd, ok := lookupCommand(c.args[0]); ok {
+		fmt.Fprint(c.stdout, cmd.usage)
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "runsim help: %s\nrun \"runsim help\" for the list of commands\n", unknownCommand(args[0]))
+	fmt.Fprintf(c.stderr, "runsim help: %s\nrun \"runsim help\" for the list of commands\n", unknownCommand(c.args[0]))
 	return exitBadInput
-}
-
-// parseFlags parses flags that may come before, between or after the
-// positional arguments, and returns the positional ones. -h and --help
-// print the usage to stdout and stop with exit code 0; a bad flag prints
-// one line saying what is wrong, with the nearest flag's name when it
-// looks like a typo, and where to find the usage, as go and git do.
-func parseFlags(fs *flag.FlagSet, usage string, args []string, stdout, stderr io.Writer) ([]string, int, bool) {
-	fs.SetOutput(io.Discard)
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				fmt.Fprint(stdout, usage)
-				return nil, exitOK, false
-			}
-			fmt.Fprintf(stderr, "runsim %s: %s\nrun \"runsim help %s\" for usage\n", fs.Name(), flagError(fs, err), fs.Name())
-			return nil, exitBadInput, false
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return positional, exitOK, true
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
-	}
 }
 
 var (
@@ -228,6 +201,14 @@ type multi []string
 func (m *multi) String() string     { return strings.Join(*m, " ") }
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
+// stringFlags declares string flags that have no default, by name,
+// bound to the pointers.
+func stringFlags(fs *flag.FlagSet, flags map[string]*string) {
+	for name, p := range flags {
+		fs.StringVar(p, name, "", "")
+	}
+}
+
 // shared are the flags several commands take, declared once here: the
 // scenario's seed and overrides, the output format, replications and
 // workers, and a report folder. A command says which it takes with a
@@ -247,20 +228,27 @@ type shared struct {
 }
 
 // sharedSpec says which shared flags a command takes, and what they mean
-// for it. Every command takes --seed and --set.
+// for it. Every command that takes shared flags takes --seed and --set.
 type sharedSpec struct {
-	formats      []string // --format's values, the default first; none: no --format
-	replications string   // --replications' default, for the help; "": no --replications nor --workers
-	report       string   // what --report DIR writes; "": no --report
-	// long is set for commands that may run for long: they take --quiet
-	// (no progress display, no note of what was written) and
-	// --max-events (the budget of simulated events).
-	long bool
-	// estimates is set for the commands that estimate metrics (run,
-	// compare, sweep, capacity): they take --warmup. runsim check takes
-	// it too, through warmupFlag.
-	estimates bool
+	formats []string // --format's values, the default first; none: no --format
+	// replications is --replications' default, for the help; it is set
+	// for the commands that estimate metrics over replications (run,
+	// compare, sweep, capacity), which may run for long: they take
+	// --replications and --workers, --quiet (no progress display, no note
+	// of what was written), --max-events (the budget of simulated events)
+	// and --warmup (runsim check takes it too, through warmupFlag). "":
+	// none of these.
+	replications string
+	report       string // what --report DIR writes; "": no --report
 }
+
+// textOrJSON are the --format values of most commands: text, the
+// default, or JSON.
+var textOrJSON = []string{"text", "json"}
+
+// fitSpec are the shared flags of fit and probe: --format, --seed and
+// --set.
+var fitSpec = sharedSpec{formats: textOrJSON}
 
 // declare adds the flags of spec to fs.
 func (sh *shared) declare(fs *flag.FlagSet, spec sharedSpec) {
@@ -273,17 +261,13 @@ func (sh *shared) declare(fs *flag.FlagSet, spec sharedSpec) {
 	if spec.replications != "" {
 		fs.IntVar(&sh.replications, "replications", 0, "")
 		fs.IntVar(&sh.workers, "workers", runtime.NumCPU(), "")
-	}
-	if spec.report != "" {
-		fs.StringVar(&sh.report, "report", "", "")
-	}
-	if spec.long {
 		fs.BoolVar(&sh.quiet, "quiet", false, "")
 		sh.maxEvents = defaultMaxEvents
 		fs.Var(&sh.maxEvents, "max-events", "")
-	}
-	if spec.estimates {
 		sh.warmup.declare(fs)
+	}
+	if spec.report != "" {
+		fs.StringVar(&sh.report, "report", "", "")
 	}
 }
 
@@ -354,11 +338,9 @@ func (spec sharedSpec) help() string {
 	if spec.report != "" {
 		line("--report DIR", "also write "+spec.report)
 	}
-	if spec.long {
+	if spec.replications != "" {
 		line("--max-events N", "refuse work estimated at more than N simulated events in all, before it starts (default "+metrics.FormatInt(int64(defaultMaxEvents))+", about a minute on one CPU; 0: no limit)")
 		line("--quiet", "no progress display (drawn only when standard error is a terminal) and no note of the files written")
-	}
-	if spec.estimates {
 		line("--warmup D", warmupHelp)
 	}
 	line("--seed N", "use seed N instead of the scenario's seed")
@@ -544,25 +526,19 @@ func fileError(path string, err error) error {
 	return err
 }
 
-// output writes what write produces to w, whole: a write that fails, to a
-// file or to standard output, is an error.
-func output(w io.Writer, write func(io.Writer) error) error {
+// output writes what write produces whole: to the file at path, whole or
+// not at all, or when path is "" to w. A write that fails, to a file or to
+// standard output, is an error.
+func output(w io.Writer, path string, write func(io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := write(&buf); err != nil {
 		return err
+	}
+	if path != "" {
+		return atomicfile.Write(path, buf.Bytes())
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
-}
-
-// toFile writes what write produces to the file at path, whole or not at
-// all.
-func toFile(path string, write func(io.Writer) error) error {
-	var buf bytes.Buffer
-	if err := write(&buf); err != nil {
-		return err
-	}
-	return atomicfile.Write(path, buf.Bytes())
 }
 
 // reportError is an error writing a report folder, without the
@@ -577,35 +553,6 @@ func reportError(dir string, err error) error {
 		return fmt.Errorf("%s: %v", pe.Path, pe.Err)
 	}
 	return err
-}
-
-// failer returns a command's way to fail with bad input: it prints
-// "runsim CMD: " and the message on stderr, one line per error when the
-// message is joined errors, and returns exitBadInput.
-func failer(stderr io.Writer, cmd string) func(format string, args ...any) int {
-	return func(format string, args ...any) int {
-		prefix := "runsim " + cmd + ": "
-		for line := range strings.SplitSeq(fmt.Sprintf(format, args...), "\n") {
-			fmt.Fprintf(stderr, "%s%s\n", prefix, withoutPackages(strings.TrimPrefix(line, prefix)))
-		}
-		return exitBadInput
-	}
-}
-
-// internalPrefix is the prefix of an error from one of runsim's packages
-// ("sim: ", "policy: "), at the start of a message or after a colon: for
-// a Go caller it says where the error comes from, for people it is noise.
-var internalPrefix = regexp.MustCompile(`(^|: )(?:sim|policy|experiment|metrics|scenarios|reports|atomicfile|check): `)
-
-func withoutPackages(msg string) string { return internalPrefix.ReplaceAllString(msg, "$1") }
-
-// wrote says on stderr what a command wrote where, as "runsim CMD: wrote
-// WHAT to PATH", unless quiet; so that a command that succeeds with its
-// output in files is not silent.
-func wrote(stderr io.Writer, cmd string, quiet bool, what, path string) {
-	if !quiet {
-		fmt.Fprintf(stderr, "runsim %s: wrote %s to %s\n", cmd, what, path)
-	}
 }
 
 // eventCount is a number of events given as a flag: 1000000, 1_000_000,
@@ -630,6 +577,15 @@ func (n *eventCount) Set(s string) error {
 	}
 	*n = eventCount(v)
 	return nil
+}
+
+// replicationsOf is --replications, or when it is not given the
+// scenario's replications, at least least.
+func (sh *shared) replicationsOf(s loaded, least int) int {
+	if sh.replications > 0 {
+		return sh.replications
+	}
+	return max(s.File.Replications, least)
 }
 
 // budget refuses work estimated at more events than --max-events allows,

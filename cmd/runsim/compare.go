@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 
 	"runsim/experiment"
 	"runsim/metrics"
@@ -15,8 +14,6 @@ var compareSpec = sharedSpec{
 	formats:      []string{"text", "json", "csv"},
 	replications: "the scenario's replications, 1 unless it says",
 	report:       "report.html, report.md, summary.json (the JSON output) and a bar chart (PNG, SVG, CSV) per key metric",
-	long:         true,
-	estimates:    true,
 }
 
 var compareUsage = `usage: runsim compare SCENARIO [--variant NAME=PATH=VALUE[,PATH=VALUE]]... [flags]
@@ -43,52 +40,35 @@ flags:
 ` + compareSpec.help() + `                       (--set and --seed apply to the scenario and every variant)
 `
 
-func compareCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
-	var sh shared
-	sh.declare(fs, compareSpec)
-	var variantFlags multi
-	fs.Var(&variantFlags, "variant", "")
-	files, code, ok := parseFlags(fs, compareUsage, args, stdout, stderr)
-	if !ok {
-		return code
-	}
-	fail := failer(stderr, "compare")
-	if len(files) != 1 {
-		return fail("want one scenario file, got %d; see runsim help compare", len(files))
-	}
-	if err := sh.check(); err != nil {
-		return fail("%v", err)
-	}
-	base, err := sh.load(files[0])
+// compareFlags are runsim compare's own flags.
+type compareFlags struct{ variants multi }
+
+func (f *compareFlags) declare(fs *flag.FlagSet) { fs.Var(&f.variants, "variant", "") }
+
+func compareCmd(c *call, f *compareFlags) int {
+	sh, base := &c.sh, c.s
+	variants, err := experiment.Variants(base.Scenario, f.variants)
 	if err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
-	variants, err := experiment.Variants(base.Scenario, variantFlags)
-	if err != nil {
-		return fail("%v", err)
-	}
-	reps := sh.replications
-	if reps == 0 {
-		reps = max(base.File.Replications, 1)
-	}
+	reps := sh.replicationsOf(base, 1)
 	est := experiment.Estimate{Replications: reps, Points: len(variants), PointsNoun: "variants"}
 	for _, v := range variants {
 		events, _, err := experiment.EstimateEvents(v.Scenario)
 		if err != nil {
-			return fail("%s: %v", v.Name, err)
+			return c.fail("%s: %v", v.Name, err)
 		}
 		est.Events = max(est.Events, events)
 	}
 	if err := sh.budget(est); err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
-	d := newDisplay(stderr, fmt.Sprintf("compare %d variants, about %s events", len(variants), metrics.FormatInt(est.Total())), "replications", sh.quiet)
+	d := newDisplay(c.stderr, fmt.Sprintf("compare %d variants, about %s events", len(variants), metrics.FormatInt(est.Total())), "replications", sh.quiet)
 	d.update(0, reps*len(variants))
 	results, err := experiment.Compare(variants, experiment.Options{Replications: reps, Workers: sh.workers, Progress: d.progress()})
 	d.finish()
 	if err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
 	rep := &reports.ComparisonReport{Scenario: base.File.Name, Seed: base.File.Seed}
 	for i, r := range results {
@@ -100,15 +80,9 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if sh.report != "" {
-		page, err := newPage(base, files[0], "Comparison: "+base.File.Name, "compare", args)
-		if err != nil {
-			return fail("--report: %v", err)
+		if err := c.writeReport("Comparison: ", func(p *reports.Page) { p.Comparison = rep }, reports.WriteComparison); err != nil {
+			return c.fail("%v", err)
 		}
-		page.Comparison = rep
-		if err := reports.WriteComparison(sh.report, page); err != nil {
-			return fail("--report: %v", reportError(sh.report, err))
-		}
-		wrote(stderr, "compare", sh.quiet, "the report", reportPlace(sh.report))
 	}
 	write := rep.WriteText
 	switch sh.format {
@@ -117,8 +91,8 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	case "csv":
 		write = rep.WriteCSV
 	}
-	if err := output(stdout, write); err != nil {
-		return fail("writing the comparison: %v", err)
+	if err := output(c.stdout, "", write); err != nil {
+		return c.fail("writing the comparison: %v", err)
 	}
 	return exitOK
 }

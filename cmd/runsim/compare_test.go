@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
-	"runsim/metrics"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -11,6 +10,56 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// TestCompareAgreesWithRun: compare measures every metric as run does (a
+// variant that changes nothing is the scenario itself), occupancy in the
+// scenario's own window included.
+func TestCompareAgreesWithRun(t *testing.T) {
+	path := writeScenario(t, slidingTwoHours)
+	for _, reps := range []string{"1", "4"} {
+		t.Run("replications="+reps, func(t *testing.T) {
+			code, out, errOut := runsim("run", path, "--format", "json", "--replications", reps)
+			require.Equal(t, 0, code, errOut)
+			var run map[string]any
+			require.NoError(t, json.Unmarshal([]byte(out), &run))
+			code, out, errOut = runsim("compare", path, "--format", "json", "--replications", reps, "--variant", "same=service.throttle.limit=5")
+			require.Equal(t, 0, code, errOut)
+			var cmp compareJSON
+			require.NoError(t, json.Unmarshal([]byte(out), &cmp))
+			require.Len(t, cmp.Variants, 2)
+			assert.Equal(t, reps, map[int]string{1: "1", 4: "4"}[cmp.Replications])
+			for _, v := range cmp.Variants {
+				for key, got := range v.Metrics {
+					want := run[key]
+					if agg, ok := run["aggregate"].(map[string]any); ok {
+						want = agg[key].(map[string]any)["mean"]
+					}
+					assert.Equal(t, want, got, "%s %s", v.Name, key)
+				}
+				assert.Less(t, v.Metrics["occupancy_mean"], 5.0, "at most 5 runs count in any 2h window")
+			}
+		})
+	}
+}
+
+// TestCompareReplications: with replications, compare gives each mean its
+// interval, in text and JSON.
+func TestCompareReplications(t *testing.T) {
+	code, out, errOut := runsim("compare", documented, "--replications", "6", "--variant", "bucket=service.throttle.kind=token-bucket")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "6 replication(s), means [95% confidence intervals]")
+	assert.Regexp(t, `(?m)^\s+requests\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+[\d.]+ \[[\d.]+, [\d.]+\] \(`, out)
+	code, out, errOut = runsim("compare", documented, "--replications", "6", "--format", "json", "--variant", "bucket=service.throttle.kind=token-bucket")
+	require.Equal(t, 0, code, errOut)
+	var got compareJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	for _, v := range got.Variants {
+		iv := v.Intervals["freshness_p95_s"]
+		assert.Equal(t, 6, iv.N)
+		assert.LessOrEqual(t, iv.Low, iv.Mean)
+		assert.LessOrEqual(t, iv.Mean, iv.High)
+	}
+}
 
 func TestCompareFlags(t *testing.T) {
 	code, out, errOut := runsim("compare", documented, "--variant", "bucket=service.throttle.kind=token-bucket",
@@ -27,15 +76,7 @@ func TestCompareFlags(t *testing.T) {
 func TestCompareJSONAndFileVariants(t *testing.T) {
 	code, out, errOut := runsim("compare", "../../scenarios/compare-readings.yaml", "--format", "json", "--set", "horizon=7d")
 	require.Equal(t, 0, code, errOut)
-	var got struct {
-		Scenario string
-		Variants []struct {
-			Name        string
-			Metrics     map[string]float64
-			Difference  map[string]float64
-			Assumptions map[string]string `json:"assumptions_changed"`
-		}
-	}
+	var got compareJSON
 	require.NoError(t, json.Unmarshal([]byte(out), &got))
 	require.Len(t, got.Variants, 9)
 	base := got.Variants[0]
@@ -69,24 +110,6 @@ func TestCompareErrors(t *testing.T) {
 	}
 }
 
-func TestPolicies(t *testing.T) {
-	code, out, _ := runsim("policies")
-	require.Equal(t, 0, code)
-	for _, want := range []string{"THROTTLE (service.throttle.kind)", "sliding (default):", "token-bucket:", "gcra:", "fixed:",
-		"SKIP RULE", "re-anchor:", "all-within:", "ON-DEMAND OVERLAP", "buffer-one:", "SCHEDULED OVERLAP", "delay-until-idle:",
-		"SCHEDULE", "cron:", "ARRIVAL PROCESS", "profile:", "replay:", "RETRY", "backoff:", "DISTRIBUTION", "gamma:", "empirical:",
-		"e.g. throttle: {kind: token-bucket, limit: 5, window: 12h, burst: 5}"} {
-		assert.Contains(t, out, want)
-	}
-	code, out, _ = runsim("policies", "skip-rule")
-	assert.Equal(t, 0, code)
-	assert.Contains(t, out, "SKIP RULE")
-	assert.NotContains(t, out, "THROTTLE")
-	code, _, errOut := runsim("policies", "colour")
-	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, `unknown family "colour" (known: throttle, skip-rule,`)
-}
-
 // TestCompareFitsAHundredColumns: many variants are written a metric at
 // a time, variants as rows, and no line is wider than 100 columns; CSV
 // has a row per variant and metric.
@@ -116,7 +139,7 @@ func TestCompareFitsAHundredColumns(t *testing.T) {
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	require.NoError(t, err)
 	assert.Equal(t, []string{"variant", "metric", "mean", "ci95_low", "ci95_high", "n", "difference"}, rows[0])
-	assert.Len(t, rows, 1+9*len(metrics.All()))
+	assert.Len(t, rows, 1+metricRows(9))
 	assert.Equal(t, []string{"baseline", "requests"}, rows[1][:2])
 	assert.Equal(t, "", rows[1][3], "one replication: no interval")
 	assert.Equal(t, "0", rows[1][6], "the baseline differs from itself by nothing")

@@ -11,7 +11,7 @@ import (
 	"runsim/fit"
 )
 
-const fitUsage = `usage: runsim fit --requests FILE --runs FILE [--base SCENARIO] [flags]
+var fitUsage = `usage: runsim fit --requests FILE --runs FILE [--base SCENARIO] [flags]
 
 Tells which readings of the open questions (window shape and its anchor,
 what counts, reserve, scheduled runs and the throttle, Retry-After, skip
@@ -50,83 +50,78 @@ Exit code 0 when at least one reading is consistent; 1 when none is (what
 the service did that no reading covers is printed); 2 for bad input
 (FILE:LINE: what is wrong).
 
-`
+` + fitSpec.help()
 
-func fitCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("fit", flag.ContinueOnError)
-	var sh shared
-	sh.declare(fs, sharedSpec{formats: []string{"text", "json"}})
-	var requests, runs, base, until, write string
-	tolerance := fit.DefaultTolerance
-	fs.StringVar(&requests, "requests", "", "")
-	fs.StringVar(&runs, "runs", "", "")
-	fs.StringVar(&base, "base", "", "")
-	fs.StringVar(&until, "until", "", "")
-	fs.StringVar(&write, "write", "", "")
-	fs.DurationVar(&tolerance, "tolerance", tolerance, "")
-	rest, code, ok := parseFlags(fs, fitUsage+sharedSpec{formats: []string{"text", "json"}}.help(), args, stdout, stderr)
-	if !ok {
-		return code
-	}
-	fail := failer(stderr, "fit")
-	if err := sh.check(); err != nil {
-		return fail("%v", err)
-	}
+// fitFlags are runsim fit's own flags.
+type fitFlags struct {
+	requests, runs, base, until, write string
+	tolerance                          time.Duration
+}
+
+func (f *fitFlags) declare(fs *flag.FlagSet) {
+	stringFlags(fs, map[string]*string{"requests": &f.requests, "runs": &f.runs, "base": &f.base, "until": &f.until, "write": &f.write})
+	fs.DurationVar(&f.tolerance, "tolerance", fit.DefaultTolerance, "")
+}
+
+func fitCmd(c *call, f *fitFlags) int {
 	switch {
-	case len(rest) > 0:
-		return fail("unexpected argument %q: give the files with --requests and --runs", rest[0])
-	case requests == "" || runs == "":
-		return fail("give both --requests FILE and --runs FILE; see runsim help fit")
-	case tolerance < 0:
-		return fail("--tolerance must be >= 0, got %s", tolerance)
+	case f.requests == "" || f.runs == "":
+		return c.fail("give both --requests FILE and --runs FILE; see runsim help fit")
+	case f.tolerance < 0:
+		return c.fail("--tolerance must be >= 0, got %s", f.tolerance)
 	}
-	log, err := readLog(requests, runs)
+	log, err := readLog(f.requests, f.runs)
 	if err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
-	if until != "" {
-		if log.Until, err = time.Parse(time.RFC3339Nano, until); err != nil {
-			return fail("--until %q: want an RFC 3339 instant, e.g. 2025-01-07T02:00:00Z", until)
+	if f.until != "" {
+		if log.Until, err = time.Parse(time.RFC3339Nano, f.until); err != nil {
+			return c.fail("--until %q: want an RFC 3339 instant, e.g. 2025-01-07T02:00:00Z", f.until)
 		}
 	}
-	opts := fit.Options{Tolerance: tolerance}
-	var src []byte
-	if base != "" {
-		l, err := sh.load(base)
-		if err != nil {
-			return fail("%v", err)
-		}
-		opts.Base, src = l.Scenario, l.source
-	} else if len(sh.sets) > 0 {
-		if opts.Base, err = fit.DefaultBase().With(sh.sets...); err != nil {
-			return fail("%v", err)
-		}
-	}
-	res, err := fit.Fit(log, opts)
+	base, err := c.fitBase(f.base)
 	if err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
-	if err := output(stdout, func(w io.Writer) error { return printFit(w, sh.format, res) }); err != nil {
-		return fail("%v", err)
+	res, err := fit.Fit(log, fit.Options{Tolerance: f.tolerance, Base: base.Scenario})
+	if err != nil {
+		return c.fail("%v", err)
+	}
+	if err := output(c.stdout, "", func(w io.Writer) error { return printFit(w, c.sh.format, res) }); err != nil {
+		return c.fail("%v", err)
 	}
 	if len(res.Consistent) == 0 {
 		return exitFailed
 	}
-	if write != "" {
+	if f.write != "" {
 		settings := res.Settings
-		if base == "" {
-			settings = append(settings, sh.sets...)
+		if f.base == "" {
+			settings = append(settings, c.sh.sets...)
 		}
-		data, err := fit.WriteScenario(write, src, res.Consistent[0][0], settings)
+		data, err := fit.WriteScenario(f.write, base.source, res.Consistent[0][0], settings)
 		if err != nil {
-			return fail("%v", err)
+			return c.fail("%v", err)
 		}
-		if err := toFile(write, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
-			return fail("%v", fileError(write, err))
+		if err := output(nil, f.write, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+			return c.fail("%v", fileError(f.write, err))
 		}
-		wrote(stderr, "fit", false, "a scenario with a consistent reading", write)
+		c.wrote("a scenario with a consistent reading", f.write)
 	}
 	return exitOK
+}
+
+// fitBase is what fit and probe take as known: the scenario --base names,
+// with the overrides; else, when there are overrides, fit's default base
+// with them; else none.
+func (c *call) fitBase(path string) (loaded, error) {
+	if path != "" {
+		return c.sh.load(path)
+	}
+	if len(c.sh.sets) == 0 {
+		return loaded{}, nil
+	}
+	s, err := fit.DefaultBase().With(c.sh.sets...)
+	return loaded{Scenario: s}, err
 }
 
 // readLog reads the two files fit compares.

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -19,10 +18,10 @@ const (
 func TestFitCommand(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.csv")
-	require.NoError(t, os.WriteFile(bad, []byte("time,status,retry_after\n2025-01-06T00:00:00Z,201,\n"), 0o644))
+	write(t, bad, "time,status,retry_after\n2025-01-06T00:00:00Z,201,\n")
 	// Runs the service never explained: a run at an odd minute, no request.
 	odd := filepath.Join(dir, "odd.json")
-	require.NoError(t, os.WriteFile(odd, []byte(`{"value": [{"id": "x", "startDateTime": "2025-01-06T04:07:30Z", "endDateTime": "2025-01-06T05:00:00Z", "status": "completed"}]}`), 0o644))
+	write(t, odd, `{"value": [{"id": "x", "startDateTime": "2025-01-06T04:07:30Z", "endDateTime": "2025-01-06T05:00:00Z", "status": "completed"}]}`)
 	base := []string{"--requests", exampleRequests, "--runs", exampleRuns, "--base", exampleBase, "--until", "2025-01-07T02:07:00Z"}
 	cases := map[string]struct {
 		args     []string

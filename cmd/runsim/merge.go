@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,56 +32,47 @@ example:
   runsim merge shards/ --out sweep.csv --report out/sweep
 `
 
-func mergeCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
-	out := fs.String("out", "", "")
-	report := fs.String("report", "", "")
-	paths, code, ok := parseFlags(fs, mergeUsage, args, stdout, stderr)
-	if !ok {
-		return code
-	}
-	fail := failer(stderr, "merge")
-	if len(paths) == 0 {
-		return fail("no shards given; see runsim help merge")
-	}
-	files, err := shardFiles(paths)
+// mergeFlags are runsim merge's own flags.
+type mergeFlags struct{ out, report string }
+
+func (f *mergeFlags) declare(fs *flag.FlagSet) {
+	stringFlags(fs, map[string]*string{"out": &f.out, "report": &f.report})
+}
+
+func mergeCmd(c *call, f *mergeFlags) int {
+	files, err := shardFiles(c.args)
 	if err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
 	var shards []*reports.ShardFile
-	for _, f := range files {
-		data, err := os.ReadFile(f)
+	for _, name := range files {
+		data, err := os.ReadFile(name)
 		if err != nil {
-			return fail("%v", err)
+			return c.fail("%v", err)
 		}
-		sf, err := reports.ReadShard(f, data)
+		sf, err := reports.ReadShard(name, data)
 		if err != nil {
-			return fail("%v", err)
+			return c.fail("%v", err)
 		}
 		shards = append(shards, sf)
 	}
 	sw, h, err := reports.MergeShards(shards)
 	if err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
 	write := sw.WriteCSV
 	if shards[0].Format == "json" {
 		write = sw.WriteJSON
 	}
-	if *out != "" {
-		err = toFile(*out, write)
-	} else {
-		err = output(stdout, write)
+	if err := output(c.stdout, f.out, write); err != nil {
+		return c.fail("writing the sweep: %v", err)
 	}
-	if err != nil {
-		return fail("writing the sweep: %v", err)
-	}
-	if *report != "" {
+	if f.report != "" {
 		page := h.Page.ReportPage()
-		page.Command = commandLine("merge", args)
+		page.Command = commandLine(c.name, c.line)
 		page.Sweep = sw
-		if err := reports.WriteSweep(*report, page); err != nil {
-			return fail("--report: %v", reportError(*report, err))
+		if err := reports.WriteSweep(f.report, page); err != nil {
+			return c.fail("--report: %v", reportError(f.report, err))
 		}
 	}
 	return exitOK
@@ -91,30 +81,20 @@ func mergeCmd(args []string, stdout, stderr io.Writer) int {
 // shardFiles lists the files named: a file as given, a folder as its
 // files in name order (hidden ones, such as unfinished writes, left out).
 func shardFiles(paths []string) ([]string, error) {
-	var out []string
-	for _, p := range paths {
-		info, err := os.Stat(p)
+	return filesIn(paths, func(dir string) ([]string, error) {
+		entries, err := os.ReadDir(dir)
 		if err != nil {
 			return nil, err
 		}
-		if !info.IsDir() {
-			out = append(out, p)
-			continue
-		}
-		entries, err := os.ReadDir(p)
-		if err != nil {
-			return nil, err
-		}
-		n := len(out)
+		var files []string
 		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), ".") || e.IsDir() {
-				continue
+			if !strings.HasPrefix(e.Name(), ".") && !e.IsDir() {
+				files = append(files, filepath.Join(dir, e.Name()))
 			}
-			out = append(out, filepath.Join(p, e.Name()))
 		}
-		if len(out) == n {
-			return nil, fmt.Errorf("%s: no shards in the folder", p)
+		if len(files) == 0 {
+			return nil, fmt.Errorf("%s: no shards in the folder", dir)
 		}
-	}
-	return out, nil
+		return files, nil
+	})
 }

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"flag"
 	"fmt"
-	"io"
-	"runsim/internal/suggest"
 	"slices"
 	"strings"
 	"text/tabwriter"
 
+	"runsim/internal/suggest"
 	"runsim/scenario"
 )
 
@@ -23,12 +21,8 @@ family only; the YAML key that names it works too (skip, overlap, arrivals,
 on_throttle, duration).
 `
 
-func policiesCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("policies", flag.ContinueOnError)
-	names, code, ok := parseFlags(fs, policiesUsage, args, stdout, stderr)
-	if !ok {
-		return code
-	}
+func policiesCmd(c *call, _ *noFlags) int {
+	names, stdout := c.args, c.stdout
 	all := scenario.Families()
 	families := all
 	if len(names) > 0 {
@@ -45,8 +39,7 @@ func policiesCmd(args []string, stdout, stderr io.Writer) int {
 				}
 			}
 			if !matched {
-				fmt.Fprintf(stderr, "runsim policies: %s\n", unknownFamily(all, n))
-				return exitBadInput
+				return c.fail("%s", unknownFamily(all, n))
 			}
 		}
 	}

@@ -10,6 +10,24 @@ import (
 	"runsim/scenario"
 )
 
+func TestPolicies(t *testing.T) {
+	code, out, _ := runsim("policies")
+	require.Equal(t, 0, code)
+	for _, want := range []string{"THROTTLE (service.throttle.kind)", "sliding (default):", "token-bucket:", "gcra:", "fixed:",
+		"SKIP RULE", "re-anchor:", "all-within:", "ON-DEMAND OVERLAP", "buffer-one:", "SCHEDULED OVERLAP", "delay-until-idle:",
+		"SCHEDULE", "cron:", "ARRIVAL PROCESS", "profile:", "replay:", "RETRY", "backoff:", "DISTRIBUTION", "gamma:", "empirical:",
+		"e.g. throttle: {kind: token-bucket, limit: 5, window: 12h, burst: 5}"} {
+		assert.Contains(t, out, want)
+	}
+	code, out, _ = runsim("policies", "skip-rule")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "SKIP RULE")
+	assert.NotContains(t, out, "THROTTLE")
+	code, _, errOut := runsim("policies", "colour")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `unknown family "colour" (known: throttle, skip-rule,`)
+}
+
 // TestPoliciesMarksTheRealDefaults (repro 7): the variant marked default is
 // the one a scenario gets when it names none; runsim policies used to mark
 // the first of each table, so constant passed for the default duration.

@@ -17,7 +17,7 @@ import (
 	"runsim/policy"
 )
 
-const probeUsage = `usage: runsim probe plan [--base SCENARIO] [--budget N] [--format text|json]
+var probeUsage = `usage: runsim probe plan [--base SCENARIO] [--budget N] [--format text|json]
        runsim probe run --base-url URL [--base SCENARIO] [--budget N] [flags]
 
 plan designs the cheapest experiment that tells the open readings apart: a
@@ -50,97 +50,90 @@ come after now, and for the plan's end before listing the runs.
 
 Exit code 0 when done; 2 for bad input, or an endpoint that fails.
 
-`
+` + fitSpec.help()
 
-func probeCmd(args []string, stdout, stderr io.Writer) int {
-	fail := failer(stderr, "probe")
-	if len(args) == 0 || (args[0] != "plan" && args[0] != "run") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprint(stdout, probeUsage)
-			return exitOK
-		}
-		return fail("say plan or run; see runsim help probe")
+// probePlanFlags are the own flags of probe plan, and of probe run.
+type probePlanFlags struct {
+	base   string
+	budget int
+}
+
+func (f *probePlanFlags) declare(fs *flag.FlagSet) {
+	fs.StringVar(&f.base, "base", "", "")
+	fs.IntVar(&f.budget, "budget", fit.DefaultBudget, "")
+}
+
+// options are what the plan is designed from.
+func (f *probePlanFlags) options(c *call) (fit.PlanOptions, error) {
+	if f.budget < 1 || f.budget > fit.MaxPlanRequests {
+		return fit.PlanOptions{}, fmt.Errorf("--budget must be from 1 to %d, got %d", fit.MaxPlanRequests, f.budget)
 	}
-	sub := args[0]
-	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
-	var sh shared
-	spec := sharedSpec{formats: []string{"text", "json"}}
-	sh.declare(fs, spec)
-	var base, baseURL, tokenEnv string
-	requests, runs := "requests.csv", "runs.json"
-	budget := fit.DefaultBudget
-	fs.StringVar(&base, "base", "", "")
-	fs.IntVar(&budget, "budget", budget, "")
-	if sub == "run" {
-		fs.StringVar(&baseURL, "base-url", "", "")
-		fs.StringVar(&tokenEnv, "token-env", "", "")
-		fs.StringVar(&requests, "requests", requests, "")
-		fs.StringVar(&runs, "runs", runs, "")
-	}
-	rest, code, ok := parseFlags(fs, probeUsage+spec.help(), args[1:], stdout, stderr)
-	if !ok {
-		return code
-	}
-	if err := sh.check(); err != nil {
-		return fail("%v", err)
-	}
-	if len(rest) > 0 {
-		return fail("unexpected argument %q; see runsim help probe", rest[0])
-	}
-	if budget < 1 || budget > fit.MaxPlanRequests {
-		return fail("--budget must be from 1 to %d, got %d", fit.MaxPlanRequests, budget)
-	}
-	opts := fit.PlanOptions{Budget: budget}
-	if base != "" {
-		l, err := sh.load(base)
-		if err != nil {
-			return fail("%v", err)
-		}
-		opts.Base = l.Scenario
-	} else if len(sh.sets) > 0 {
-		var err error
-		if opts.Base, err = fit.DefaultBase().With(sh.sets...); err != nil {
-			return fail("%v", err)
-		}
-	}
-	if sub == "run" && baseURL == "" {
-		return fail("run needs --base-url URL, e.g. https://graph.microsoft.com/beta")
-	}
-	var token func(context.Context) (string, error)
-	if sub == "run" {
-		var err error
-		if token, err = tokenSource(tokenEnv); err != nil {
-			return fail("%v", err)
-		}
+	base, err := c.fitBase(f.base)
+	return fit.PlanOptions{Budget: f.budget, Base: base.Scenario}, err
+}
+
+// probeRunFlags are the own flags of probe run.
+type probeRunFlags struct {
+	probePlanFlags
+	baseURL, tokenEnv, requests, runs string
+}
+
+func (f *probeRunFlags) declare(fs *flag.FlagSet) {
+	f.probePlanFlags.declare(fs)
+	stringFlags(fs, map[string]*string{"base-url": &f.baseURL, "token-env": &f.tokenEnv})
+	fs.StringVar(&f.requests, "requests", "requests.csv", "")
+	fs.StringVar(&f.runs, "runs", "runs.json", "")
+}
+
+func probePlanCmd(c *call, f *probePlanFlags) int {
+	opts, err := f.options(c)
+	if err != nil {
+		return c.fail("%v", err)
 	}
 	plan, err := fit.Design(opts)
 	if err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
-	if sub == "plan" {
-		if err := output(stdout, func(w io.Writer) error { return printPlan(w, sh.format, plan) }); err != nil {
-			return fail("%v", err)
-		}
-		return exitOK
+	if err := output(c.stdout, "", func(w io.Writer) error { return printPlan(w, c.sh.format, plan) }); err != nil {
+		return c.fail("%v", err)
 	}
-	out, err := fit.Execute(context.Background(), plan, fit.Endpoint{BaseURL: baseURL, Token: token,
+	return exitOK
+}
+
+func probeRunCmd(c *call, f *probeRunFlags) int {
+	opts, err := f.options(c)
+	if err != nil {
+		return c.fail("%v", err)
+	}
+	if f.baseURL == "" {
+		return c.fail("run needs --base-url URL, e.g. https://graph.microsoft.com/beta")
+	}
+	token, err := tokenSource(f.tokenEnv)
+	if err != nil {
+		return c.fail("%v", err)
+	}
+	plan, err := fit.Design(opts)
+	if err != nil {
+		return c.fail("%v", err)
+	}
+	out, err := fit.Execute(c.ctx, plan, fit.Endpoint{BaseURL: f.baseURL, Token: token,
 		Client: &http.Client{Timeout: time.Minute}})
 	if err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
-	if err := toFile(requests, func(w io.Writer) error { return fit.WriteRequests(w, out.Requests) }); err != nil {
-		return fail("%v", fileError(requests, err))
+	if err := output(nil, f.requests, func(w io.Writer) error { return fit.WriteRequests(w, out.Requests) }); err != nil {
+		return c.fail("%v", fileError(f.requests, err))
 	}
-	wrote(stderr, "probe", false, fmt.Sprintf("%d requests", len(out.Requests)), requests)
-	if err := toFile(runs, func(w io.Writer) error { _, err := w.Write(out.Runs); return err }); err != nil {
-		return fail("%v", fileError(runs, err))
+	c.wrote(fmt.Sprintf("%d requests", len(out.Requests)), f.requests)
+	if err := output(nil, f.runs, func(w io.Writer) error { _, err := w.Write(out.Runs); return err }); err != nil {
+		return c.fail("%v", fileError(f.runs, err))
 	}
-	wrote(stderr, "probe", false, "the runs", runs)
+	c.wrote("the runs", f.runs)
 	b := ""
-	if base != "" {
-		b = " --base " + base
+	if f.base != "" {
+		b = " --base " + f.base
 	}
-	fmt.Fprintf(stdout, "runsim fit --requests %s --runs %s --until %s%s\n", requests, runs, out.Until.UTC().Format(time.RFC3339), b)
+	fmt.Fprintf(c.stdout, "runsim fit --requests %s --runs %s --until %s%s\n", f.requests, f.runs, out.Until.UTC().Format(time.RFC3339), b)
 	return exitOK
 }
 

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"path/filepath"
 	"strings"
 
 	"runsim/reports"
@@ -53,4 +55,30 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// page is the report page of the command's scenario, titled title and the
+// scenario's name.
+func (c *call) page(title string) (reports.Page, error) {
+	return newPage(c.s, c.args[0], title+c.s.File.Name, c.name, c.line)
+}
+
+// writeReport writes the folder --report names with write, given the
+// page of title that fill completes, and says where.
+func (c *call) writeReport(title string, fill func(*reports.Page), write func(dir string, page reports.Page) error) error {
+	page, err := c.page(title)
+	if err != nil {
+		return fmt.Errorf("--report: %v", err)
+	}
+	fill(&page)
+	if err := write(c.sh.report, page); err != nil {
+		return fmt.Errorf("--report: %v", reportError(c.sh.report, err))
+	}
+	c.wrote("the report", reportPlace(c.sh.report))
+	return nil
+}
+
+// reportPlace is where a report folder was written, with the page to open.
+func reportPlace(dir string) string {
+	return dir + " (open " + filepath.Join(dir, "report.html") + ")"
 }

@@ -19,7 +19,7 @@ func BenchmarkReportHeavy(b *testing.B) {
 			var size int64
 			for b.Loop() {
 				dir := filepath.Join(b.TempDir(), "report")
-				if code := runCmd([]string{"../../bench/heavy.yaml", "--set", "horizon=" + horizon, "--quiet", "--report", dir}, io.Discard, io.Discard); code != 0 {
+				if code := cli([]string{"run", "../../bench/heavy.yaml", "--set", "horizon=" + horizon, "--quiet", "--report", dir}, io.Discard, io.Discard); code != 0 {
 					b.Fatalf("exit %d", code)
 				}
 				size = folderSize(b, dir)
@@ -34,7 +34,7 @@ func BenchmarkRunHeavy(b *testing.B) {
 	for _, horizon := range []string{"1y", "10y"} {
 		b.Run(horizon, func(b *testing.B) {
 			for b.Loop() {
-				if code := runCmd([]string{"../../bench/heavy.yaml", "--set", "horizon=" + horizon, "--quiet"}, io.Discard, io.Discard); code != 0 {
+				if code := cli([]string{"run", "../../bench/heavy.yaml", "--set", "horizon=" + horizon, "--quiet"}, io.Discard, io.Discard); code != 0 {
 					b.Fatalf("exit %d", code)
 				}
 			}

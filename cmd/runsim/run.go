@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 
 	"runsim/experiment"
 	"runsim/internal/atomicfile"
@@ -14,11 +13,9 @@ import (
 )
 
 var runSpec = sharedSpec{
-	formats:      []string{"text", "json"},
+	formats:      textOrJSON,
 	replications: "the scenario's replications, 1 unless it says",
 	report:       "report.html, report.md, summary.json and the charts (PNG, SVG, CSV) of the first replication",
-	long:         true,
-	estimates:    true,
 }
 
 var runUsage = `usage: runsim run SCENARIO [flags]
@@ -55,60 +52,45 @@ examples:
   runsim run documented --trace - --trace-format jsonl | jq .kind
 `
 
-func runCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	var sh shared
-	sh.declare(fs, runSpec)
-	tracePath := fs.String("trace", "", "")
-	traceFormat := fs.String("trace-format", "", "")
-	files, code, ok := parseFlags(fs, runUsage, args, stdout, stderr)
-	if !ok {
-		return code
-	}
-	fail := failer(stderr, "run")
-	if len(files) != 1 {
-		return fail("want one scenario file, got %d; see runsim help run", len(files))
-	}
-	if err := sh.check(); err != nil {
-		return fail("%v", err)
-	}
+// runFlags are runsim run's own flags.
+type runFlags struct{ trace, traceFormat string }
+
+func (f *runFlags) declare(fs *flag.FlagSet) {
+	stringFlags(fs, map[string]*string{"trace": &f.trace, "trace-format": &f.traceFormat})
+}
+
+func runCmd(c *call, f *runFlags) int {
+	sh, s, file := &c.sh, c.s, c.args[0]
 	var target traceTarget
-	if *tracePath != "" {
+	if f.trace != "" {
 		var err error
-		if target, err = parseTrace(*tracePath, *traceFormat); err != nil {
-			return fail("%v", err)
+		if target, err = parseTrace(f.trace, f.traceFormat); err != nil {
+			return c.fail("%v", err)
 		}
-	} else if *traceFormat != "" {
-		return fail("--trace-format needs --trace")
-	}
-	s, err := sh.load(files[0])
-	if err != nil {
-		return fail("%v", err)
+	} else if f.traceFormat != "" {
+		return c.fail("--trace-format needs --trace")
 	}
 	events, exact, err := experiment.EstimateEvents(s.Scenario)
 	if err != nil {
-		return fail("%s: %v", files[0], err)
+		return c.fail("%s: %v", file, err)
 	}
-	reps := sh.replications
-	if reps == 0 {
-		reps = max(s.File.Replications, 1)
-	}
+	reps := sh.replicationsOf(s, 1)
 	est := experiment.Estimate{Events: events, Exact: exact, Replications: reps, Points: 1}
 	if err := sh.budget(est); err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
 
 	// The summary goes to standard output, unless the trace does.
-	summaryOut := stdout
+	summaryOut := c.stdout
 	if target.stdout() {
-		summaryOut = stderr
+		summaryOut = c.stderr
 	}
 	what := fmt.Sprintf("run %s, about %s events", s.File.Name, metrics.FormatInt(est.Total()))
 	unit, total := "events", int(events)
 	if reps > 1 {
 		unit, total = "replications", reps
 	}
-	d := newDisplay(stderr, what, unit, sh.quiet)
+	d := newDisplay(c.stderr, what, unit, sh.quiet)
 	// Events are counted for the display of one replication only, as
 	// each costs a call.
 	var observers []sim.Observer
@@ -120,10 +102,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	var array *jsonArray
 	var lines *lineCounter // the trace's lines, one per event (and CSV's header)
 	if target.path != "" {
-		var w io.Writer = stdout
+		var w io.Writer = c.stdout
 		if !target.stdout() {
 			if trace, err = atomicfile.Create(target.path); err != nil {
-				return fail("--trace: %v", err)
+				return c.fail("--trace: %v", err)
 			}
 			defer trace.Abort() // a no-op once committed
 			w = trace
@@ -140,7 +122,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	var timeline *metrics.Timeline
 	if sh.report != "" {
 		if timeline, err = experiment.NewTimeline(s.Scenario); err != nil {
-			return fail("%s: %v", files[0], err)
+			return c.fail("%s: %v", file, err)
 		}
 		observers = append(observers, timeline)
 	}
@@ -148,7 +130,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	first, acc, err := experiment.Replicate(s.Scenario, experiment.Options{Replications: reps, Workers: sh.workers, First: observers, Progress: d.progress()})
 	d.finish()
 	if err != nil {
-		return fail("%s: %v", files[0], err)
+		return c.fail("%s: %v", file, err)
 	}
 	if traceWriter != nil {
 		err := traceWriter.Flush()
@@ -160,41 +142,31 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		if err != nil {
 			if target.stdout() {
-				return fail("writing the trace to standard output: %v", err)
+				return c.fail("writing the trace to standard output: %v", err)
 			}
-			return fail("--trace: %v", fileError(target.path, err))
+			return c.fail("--trace: %v", fileError(target.path, err))
 		}
 		if trace != nil {
 			n := lines.n
 			if target.format == sim.TraceCSV {
 				n-- // the header
 			}
-			wrote(stderr, "run", sh.quiet, fmt.Sprintf("the trace (%s events)", metrics.FormatInt(n)), target.path)
+			c.wrote(fmt.Sprintf("the trace (%s events)", metrics.FormatInt(n)), target.path)
 		}
 	}
-	report := reports.RunReport{Scenario: s.File.Name, File: files[0], Seed: s.File.Seed, Summary: first, Aggregate: acc, Assumptions: assumptions(s.Scenario)}
+	report := reports.RunReport{Scenario: s.File.Name, File: file, Seed: s.File.Seed, Summary: first, Aggregate: acc, Assumptions: assumptions(s.Scenario)}
 	if timeline != nil {
-		page, err := newPage(s, files[0], "Capacity report: "+s.File.Name, "run", args)
-		if err != nil {
-			return fail("--report: %v", err)
+		write := func(dir string, page reports.Page) error { return reports.WriteRun(dir, page, timeline) }
+		if err := c.writeReport("Capacity report: ", func(p *reports.Page) { p.Run = &report }, write); err != nil {
+			return c.fail("%v", err)
 		}
-		page.Run = &report
-		if err := reports.WriteRun(sh.report, page, timeline); err != nil {
-			return fail("--report: %v", reportError(sh.report, err))
-		}
-		wrote(stderr, "run", sh.quiet, "the report", reportPlace(sh.report))
 	}
 	write := report.WriteText
 	if sh.format == "json" {
 		write = report.WriteJSON
 	}
-	if err := output(summaryOut, write); err != nil {
-		return fail("writing the summary: %v", err)
+	if err := output(summaryOut, "", write); err != nil {
+		return c.fail("writing the summary: %v", err)
 	}
 	return exitOK
-}
-
-// reportPlace is where a report folder was written, with the page to open.
-func reportPlace(dir string) string {
-	return dir + " (open " + filepath.Join(dir, "report.html") + ")"
 }

@@ -5,15 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"runsim/internal/atomicfile"
@@ -72,66 +68,60 @@ example:
   runsim serve scenarios/serve.yaml --addr 127.0.0.1:8765
 `
 
-func serveCmd(args []string, stdout, stderr io.Writer) int {
-	ownSignals.Store(true) // a graceful shutdown, the trace written whole
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return serveMain(ctx, args, stdout, stderr)
+// serveFlags are runsim serve's own flags.
+type serveFlags struct {
+	setFlags
+	addr, clock, trace, secret   string
+	speed                        float64
+	background, dateRetry, quiet bool
 }
 
-// serveMain serves until ctx is done.
-func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	addr := fs.String("addr", "127.0.0.1:8080", "")
-	clockName := fs.String("clock", "manual", "")
-	speed := fs.Float64("speed", 3600, "")
-	tracePath := fs.String("trace", "", "")
-	background := fs.Bool("background", false, "")
-	secret := fs.String("token-secret", "", "")
-	dateRetry := fs.Bool("retry-after-date", false, "")
-	quiet := fs.Bool("quiet", false, "")
-	var sets multi
-	fs.Var(&sets, "set", "")
-	files, code, ok := parseFlags(fs, serveUsage, args, stdout, stderr)
-	if !ok {
-		return code
-	}
-	fail := failer(stderr, "serve")
-	if len(files) != 1 {
-		return fail("want one scenario file, got %d; see runsim help serve", len(files))
-	}
-	kind, err := serve.ParseClockKind(*clockName)
+func (f *serveFlags) declare(fs *flag.FlagSet) {
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "")
+	fs.StringVar(&f.clock, "clock", "manual", "")
+	fs.Float64Var(&f.speed, "speed", 3600, "")
+	stringFlags(fs, map[string]*string{"trace": &f.trace, "token-secret": &f.secret})
+	fs.BoolVar(&f.background, "background", false, "")
+	fs.BoolVar(&f.dateRetry, "retry-after-date", false, "")
+	fs.BoolVar(&f.quiet, "quiet", false, "")
+	f.setFlags.declare(fs)
+}
+
+// serveCmd serves until c.ctx is done.
+func serveCmd(c *call, f *serveFlags) int {
+	stderr := c.stderr
+	kind, err := serve.ParseClockKind(f.clock)
 	if err != nil {
-		return fail("--clock: %v", err)
+		return c.fail("--clock: %v", err)
 	}
 	var traceFormat sim.TraceFormat
-	if *tracePath != "" {
-		if traceFormat, err = sim.TraceFormatFor(*tracePath); err != nil {
-			return fail("--trace: %v", err)
+	if f.trace != "" {
+		if traceFormat, err = sim.TraceFormatFor(f.trace); err != nil {
+			return c.fail("--trace: %v", err)
 		}
 	}
-	s, err := scenario.Load(files[0], sets...)
+	s, err := scenario.Load(c.args[0], f.sets...)
 	if err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
-	clock, err := serve.NewClock(kind, s.File.Start.Time, *speed)
+	clock, err := serve.NewClock(kind, s.File.Start.Time, f.speed)
 	if err != nil {
-		return fail("--speed: %v", err)
+		return c.fail("--speed: %v", err)
 	}
-	opts := serve.Options{Clock: clock, Background: *background, TokenSecret: []byte(*secret), RetryAfterDate: *dateRetry}
-	if !*quiet {
+	opts := serve.Options{Clock: clock, Background: f.background, TokenSecret: []byte(f.secret), RetryAfterDate: f.dateRetry}
+	if !f.quiet {
 		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
 	emu, err := serve.New(s, opts)
 	if err != nil {
-		return fail("%s: %v", files[0], err)
+		return c.fail("%s: %v", c.args[0], err)
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
-		return fail("--addr: %v", err)
+		return c.fail("--addr: %v", err)
 	}
 	verified := "token signatures are NOT verified"
-	if *secret != "" {
+	if f.secret != "" {
 		verified = "token signatures are verified (HS256)"
 	}
 	fmt.Fprintf(stderr, "runsim serve: listening on http://%s (scenario %s, clock %s at %s; %s)\n",
@@ -150,8 +140,8 @@ func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	go func() { served <- hs.Serve(ln) }()
 	select {
 	case err = <-served:
-		return fail("%v", err)
-	case <-ctx.Done():
+		return c.fail("%v", err)
+	case <-c.ctx.Done():
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -161,10 +151,10 @@ func serveMain(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintf(stderr, "runsim serve: %v\n", err)
 	}
-	if *tracePath != "" {
+	if f.trace != "" {
 		for _, tenant := range emu.Tenants() {
-			if err := writeServeTrace(emu, tenant, tracePathFor(*tracePath, tenant), traceFormat); err != nil {
-				return fail("--trace: %v", err)
+			if err := writeServeTrace(emu, tenant, tracePathFor(f.trace, tenant), traceFormat); err != nil {
+				return c.fail("--trace: %v", err)
 			}
 		}
 	}

@@ -8,11 +8,11 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -31,8 +31,10 @@ func startServe(t *testing.T, args ...string) (string, func() (int, string)) {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
+	serveCommand, ok := lookupCommand("serve")
+	require.True(t, ok)
 	go func() {
-		code := serveMain(ctx, append(args, "--addr", "127.0.0.1:0"), io.Discard, pw)
+		code := serveCommand.call(ctx, append(args, "--addr", "127.0.0.1:0"), io.Discard, pw)
 		pw.Close()
 		done <- code
 	}()
@@ -160,9 +162,8 @@ func TestServeSessionReplays(t *testing.T) {
 			code, _ := stop()
 			require.Equal(t, 0, code)
 
-			s, err := os.ReadFile(scn)
-			require.NoError(t, err)
-			start, err := time.Parse(time.RFC3339, regexp.MustCompile(`(?m)^start: (\S+)`).FindStringSubmatch(string(s))[1])
+			s := read(t, scn)
+			start, err := time.Parse(time.RFC3339, regexp.MustCompile(`(?m)^start: (\S+)`).FindStringSubmatch(s)[1])
 			require.NoError(t, err)
 			replayTrace := filepath.Join(dir, "replay.trace")
 			code, _, errOut := runsim(append([]string{"run", scn, "--trace", replayTrace,
@@ -184,12 +185,10 @@ func TestServeSessionReplays(t *testing.T) {
 			}
 			assert.Equal(t, fromRun, fromServe)
 
-			served, err := os.ReadFile(tracePath)
-			require.NoError(t, err)
-			replayed, err := os.ReadFile(replayTrace)
-			require.NoError(t, err)
-			require.Greater(t, strings.Count(string(served), "\n"), 30)
-			assert.Equal(t, string(replayed), string(served))
+			served := read(t, tracePath)
+			replayed := read(t, replayTrace)
+			require.Greater(t, strings.Count(served, "\n"), 30)
+			assert.Equal(t, replayed, served)
 		})
 	}
 }
@@ -220,7 +219,25 @@ func TestServeStopsCleanly(t *testing.T) {
 		left = runtime.NumGoroutine()
 	}
 	assert.LessOrEqual(t, left, before)
-	b, err := os.ReadFile(filepath.Join(dir, "s.jsonl"))
-	require.NoError(t, err)
-	assert.Equal(t, 20+20+3+19, strings.Count(string(b), "\n"), "20 arrivals and 20 answers; the first accepted: its operation (notStarted, running) and its run started; 19 conflicts, each given up")
+	b := read(t, filepath.Join(dir, "s.jsonl"))
+	assert.Equal(t, 20+20+3+19, strings.Count(b, "\n"), "20 arrivals and 20 answers; the first accepted: its operation (notStarted, running) and its run started; 19 conflicts, each given up")
+}
+
+// TestServeStopsGracefully: serve handles SIGINT and SIGTERM itself: it
+// stops serving, writes the trace whole, and exits 0 (the handler of the
+// other commands would exit 130 and drop the trace).
+func TestServeStopsGracefully(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			trace := filepath.Join(dir, "serve.jsonl")
+			cmd, errText := startMain(t, "serve", "../../scenarios/serve.yaml", "--addr", "127.0.0.1:0", "--quiet", "--background", "--trace", trace)
+			waitUntil(t, "serve never listened", errText, func() bool { return strings.Contains(errText(), "listening on http://127.0.0.1:") })
+			require.NoError(t, cmd.Process.Signal(sig))
+			require.NoError(t, cmd.Wait(), "stderr: %s", errText())
+			assert.Contains(t, errText(), "runsim serve: stopped")
+			assert.NotContains(t, errText(), "files being written were removed")
+			assert.FileExists(t, trace, "the trace is written on the way out")
+		})
+	}
 }

@@ -5,39 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// TestMain runs runsim's main in a process of its own when the test binary
-// is started by the tests below with RUNSIM_MAIN_PROCESS=1 and runsim's
-// arguments after "--"; otherwise it runs the tests.
-func TestMain(m *testing.M) {
-	if os.Getenv("RUNSIM_MAIN_PROCESS") != "1" {
-		os.Exit(m.Run())
-	}
-	args := os.Args
-	for i, a := range args {
-		if a == "--" {
-			args = args[i+1:]
-			break
-		}
-	}
-	os.Args = append([]string{"runsim"}, args...)
-	main()
-}
-
-// mainProcess returns runsim as a subprocess with args.
-func mainProcess(args ...string) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], append([]string{"--"}, args...)...)
-	cmd.Env = append(os.Environ(), "RUNSIM_MAIN_PROCESS=1")
-	return cmd
-}
 
 // TestInterrupt: SIGINT or SIGTERM during run --trace removes the
 // temporary file and exits 130 or 143, leaving an older trace as it was.
@@ -54,83 +27,30 @@ func TestInterrupt(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			trace := filepath.Join(dir, "long.trace")
-			require.NoError(t, os.WriteFile(trace, []byte("older trace\n"), 0o644))
+			write(t, trace, "older trace\n")
 			// Far more work than the test will wait for.
-			cmd := mainProcess("run", "../../bench/heavy.yaml",
+			cmd, errText := startMain(t, "run", "../../bench/heavy.yaml",
 				"--set", "horizon=200y", "--max-events", "0", "--trace", trace, "--report", filepath.Join(dir, "report"))
-			// Standard error goes to a file, which the test may read while
-			// the process writes it.
-			stderr, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
-			require.NoError(t, err)
-			defer stderr.Close()
-			cmd.Stderr = stderr
-			errText := func() string { b, _ := os.ReadFile(stderr.Name()); return string(b) }
-			require.NoError(t, cmd.Start())
-			t.Cleanup(func() { cmd.Process.Kill() })
 
 			// Wait until the trace is being written, then interrupt.
-			deadline := time.Now().Add(60 * time.Second)
-			for {
+			waitUntil(t, "the trace was never started", errText, func() bool {
 				tmp, _ := filepath.Glob(filepath.Join(dir, ".long.trace.*.tmp"))
-				if len(tmp) == 1 {
-					if info, err := os.Stat(tmp[0]); err == nil && info.Size() > 0 {
-						break
-					}
+				if len(tmp) != 1 {
+					return false
 				}
-				if !time.Now().Before(deadline) {
-					t.Fatalf("the trace was never started; stderr: %s", errText())
-				}
-				time.Sleep(10 * time.Millisecond)
-			}
+				info, err := os.Stat(tmp[0])
+				return err == nil && info.Size() > 0
+			})
 			require.NoError(t, cmd.Process.Signal(tc.sig))
-			err = cmd.Wait()
+			err := cmd.Wait()
 			var exit *exec.ExitError
 			require.True(t, errors.As(err, &exit), "exited by itself: %v", err)
 			assert.Equal(t, tc.code, exit.ExitCode())
 			assert.Equal(t, "runsim: stopped by "+tc.name+"; files being written were removed\n", errText())
 
-			left, err := os.ReadDir(dir)
-			require.NoError(t, err)
-			var names []string
-			for _, e := range left {
-				names = append(names, e.Name())
-			}
-			assert.Equal(t, []string{"long.trace"}, names, "nothing but the older trace")
-			data, err := os.ReadFile(trace)
-			require.NoError(t, err)
-			assert.Equal(t, "older trace\n", string(data))
-		})
-	}
-}
-
-// TestServeStopsGracefully: serve handles SIGINT and SIGTERM itself: it
-// stops serving, writes the trace whole, and exits 0 (the handler of the
-// other commands would exit 130 and drop the trace).
-func TestServeStopsGracefully(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		t.Run(sig.String(), func(t *testing.T) {
-			dir := t.TempDir()
-			trace := filepath.Join(dir, "serve.jsonl")
-			cmd := mainProcess("serve", "../../scenarios/serve.yaml", "--addr", "127.0.0.1:0", "--quiet", "--background", "--trace", trace)
-			stderr, err := os.Create(filepath.Join(dir, "stderr"))
-			require.NoError(t, err)
-			defer stderr.Close()
-			cmd.Stderr = stderr
-			errText := func() string { b, _ := os.ReadFile(stderr.Name()); return string(b) }
-			require.NoError(t, cmd.Start())
-			t.Cleanup(func() { cmd.Process.Kill() })
-			deadline := time.Now().Add(60 * time.Second)
-			for !strings.Contains(errText(), "listening on http://127.0.0.1:") {
-				if !time.Now().Before(deadline) {
-					t.Fatalf("serve never listened; stderr: %s", errText())
-				}
-				time.Sleep(10 * time.Millisecond)
-			}
-			require.NoError(t, cmd.Process.Signal(sig))
-			require.NoError(t, cmd.Wait(), "stderr: %s", errText())
-			assert.Contains(t, errText(), "runsim serve: stopped")
-			assert.NotContains(t, errText(), "files being written were removed")
-			assert.FileExists(t, trace, "the trace is written on the way out")
+			assert.Equal(t, []string{"long.trace"}, names(t, dir), "nothing but the older trace")
+			data := read(t, trace)
+			assert.Equal(t, "older trace\n", data)
 		})
 	}
 }

@@ -19,8 +19,6 @@ var sweepSpec = sharedSpec{
 	formats:      []string{"csv", "json"},
 	replications: "the scenario's replications",
 	report:       "report.html, report.md, summary.json and a chart (PNG, SVG, CSV) per key metric",
-	long:         true,
-	estimates:    true,
 }
 
 var sweepUsage = `usage: runsim sweep SCENARIO --param PATH=VALUES [--param ...] [flags]
@@ -57,52 +55,42 @@ examples:
   runsim sweep documented --param clients.admin.arrivals.poisson.rate=1/d:12/d:1/d --shard auto/4 --out shards/$JOB_COMPLETION_INDEX.csv
 `
 
-func sweepCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
-	var sh shared
-	sh.declare(fs, sweepSpec)
-	var paramSpecs multi
-	fs.Var(&paramSpecs, "param", "")
-	out := fs.String("out", "", "")
-	shardSpec := fs.String("shard", "", "")
-	files, code, ok := parseFlags(fs, sweepUsage, args, stdout, stderr)
-	if !ok {
-		return code
-	}
-	fail := failer(stderr, "sweep")
-	if len(files) != 1 {
-		return fail("want one scenario file, got %d; see runsim help sweep", len(files))
-	}
-	if err := sh.check(); err != nil {
-		return fail("%v", err)
-	}
-	if len(paramSpecs) == 0 {
-		return fail("no --param given; see runsim help sweep")
+// sweepFlags are runsim sweep's own flags.
+type sweepFlags struct {
+	params     multi
+	out, shard string
+}
+
+func (f *sweepFlags) declare(fs *flag.FlagSet) {
+	fs.Var(&f.params, "param", "")
+	stringFlags(fs, map[string]*string{"out": &f.out, "shard": &f.shard})
+}
+
+func sweepCmd(c *call, f *sweepFlags) int {
+	sh, base := &c.sh, c.s
+	if len(f.params) == 0 {
+		return c.fail("no --param given; see runsim help sweep")
 	}
 	shard := experiment.Whole
-	if *shardSpec != "" {
-		k, from, err := experiment.ParseShard(*shardSpec, os.Getenv)
+	if f.shard != "" {
+		k, from, err := experiment.ParseShard(f.shard, os.Getenv)
 		if err != nil {
-			return fail("%v", err)
+			return c.fail("%v", err)
 		}
 		shard = k
 		if sh.report != "" {
-			return fail("--report writes the report of the whole sweep: give it to runsim merge, not to a shard")
+			return c.fail("--report writes the report of the whole sweep: give it to runsim merge, not to a shard")
 		}
 		if from != "" {
-			fmt.Fprintf(stderr, "runsim sweep: shard %s (from %s)\n", shard, from)
+			fmt.Fprintf(c.stderr, "runsim sweep: shard %s (from %s)\n", shard, from)
 		}
-	}
-	base, err := sh.load(files[0])
-	if err != nil {
-		return fail("%v", err)
 	}
 	var params []experiment.Param
 	sw := &reports.SweepReport{}
-	for _, spec := range paramSpecs {
+	for _, spec := range f.params {
 		p, err := experiment.ParseParam(spec)
 		if err != nil {
-			return fail("%v", err)
+			return c.fail("%v", err)
 		}
 		params = append(params, p)
 		sw.Params = append(sw.Params, p.Path)
@@ -116,69 +104,58 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	events, exact, err := experiment.EstimateEvents(base.Scenario)
 	if err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
-	reps := sh.replications
-	if reps == 0 {
-		reps = max(base.File.Replications, 1)
-	}
-	est := experiment.Estimate{Events: events, Exact: exact, Replications: reps, Points: points, PointsNoun: "points"}
+	est := experiment.Estimate{Events: events, Exact: exact, Replications: sh.replicationsOf(base, 1), Points: points, PointsNoun: "points"}
 	if err := sh.budget(est); err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
-	d := newDisplay(stderr, fmt.Sprintf("sweep %d points, about %s events", points, metrics.FormatInt(est.Total())), "replications", sh.quiet)
-	update, finish := d.progress(), d.finish
-	opts := experiment.Options{Replications: sh.replications, Workers: sh.workers, Progress: update}
+	d := newDisplay(c.stderr, fmt.Sprintf("sweep %d points, about %s events", points, metrics.FormatInt(est.Total())), "replications", sh.quiet)
+	opts := experiment.Options{Replications: sh.replications, Workers: sh.workers, Progress: d.progress()}
 	err = experiment.SweepShard(base.Scenario, params, shard, opts,
 		func(p experiment.Point) error {
 			sw.Points = append(sw.Points, reports.SweepPoint{Values: p.Values, Aggregate: p.Aggregate})
 			return nil
 		})
-	finish()
+	d.finish()
 	if err != nil {
-		return fail("%v", err)
-	}
-	page, err := newPage(base, files[0], "Sweep report: "+base.File.Name, "sweep", args)
-	if err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
 	write := sw.WriteCSV
 	if sh.format == "json" {
 		write = sw.WriteJSON
 	}
-	if *shardSpec != "" {
-		h, err := shardHeader(base, params, opts, shard, page)
+	if f.shard != "" {
+		h, err := shardHeader(c, params, opts, shard)
 		if err != nil {
-			return fail("%v", err)
+			return c.fail("%v", err)
 		}
 		write = func(w io.Writer) error { return sw.WriteShardCSV(w, h) }
 		if sh.format == "json" {
 			write = func(w io.Writer) error { return sw.WriteShardJSON(w, h) }
 		}
 	}
-	if *out != "" {
-		err = toFile(*out, write)
-	} else {
-		err = output(stdout, write)
+	if err := output(c.stdout, f.out, write); err != nil {
+		return c.fail("writing the sweep: %v", err)
 	}
-	if err != nil {
-		return fail("writing the sweep: %v", err)
-	}
-	if *out != "" {
-		wrote(stderr, "sweep", sh.quiet, "the sweep", *out)
+	if f.out != "" {
+		c.wrote("the sweep", f.out)
 	}
 	if sh.report != "" {
-		page.Sweep = sw
-		if err := reports.WriteSweep(sh.report, page); err != nil {
-			return fail("--report: %v", reportError(sh.report, err))
+		if err := c.writeReport("Sweep report: ", func(p *reports.Page) { p.Sweep = sw }, reports.WriteSweep); err != nil {
+			return c.fail("%v", err)
 		}
-		wrote(stderr, "sweep", sh.quiet, "the report", reportPlace(sh.report))
 	}
 	return exitOK
 }
 
 // shardHeader identifies a shard of the sweep of base over params.
-func shardHeader(base loaded, params []experiment.Param, opts experiment.Options, shard experiment.Shard, page reports.Page) (reports.ShardHeader, error) {
+func shardHeader(c *call, params []experiment.Param, opts experiment.Options, shard experiment.Shard) (reports.ShardHeader, error) {
+	base := c.s
+	page, err := c.page("Sweep report: ")
+	if err != nil {
+		return reports.ShardHeader{}, err
+	}
 	version := buildVersion()
 	fp, err := experiment.Fingerprint(base.Scenario, params, opts, version)
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -27,21 +26,14 @@ flags:
   --expires T      an expiry (RFC 3339), checked against the virtual clock
 `
 
-func tokenCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("token", flag.ContinueOnError)
-	roles := fs.String("roles", "", "")
-	scopes := fs.String("scopes", "", "")
-	tenant := fs.String("tenant", "", "")
-	secret := fs.String("secret", "", "")
-	expires := fs.String("expires", "", "")
-	rest, code, ok := parseFlags(fs, tokenUsage, args, stdout, stderr)
-	if !ok {
-		return code
-	}
-	fail := failer(stderr, "token")
-	if len(rest) > 0 {
-		return fail("takes no arguments, got %q", rest)
-	}
+// tokenFlags are runsim token's own flags.
+type tokenFlags struct{ roles, scopes, tenant, secret, expires string }
+
+func (f *tokenFlags) declare(fs *flag.FlagSet) {
+	stringFlags(fs, map[string]*string{"roles": &f.roles, "scopes": &f.scopes, "tenant": &f.tenant, "secret": &f.secret, "expires": &f.expires})
+}
+
+func tokenCmd(c *call, f *tokenFlags) int {
 	split := func(s string) []string {
 		var out []string
 		for _, p := range strings.Split(s, ",") {
@@ -51,21 +43,21 @@ func tokenCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		return out
 	}
-	o := serve.TokenOptions{Roles: split(*roles), Scopes: split(*scopes), Tenant: *tenant, Secret: []byte(*secret)}
+	o := serve.TokenOptions{Roles: split(f.roles), Scopes: split(f.scopes), Tenant: f.tenant, Secret: []byte(f.secret)}
 	if len(o.Roles)+len(o.Scopes) == 0 {
-		return fail("give --roles or --scopes, e.g. --roles %s", serve.PermRunStart)
+		return c.fail("give --roles or --scopes, e.g. --roles %s", serve.PermRunStart)
 	}
-	if *expires != "" {
-		t, err := time.Parse(time.RFC3339, *expires)
+	if f.expires != "" {
+		t, err := time.Parse(time.RFC3339, f.expires)
 		if err != nil {
-			return fail("--expires: %v", err)
+			return c.fail("--expires: %v", err)
 		}
 		o.Expires = t
 	}
 	tok, err := serve.NewToken(o)
 	if err != nil {
-		return fail("%v", err)
+		return c.fail("%v", err)
 	}
-	fmt.Fprintln(stdout, tok)
+	fmt.Fprintln(c.stdout, tok)
 	return exitOK
 }

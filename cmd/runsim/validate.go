@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"os"
 
 	"runsim/experiment"
@@ -27,20 +26,15 @@ policies) for its scenarios.
 Exit code 0 when every scenario is good, 2 otherwise.
 `
 
-func validateCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	var sets multi
-	fs.Var(&sets, "set", "")
-	args, code, ok := parseFlags(fs, validateUsage, args, stdout, stderr)
-	if !ok {
-		return code
-	}
-	fail := failer(stderr, "validate")
-	if len(args) == 0 {
-		return fail("no scenarios given; see runsim help validate")
-	}
-	code = exitOK
-	for _, arg := range args {
+// setFlags are the own flags of a command that takes --set but not the
+// other shared flags (not even --seed).
+type setFlags struct{ sets multi }
+
+func (f *setFlags) declare(fs *flag.FlagSet) { fs.Var(&f.sets, "set", "") }
+
+func validateCmd(c *call, f *setFlags) int {
+	code := exitOK
+	for _, arg := range c.args {
 		files := []string{arg}
 		info, err := os.Stat(arg)
 		if in := libraryFolder(arg); err != nil && len(in) > 0 {
@@ -48,33 +42,33 @@ func validateCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		if err == nil && info.IsDir() {
 			if files, err = scenarioFiles([]string{arg}); err != nil {
-				fail("%v", fileError(arg, err))
+				c.fail("%v", fileError(arg, err))
 				code = exitBadInput
 				continue
 			}
 			if len(files) == 0 {
-				fail("%s: no scenario files (*.yaml) in the folder", arg)
+				c.fail("%s: no scenario files (*.yaml) in the folder", arg)
 				code = exitBadInput
 				continue
 			}
 		}
-		for _, f := range files {
-			s, err := (&shared{sets: sets}).load(f)
+		for _, name := range files {
+			s, err := (&shared{sets: f.sets}).load(name)
 			var events int64
 			if err == nil {
 				events, _, err = experiment.EstimateEvents(s.Scenario)
 				if err != nil {
-					err = fmt.Errorf("%s: %v", f, err)
+					err = fmt.Errorf("%s: %v", name, err)
 				}
 			}
 			if err != nil {
-				fmt.Fprintf(stderr, "%v\n", err)
+				fmt.Fprintf(c.stderr, "%v\n", err)
 				code = exitBadInput
 				continue
 			}
-			if _, err := fmt.Fprintf(stdout, "%s: ok%s\n", f, estimateNote(experiment.Estimate{
+			if _, err := fmt.Fprintf(c.stdout, "%s: ok%s\n", name, estimateNote(experiment.Estimate{
 				Events: events, Replications: max(s.File.Replications, 1), Points: 1})); err != nil {
-				return fail("%v", err)
+				return c.fail("%v", err)
 			}
 		}
 	}

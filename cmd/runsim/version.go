@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -20,19 +19,9 @@ whether the tree had changes, and the Go version. runsim --version and
 runsim -v print the same. Every report carries the version and revision.
 `
 
-func versionCmd(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-			fmt.Fprint(stdout, versionUsage)
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "runsim version: takes no arguments, got %q\nrun \"runsim help version\" for usage\n", strings.Join(args, " "))
-		return exitBadInput
-	}
-	bi, _ := debug.ReadBuildInfo()
-	if _, err := fmt.Fprintf(stdout, "runsim %s %s/%s\n", describeBuild(bi, version), runtime.GOOS, runtime.GOARCH); err != nil {
-		fmt.Fprintf(stderr, "runsim version: %v\n", err)
-		return exitBadInput
+func versionCmd(c *call, _ *noFlags) int {
+	if _, err := fmt.Fprintf(c.stdout, "runsim %s %s/%s\n", runsimVersion(), runtime.GOOS, runtime.GOARCH); err != nil {
+		return c.fail("%v", err)
 	}
 	return exitOK
 }

@@ -1,10 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
-	"runsim/metrics"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,13 +34,6 @@ func writeShards(t *testing.T, dir string, params []string, n int, format string
 		files = append(files, f)
 	}
 	return files
-}
-
-func read(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	return string(b)
 }
 
 // TestMergeEqualsUnsharded: for several grids and shard counts (N = 1, and
@@ -94,13 +86,10 @@ func TestMergeReport(t *testing.T) {
 			gotDir := filepath.Join(t.TempDir(), "report")
 			code, _, errOut := runsim("merge", dir, "--report", gotDir, "--out", filepath.Join(t.TempDir(), "merged."+format))
 			require.Equal(t, 0, code, errOut)
-			want, err := os.ReadDir(wantDir)
-			require.NoError(t, err)
-			got, err := os.ReadDir(gotDir)
-			require.NoError(t, err)
-			require.Equal(t, len(want), len(got))
-			for _, e := range want {
-				assert.Equal(t, withoutCommand([]byte(read(t, filepath.Join(wantDir, e.Name())))), withoutCommand([]byte(read(t, filepath.Join(gotDir, e.Name())))), e.Name())
+			files := names(t, wantDir)
+			require.Equal(t, files, names(t, gotDir))
+			for _, name := range files {
+				assert.Equal(t, withoutCommand(read(t, filepath.Join(wantDir, name))), withoutCommand(read(t, filepath.Join(gotDir, name))), name)
 			}
 		})
 	}
@@ -167,11 +156,7 @@ func TestSweepShardErrors(t *testing.T) {
 		t.Setenv(v, "")
 	}
 	params := []string{"service.throttle.limit=3,4"}
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
+	tests := []refusal{
 		{name: "no index variable", args: sweepArgs(params, "--shard", "auto/4"),
 			want: "runsim sweep: --shard auto/4: auto takes K from the array-job index, but none of JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID, AWS_BATCH_JOB_ARRAY_INDEX, CLOUD_RUN_TASK_INDEX is set; give K, as in 1/4\n"},
 		{name: "K past N", args: sweepArgs(params, "--shard", "5/4"),
@@ -179,14 +164,7 @@ func TestSweepShardErrors(t *testing.T) {
 		{name: "with --report", args: sweepArgs(params, "--shard", "1/4", "--report", "x"),
 			want: "runsim sweep: --report writes the report of the whole sweep: give it to runsim merge, not to a shard\n"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := runsim(tc.args...)
-			assert.Equal(t, exitBadInput, code)
-			assert.Empty(t, out)
-			assert.Equal(t, tc.want, errOut)
-		})
-	}
+	testRefusals(t, tests)
 }
 
 // TestMergeRefusals: shards of different sweeps or formats, a missing or
@@ -202,20 +180,20 @@ func TestMergeRefusals(t *testing.T) {
 	split := writeShards(t, filepath.Join(mkdir(t, dir, "split")), params, 2, "csv")
 	// derive broken files
 	broken := mkdir(t, dir, "broken")
-	write := func(name, data string) string {
+	brokenFile := func(name, data string) string {
 		p := filepath.Join(broken, name)
-		require.NoError(t, os.WriteFile(p, []byte(data), 0o666))
+		write(t, p, data)
 		return p
 	}
 	shard3 := read(t, csv[2])
 	lines := strings.SplitAfter(shard3, "\n")
-	atRow := write("at-row.csv", strings.Join(lines[:len(lines)-4], ""))
-	midRow := write("mid-row.csv", shard3[:len(shard3)-9])
-	altered := write("altered.csv", strings.Replace(shard3, ",3\n", ",4\n", 1))
+	atRow := brokenFile("at-row.csv", strings.Join(lines[:len(lines)-4], ""))
+	midRow := brokenFile("mid-row.csv", shard3[:len(shard3)-9])
+	altered := brokenFile("altered.csv", strings.Replace(shard3, ",3\n", ",4\n", 1))
 	js3 := read(t, js[2])
-	jsCut := write("cut.json", js3[:len(js3)/2])
-	jsAltered := write("altered.json", strings.Replace(js3, `"n": 3`, `"n": 4`, 1))
-	notShard := write("plain.csv", "a,b\n1,2\n")
+	jsCut := brokenFile("cut.json", js3[:len(js3)/2])
+	jsAltered := brokenFile("altered.json", strings.Replace(js3, `"n": 3`, `"n": 4`, 1))
+	notShard := brokenFile("plain.csv", "a,b\n1,2\n")
 	empty := mkdir(t, dir, "empty")
 
 	tests := []struct {
@@ -238,7 +216,7 @@ func TestMergeRefusals(t *testing.T) {
 		{name: "duplicate", files: []string{csv[0], csv[1], csv[1], csv[2]},
 			want: fmt.Sprintf("shard 2/3 given twice: %s and %s", csv[1], csv[1])},
 		{name: "truncated at a row", files: []string{csv[0], csv[1], atRow},
-			want: fmt.Sprintf("%s: truncated: %d rows of %d", atRow, len(metrics.All())-3, len(metrics.All()))},
+			want: fmt.Sprintf("%s: truncated: %d rows of %d", atRow, metricRows(1)-3, metricRows(1))},
 		{name: "truncated within a row", files: []string{csv[0], csv[1], midRow},
 			want: midRow + ": truncated: it ends within a row"},
 		{name: "altered", files: []string{csv[0], csv[1], altered},
@@ -262,9 +240,7 @@ func TestMergeRefusals(t *testing.T) {
 			assert.Equal(t, exitBadInput, code)
 			assert.Empty(t, stdout)
 			assert.True(t, strings.HasPrefix(errOut, "runsim merge: "+tc.want), "got %q", errOut)
-			entries, err := os.ReadDir(outDir)
-			require.NoError(t, err)
-			assert.Empty(t, entries, "nothing written")
+			assert.Empty(t, names(t, outDir), "nothing written")
 		})
 	}
 }
@@ -279,9 +255,52 @@ func TestMergeFailedWrite(t *testing.T) {
 	assert.Contains(t, errOut, "runsim merge: writing the sweep: "+out+": the folder")
 }
 
-func mkdir(t *testing.T, parent, name string) string {
-	t.Helper()
-	p := filepath.Join(parent, name)
-	require.NoError(t, os.Mkdir(p, 0o777))
-	return p
+func TestSweepIsTheSameWithOneOrTwoWorkers(t *testing.T) {
+	args := []string{"sweep", documented, "--param", "clients.admin.arrivals.poisson.rate=1/d:13/d:4/d",
+		"--param", "service.throttle.kind=sliding,token-bucket", "--replications", "12", "--quiet"}
+	code1, out1, err1 := runsim(append(args, "--workers", "1")...)
+	code2, out2, err2 := runsim(append(args, "--workers", "2")...)
+	require.Equal(t, 0, code1, err1)
+	require.Equal(t, 0, code2, err2)
+	assert.Equal(t, out1, out2, "byte-identical whatever the workers")
+	lines := strings.Split(strings.TrimSpace(out1), "\n")
+	assert.Equal(t, "clients.admin.arrivals.poisson.rate,service.throttle.kind,metric,mean,ci95_low,ci95_high,n", lines[0])
+	assert.Len(t, lines, 1+metricRows(4*2), "a row per point and metric")
+	assert.Contains(t, out1, "\n13/d,token-bucket,throttled_fraction,")
+
+	codej, outj, errj := runsim(append(args, "--workers", "2", "--format", "json")...)
+	require.Equal(t, 0, codej, errj)
+	var pts []struct {
+		Params  map[string]string
+		Metrics map[string]map[string]float64
+	}
+	require.NoError(t, json.Unmarshal([]byte(outj), &pts))
+	require.Len(t, pts, 8)
+	assert.Equal(t, "1/d", pts[0].Params["clients.admin.arrivals.poisson.rate"])
+	assert.Equal(t, 12.0, pts[0].Metrics["requests"]["n"])
+}
+
+func TestBadSweeps(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown path", []string{"--param", "service.throttle.limt=1,2"}, `unknown field "limt" in service.throttle`},
+		{"empty range", []string{"--param", "service.throttle.limit=9:3:1"}, "an empty range: from 9 is above to 3"},
+		{"step of zero", []string{"--param", "service.throttle.limit=1:3:0"}, "a step of zero"},
+		{"a value of the wrong type", []string{"--param", "service.throttle.limit=1,two"}, `service.throttle.limit: expected an integer, got "two"`},
+		{"a fraction for an integer", []string{"--param", "service.throttle.limit=1:2:0.5"}, `service.throttle.limit: expected an integer, got "1.5"`},
+		{"no param", nil, "no --param given"},
+		{"bad format", []string{"--param", "service.throttle.limit=1,2", "--format", "xml"}, `--format must be csv or json, got "xml"`},
+		{"bad workers", []string{"--param", "service.throttle.limit=1,2", "--workers", "0"}, "--workers must be at least 1, got 0"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runsim(append([]string{"sweep", documented, "--quiet"}, tc.args...)...)
+			assert.Equal(t, 2, code)
+			assert.Contains(t, errOut, tc.want)
+			assert.Empty(t, out)
+		})
+	}
 }
