@@ -32,7 +32,8 @@
 // answers 507 TraceTooLong saying how many were dropped, and
 // GET /_runsim/trace?tail=true gives the events kept, with the number
 // dropped in the Runsim-Trace-Dropped header. The summary does not depend
-// on the trace.
+// on the trace. A trace file that must hold the whole session is better
+// streamed by an observer (Options.Observers), as runsim serve --trace does.
 //
 // Answers follow Graph: 202 Accepted with an absolute Location of the
 // operation; 429 with Retry-After in whole seconds rounded up (or an

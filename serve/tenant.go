@@ -188,9 +188,9 @@ func (r *traceRing) whole() error {
 	n := r.dropped()
 	switch {
 	case n > 0 && r.max <= 0:
-		return fmt.Errorf("%w: it keeps none (Options.TraceEvents < 0)", ErrTraceTruncated)
+		return fmt.Errorf("%w: it keeps none (runsim serve --trace-events 0, Options.TraceEvents < 0)", ErrTraceTruncated)
 	case n > 0:
-		return fmt.Errorf("%w: it has %d events and the emulator keeps the latest %d (Options.TraceEvents); the first %d were dropped",
+		return fmt.Errorf("%w: it has %d events and the emulator keeps the latest %d (runsim serve --trace-events, Options.TraceEvents); the first %d were dropped",
 			ErrTraceTruncated, r.seen, r.max, n)
 	}
 	return nil

@@ -6,10 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"runsim/internal/atomicfile"
@@ -54,9 +57,14 @@ flags:
                        start) or system (time.Now)
   --speed X            virtual seconds per wall second for --clock scaled
                        (default 3600: an hour a second)
-  --trace PATH         on exit, write the trace (.csv, .jsonl, .trace, .txt,
-                       .log), whole or not at all; another tenant's goes to
-                       PATH with "-TID" before the extension
+  --trace PATH         write the trace (.csv, .jsonl, .trace, .txt, .log) as
+                       it happens, to a temporary file put in place on exit,
+                       whole or not at all; another tenant's goes to PATH
+                       with "-TID" before the extension; after a reset, the
+                       trace of the new session
+  --trace-events N     each tenant's latest N trace events kept in memory for
+                       GET /_runsim/trace (default 65536; 0: none; at most
+                       4194304); --trace is not bounded by it
   --background         keep the scenario's clients, as load beside yours
   --token-secret S     verify token signatures (HS256 with S); by default
                        signatures are not verified
@@ -73,13 +81,18 @@ type serveFlags struct {
 	setFlags
 	addr, clock, trace, secret   string
 	speed                        float64
+	traceEvents                  int
 	background, dateRetry, quiet bool
 }
+
+// maxTraceEvents bounds --trace-events (about 850 MiB of events a tenant).
+const maxTraceEvents = 1 << 22
 
 func (f *serveFlags) declare(fs *flag.FlagSet) {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "")
 	fs.StringVar(&f.clock, "clock", "manual", "")
 	fs.Float64Var(&f.speed, "speed", 3600, "")
+	fs.IntVar(&f.traceEvents, "trace-events", serve.DefaultTraceEvents, "")
 	stringFlags(fs, map[string]*string{"trace": &f.trace, "token-secret": &f.secret})
 	fs.BoolVar(&f.background, "background", false, "")
 	fs.BoolVar(&f.dateRetry, "retry-after-date", false, "")
@@ -94,11 +107,17 @@ func serveCmd(c *call, f *serveFlags) int {
 	if err != nil {
 		return c.fail("--clock: %v", err)
 	}
-	var traceFormat sim.TraceFormat
+	if f.traceEvents < 0 || f.traceEvents > maxTraceEvents {
+		return c.fail("--trace-events: %d is out of range (0 to %d)", f.traceEvents, maxTraceEvents)
+	}
+	var traces *traceFiles
 	if f.trace != "" {
-		if traceFormat, err = sim.TraceFormatFor(f.trace); err != nil {
+		format, err := sim.TraceFormatFor(f.trace)
+		if err != nil {
 			return c.fail("--trace: %v", err)
 		}
+		traces = &traceFiles{path: f.trace, format: format, open: map[string]*traceFile{}}
+		defer traces.abort()
 	}
 	s, err := scenario.Load(c.args[0], f.sets...)
 	if err != nil {
@@ -108,13 +127,23 @@ func serveCmd(c *call, f *serveFlags) int {
 	if err != nil {
 		return c.fail("--speed: %v", err)
 	}
-	opts := serve.Options{Clock: clock, Background: f.background, TokenSecret: []byte(f.secret), RetryAfterDate: f.dateRetry}
+	opts := serve.Options{Clock: clock, Background: f.background, TokenSecret: []byte(f.secret),
+		RetryAfterDate: f.dateRetry, TraceEvents: f.traceEvents}
+	if opts.TraceEvents == 0 {
+		opts.TraceEvents = -1 // serve.Options: negative keeps none
+	}
+	if traces != nil {
+		opts.Observers = traces.observers
+	}
 	if !f.quiet {
 		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
 	emu, err := serve.New(s, opts)
 	if err != nil {
 		return c.fail("%s: %v", c.args[0], err)
+	}
+	if err := traces.failed(); err != nil {
+		return c.fail("--trace: %v", err)
 	}
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
@@ -151,12 +180,8 @@ func serveCmd(c *call, f *serveFlags) int {
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintf(stderr, "runsim serve: %v\n", err)
 	}
-	if f.trace != "" {
-		for _, tenant := range emu.Tenants() {
-			if err := writeServeTrace(emu, tenant, tracePathFor(f.trace, tenant), traceFormat); err != nil {
-				return c.fail("--trace: %v", err)
-			}
-		}
+	if err := traces.commit(); err != nil {
+		return c.fail("--trace: %v", err)
 	}
 	fmt.Fprintln(stderr, "runsim serve: stopped")
 	return exitOK
@@ -178,14 +203,86 @@ func tracePathFor(path, tenant string) string {
 	return strings.TrimSuffix(path, ext) + "-" + safe + ext
 }
 
-func writeServeTrace(emu *serve.Server, tenant, path string, f sim.TraceFormat) error {
-	out, err := atomicfile.Create(path)
+// traceFiles streams each tenant's trace to a file being written beside
+// its destination, put in place whole on exit. A tenant's service made anew
+// (POST /_runsim/reset) starts its file anew, so the file holds the trace of
+// the session the emulator ends with, as GET /_runsim/trace does.
+type traceFiles struct {
+	path   string
+	format sim.TraceFormat
+
+	mu   sync.Mutex // the emulator asks for observers under its own lock; commit runs after it stops
+	open map[string]*traceFile
+	err  error // the first file that could not be started
+}
+
+type traceFile struct {
+	file *atomicfile.File
+	w    *sim.TraceWriter
+}
+
+// observers starts the trace file of a tenant's new service (serve.Options.Observers).
+func (t *traceFiles) observers(tenant string) []sim.Observer {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if old, ok := t.open[tenant]; ok {
+		old.file.Abort()
+		delete(t.open, tenant)
+	}
+	file, err := atomicfile.Create(tracePathFor(t.path, tenant))
 	if err != nil {
-		return err
+		if t.err == nil {
+			t.err = err
+		}
+		return nil
 	}
-	defer out.Abort()
-	if err := emu.Trace(tenant, out, f); err != nil {
-		return err
+	tf := &traceFile{file: file, w: sim.NewTraceWriter(file, t.format)}
+	t.open[tenant] = tf
+	return []sim.Observer{tf.w}
+}
+
+// failed is the first trace file that could not be started; nil for no --trace.
+func (t *traceFiles) failed() error {
+	if t == nil {
+		return nil
 	}
-	return out.Commit()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.err
+}
+
+// commit puts every trace file in place, in the order of the tenants'
+// names; the first error is returned and the files after it are dropped.
+func (t *traceFiles) commit() error {
+	if t == nil {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.err != nil {
+		return t.err
+	}
+	for _, tenant := range slices.Sorted(maps.Keys(t.open)) {
+		tf := t.open[tenant]
+		if err := tf.w.Flush(); err != nil {
+			return fmt.Errorf("%s: %w", tf.file.Dest, err)
+		}
+		if err := tf.file.Commit(); err != nil {
+			return err
+		}
+		delete(t.open, tenant)
+	}
+	return nil
+}
+
+// abort drops the trace files not put in place.
+func (t *traceFiles) abort() {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, tf := range t.open {
+		tf.file.Abort()
+	}
 }

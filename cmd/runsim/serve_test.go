@@ -241,3 +241,49 @@ func TestServeStopsGracefully(t *testing.T) {
 		})
 	}
 }
+
+// TestServeTraceStreams: --trace is written as events happen, so it holds
+// the whole session even when --trace-events keeps less in memory (here
+// none); a reset starts the file anew, as it starts the service anew; each
+// tenant has its own file. --trace-events is bounded.
+func TestServeTraceStreams(t *testing.T) {
+	dir := t.TempDir()
+	trace := filepath.Join(dir, "s.trace")
+	url, stop := startServe(t, "../../scenarios/serve.yaml", "--quiet", "--trace", trace, "--trace-events", "0")
+	_, home, _ := runsim("token", "--roles", serve.PermRunStart)
+	_, other, _ := runsim("token", "--roles", serve.PermRunStart, "--tenant", "fabrikam")
+	start := func(tok string) {
+		assert.Equal(t, http.StatusAccepted, post(t, url+serve.Prefix+"/runs/start", strings.TrimSpace(tok), "").StatusCode)
+		post(t, url+"/_runsim/clock", "", `{"advance": "1h"}`)
+	}
+	start(home)
+	start(home)
+	res, err := http.Get(url + "/_runsim/trace")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusInsufficientStorage, res.StatusCode, "none kept in memory")
+
+	post(t, url+"/_runsim/reset", "", "")
+	start(home)
+	start(other)
+	code, _ := stop()
+	require.Equal(t, 0, code)
+
+	oneRun := "request-arrived, accepted, operation-changed, run-started, operation-changed, run-finished, operation-changed"
+	kinds := func(path string) string {
+		var ks []string
+		for _, line := range strings.Split(strings.TrimSpace(read(t, path)), "\n") {
+			ks = append(ks, strings.Fields(line)[1])
+		}
+		return strings.Join(ks, ", ")
+	}
+	assert.Equal(t, oneRun, kinds(trace), "the session after the reset only")
+	assert.Equal(t, oneRun, kinds(filepath.Join(dir, "s-fabrikam.trace")))
+	assert.ElementsMatch(t, []string{"s.trace", "s-fabrikam.trace"}, names(t, dir), "no file left half-written")
+
+	for _, n := range []string{"-1", "4194305", "1000000000000000000"} {
+		code, _, errOut := runsim("serve", "../../scenarios/serve.yaml", "--trace-events", n)
+		assert.Equal(t, exitBadInput, code, n)
+		assert.Contains(t, errOut, "--trace-events: ", n)
+	}
+}
