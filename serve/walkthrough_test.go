@@ -415,7 +415,7 @@ func TestTraceBounded(t *testing.T) {
 	require.Equal(t, http.StatusInsufficientStorage, a.status)
 	e := decode[graphError](t, a.body)
 	assert.Equal(t, "TraceTooLong", e.Error.Code)
-	assert.Contains(t, e.Error.Message, "it has 11 events and the emulator keeps the latest 5 (Options.TraceEvents); the first 6 were dropped")
+	assert.Contains(t, e.Error.Message, "it has 11 events and the emulator keeps the latest 5 (runsim serve --trace-events, Options.TraceEvents); the first 6 were dropped")
 	assert.Contains(t, e.Error.Message, "?tail=true")
 
 	a = do(t, "GET", ts.URL+serve.ControlPrefix+"/trace?tail=true", "", "")
