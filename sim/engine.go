@@ -25,14 +25,10 @@ const (
 	Backoff
 )
 
-var retryKindNames = []string{"give-up", "after-retry-after", "after-delay", "backoff"}
+// retryKindNames are the kinds' names in scenario files, by kind.
+var retryKindNames = [...]string{GiveUp: "give-up", AfterRetryAfter: "after-retry-after", AfterDelay: "after-delay", Backoff: "backoff"}
 
-func (k RetryKind) String() string {
-	if int(k) < len(retryKindNames) {
-		return retryKindNames[k]
-	}
-	return fmt.Sprintf("RetryKind(%d)", uint8(k))
-}
+func (k RetryKind) String() string { return enumName(retryKindNames[:], k, "RetryKind") }
 
 // Retry is what a client does when an attempt is refused.
 type Retry struct {
