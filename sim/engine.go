@@ -134,9 +134,8 @@ type clientState struct {
 	retries  *rand.Rand // backoff draws, apart so arrivals do not depend on them
 	k        int
 	prev     time.Time
-	prevMs   int64          // prev in Unix milliseconds
-	fast     msArrivals     // Arrivals, when it draws in milliseconds; else nil
-	firsts   []firstAttempt // clients with a Budget: first attempts of requests refused lately
+	prevMs   int64      // prev in Unix milliseconds
+	fast     msArrivals // Arrivals, when it draws in milliseconds; else nil
 }
 
 // waiting is a start accepted (or due) while runs were in progress, kept
@@ -149,6 +148,7 @@ type waiting struct {
 	counted  bool
 	accepted int64 // when it was accepted (or due)
 	nominal  int64 // scheduled: the nominal instant
+	first    int64 // on demand: the request's first attempt
 }
 
 // finishing is a run whose end is queued: what the queue entry of its end
@@ -157,6 +157,7 @@ type finishing struct {
 	run      uint64
 	op       uint64 // operation number (0: none)
 	accepted int64  // when the start was accepted
+	first    int64  // on demand: the request's first attempt
 	client   int32
 	status   RunStatus
 	trigger  policy.Trigger
@@ -167,7 +168,10 @@ type engine struct {
 	cfg       Config
 	observers []Observer
 	ev        Event
-	events    uint64
+	// evWide: ev may have fields set besides a request event's (see
+	// emitRequest), so the next request event clears it whole.
+	evWide bool
+	events uint64
 
 	now      int64     // Unix milliseconds
 	nowT     time.Time // now as a time, UTC: e.at(e.now), kept by setNow
@@ -392,10 +396,10 @@ func (e *engine) do(w work) {
 		}
 	case workArrival:
 		e.lastRequest++
-		e.request(int(w.client), e.lastRequest, 1)
+		e.request(int(w.client), e.lastRequest, 1, e.now)
 		e.nextArrival(int(w.client))
 	case workRetry:
-		e.request(int(w.client), w.id, int(w.n))
+		e.request(int(w.client), w.id, int(w.n), w.first)
 	case workWarmup:
 		e.warmup()
 	case workSlots:
@@ -432,7 +436,33 @@ func (e *engine) setNow(ms int64) {
 // its other fields and calls send.
 func (e *engine) emit(k Kind) *Event {
 	e.ev = Event{At: e.nowT, Kind: k}
+	e.evWide = true
 	return &e.ev
+}
+
+// emitRequest starts a new event of a request's kind k (RequestArrived,
+// Throttled without an operation, Conflict, RetryScheduled, GaveUp) at the
+// current instant, for attempt of request of client c; the caller may set
+// its RetryAfter, Next and First, and no other field, then calls send.
+// Most events are of these kinds: the fields no request event sets are
+// cleared only when an event of another kind came between.
+func (e *engine) emitRequest(k Kind, c *clientState, request uint64, attempt int) *Event {
+	ev := &e.ev
+	if e.evWide {
+		*ev = Event{}
+		e.evWide = false
+	}
+	ev.At, ev.Kind, ev.Client, ev.Request, ev.Attempt = e.nowT, k, c.Name, request, attempt
+	ev.RetryAfter, ev.Next, ev.First = 0, time.Time{}, time.Time{}
+	return ev
+}
+
+// atNow returns ms as a time, the current instant's without a conversion.
+func (e *engine) atNow(ms int64) time.Time {
+	if ms == e.now {
+		return e.nowT
+	}
+	return e.at(ms)
 }
 
 // send reports a trace event to the observers.
@@ -553,10 +583,12 @@ func (e *engine) skip(nominal int64, why SkipReason) *Event {
 	return ev
 }
 
-func (e *engine) request(i int, request uint64, attempt int) {
+// request handles attempt of request of client i, whose first attempt
+// was at first.
+func (e *engine) request(i int, request uint64, attempt int, first int64) {
 	c := &e.clients[i]
-	ev := e.emit(RequestArrived)
-	ev.Client, ev.Request, ev.Attempt = c.Name, request, attempt
+	ev := e.emitRequest(RequestArrived, c, request, attempt)
+	ev.First = e.atNow(first)
 	e.send()
 
 	action := e.cfg.Overlap.Decide(policy.OnDemand, e.running, e.waitingOnDemand)
@@ -575,20 +607,20 @@ func (e *engine) request(i int, request uint64, attempt int) {
 	}
 	switch {
 	case action == policy.Refuse:
-		e.refused(Conflict, i, request, attempt, 0)
+		e.refused(Conflict, i, request, attempt, first, 0)
 		return
 	case !verdict.Allow && e.throttle.Refusal == policy.AcceptThenFail:
-		e.acceptedThenFailed(i, request, attempt, verdict.RetryAfter)
+		e.acceptedThenFailed(i, request, attempt, first, verdict.RetryAfter)
 		return
 	case !verdict.Allow:
-		e.refused(Throttled, i, request, attempt, verdict.RetryAfter)
+		e.refused(Throttled, i, request, attempt, first, verdict.RetryAfter)
 		return
 	}
 	e.lastOp++
 	e.lastRun++
 	op := operationID(e.cfg.Seed, e.lastOp)
 	ev = e.emit(Accepted)
-	ev.Client, ev.Request, ev.Attempt, ev.Operation = c.Name, request, attempt, op
+	ev.Client, ev.Request, ev.Attempt, ev.Operation, ev.First = c.Name, request, attempt, op, e.atNow(first)
 	e.send()
 	e.opChanged(op, OpNotStarted, c.Name, 0)
 	if e.throttle != nil {
@@ -599,7 +631,7 @@ func (e *engine) request(i int, request uint64, attempt int) {
 		e.applySkip()
 	}
 	e.startOrWait(waiting{trigger: policy.OnDemand, run: e.lastRun, op: e.lastOp, client: int32(i),
-		counted: e.throttle != nil, accepted: e.now}, action)
+		counted: e.throttle != nil, accepted: e.now, first: first}, action)
 }
 
 // applySkip carries out the skip rule's decision for an on-demand start now.
@@ -622,41 +654,35 @@ func (e *engine) applySkip() {
 	}
 }
 
-func (e *engine) refused(k Kind, i int, request uint64, attempt int, retryAfter time.Duration) {
-	c := &e.clients[i]
-	ev := e.emit(k)
-	ev.Client, ev.Request, ev.Attempt, ev.RetryAfter = c.Name, request, attempt, retryAfter
+func (e *engine) refused(k Kind, i int, request uint64, attempt int, first int64, retryAfter time.Duration) {
+	e.emitRequest(k, &e.clients[i], request, attempt).RetryAfter = retryAfter
 	e.send()
-	e.retryOrGiveUp(k, i, request, attempt, retryAfter, 0)
+	e.retryOrGiveUp(k, i, request, attempt, first, retryAfter, 0)
 }
 
 // retryOrGiveUp carries out what client i does after a refused attempt
 // it learnt of seen milliseconds after now.
-func (e *engine) retryOrGiveUp(k Kind, i int, request uint64, attempt int, retryAfter time.Duration, seen int64) {
+func (e *engine) retryOrGiveUp(k Kind, i int, request uint64, attempt int, first int64, retryAfter time.Duration, seen int64) {
 	c := &e.clients[i]
-	var ev *Event
 	r := &c.OnThrottle
 	if k == Conflict {
 		r = &c.OnConflict
 	}
 	if r.Kind == GiveUp || attempt >= r.MaxAttempts || k == Conflict && r.ThrottleOnly {
-		ev = e.emit(GaveUp)
-		ev.Client, ev.Request, ev.Attempt = c.Name, request, attempt
+		e.emitRequest(GaveUp, c, request, attempt)
 		e.send()
 		return
 	}
 	next := e.now + seen + r.wait(attempt, retryAfter, c.retries).Milliseconds()
-	if r.Budget > 0 && !c.inBudget(request, attempt, e.now, next, r.Budget.Milliseconds()) {
-		ev = e.emit(GaveUp)
-		ev.Client, ev.Request, ev.Attempt = c.Name, request, attempt
+	if r.Budget > 0 && next >= first+r.Budget.Milliseconds() { // a client timeout: no retry at or after it
+		e.emitRequest(GaveUp, c, request, attempt)
 		e.send()
 		return
 	}
-	ev = e.emit(RetryScheduled)
-	ev.Client, ev.Request, ev.Attempt, ev.Next = c.Name, request, attempt+1, e.at(next)
+	e.emitRequest(RetryScheduled, c, request, attempt+1).Next = e.at(next)
 	e.send()
 	if next < e.end {
-		e.q.push(work{at: next, client: int32(i), id: request, n: uint32(attempt + 1)}, prioRequest, workRetry, retryLane(i, k))
+		e.q.push(work{at: next, client: int32(i), id: request, n: uint32(attempt + 1), first: first}, prioRequest, workRetry, retryLane(i, k))
 	}
 }
 
@@ -710,7 +736,7 @@ func (e *engine) startRun(w waiting) {
 			e.fin = append(e.fin, finishing{})
 		}
 		e.fin[i] = finishing{run: w.run, op: w.op, client: w.client, status: status,
-			trigger: w.trigger, counted: w.counted, accepted: w.accepted}
+			trigger: w.trigger, counted: w.counted, accepted: w.accepted, first: w.first}
 		e.q.push(work{at: at, client: i}, prioFinish, workFinish, noLane)
 	}
 }
@@ -726,7 +752,7 @@ func (e *engine) finish(slot int32) {
 	ev := e.emit(RunFinished)
 	ev.Run, ev.Trigger, ev.RunStatus = w.run, w.trigger, w.status
 	if w.op != 0 {
-		ev.Operation = operationID(e.cfg.Seed, w.op)
+		ev.Operation, ev.First = operationID(e.cfg.Seed, w.op), e.at(w.first)
 	}
 	e.send()
 	if w.op != 0 {

@@ -1,7 +1,7 @@
 package sim
 
 // work is an entry of the event queue: something the engine must do at an
-// instant. It is a plain 32-byte value, so that the queue does not allocate
+// instant. It is a plain 40-byte value, so that the queue does not allocate
 // per entry and a sift moves little memory: the few fields of a finishing
 // run that do not fit are kept apart, in the engine's finishing slab.
 type work struct {
@@ -13,7 +13,8 @@ type work struct {
 	client int32
 	// n: retry: attempt number; scheduled: the schedule generation it
 	// belongs to; slots: the plan it belongs to.
-	n uint32
+	n     uint32
+	first int64 // retry: the request's first attempt (Unix ms)
 }
 
 type workKind uint8
