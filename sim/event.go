@@ -238,9 +238,10 @@ type Event struct {
 	Nominal    time.Time     // ScheduledDue, ScheduledSkipped, RunStarted of a scheduled run: the nominal instant
 	Cause      time.Time     // ScheduledSkipped by on-demand: when the request was accepted
 	Next       time.Time     // RetryScheduled: when the client tries again
-	// First is when the request was first tried: on RequestArrived and
-	// Accepted, and on RunFinished of an on-demand run (its request's).
-	// Traces do not hold it.
+	// First is when the request was first tried: on Accepted, on
+	// RunFinished of an on-demand run (its request's), and on the
+	// RequestArrived of a first attempt (where it is At). Traces do not
+	// hold it.
 	First time.Time
 
 	Slots float64 // SlotsChanged: the slots in use from At on (policy.Limiter.Taken)
