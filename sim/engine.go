@@ -376,16 +376,18 @@ func newEngine(cfg Config, observers []Observer) (*engine, error) {
 // advance does all queued work due at or before t, in queue order.
 func (e *engine) advance(t int64) {
 	for {
-		w, src := e.q.first()
-		if w == nil || w.at > t {
+		p, src := e.q.first()
+		if p == nil || p.at > t {
 			return
 		}
-		e.do(e.q.take(src))
+		w := *p // the entry's place is reused by what do pushes
+		e.q.drop(src)
+		e.do(&w)
 	}
 }
 
 // do carries out one piece of queued work at its instant.
-func (e *engine) do(w work) {
+func (e *engine) do(w *work) {
 	e.setNow(w.at)
 	switch w.what() {
 	case workFinish:

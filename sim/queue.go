@@ -139,30 +139,26 @@ func (q *queue) first() (*work, int) {
 	return w, src
 }
 
-// take removes and returns the first entry of src as first returned it.
-func (q *queue) take(src int) work {
+// drop removes the first entry of src as first returned it.
+func (q *queue) drop(src int) {
 	if src == noLane {
-		return q.pop()
+		q.pop()
+		return
 	}
 	ln := &q.lanes[src]
-	w := ln.buf[ln.head]
 	ln.head = (ln.head + 1) & (len(ln.buf) - 1)
 	ln.n--
-	return w
 }
 
-// pop removes and returns the heap's first entry; the heap must not be
-// empty.
-func (q *queue) pop() work {
-	items := q.items
-	top := items[0]
-	last := len(items) - 1
-	x := items[last]
-	items = items[:last]
-	q.items = items
+// pop removes the heap's first entry; the heap must not be empty.
+func (q *queue) pop() {
+	last := len(q.items) - 1
+	q.items = q.items[:last] // only the length is written
 	if last == 0 {
-		return top
+		return
 	}
+	items := q.items[:last+1]
+	x := &items[last]
 	i := 0
 	for {
 		c := 4*i + 1
@@ -176,12 +172,11 @@ func (q *queue) pop() work {
 				m = j
 			}
 		}
-		if !items[m].before(&x) {
+		if !items[m].before(x) {
 			break
 		}
 		items[i] = items[m]
 		i = m
 	}
-	items[i] = x
-	return top
+	items[i] = *x
 }
