@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+	"unsafe"
 
 	"runsim/policy"
 )
@@ -425,16 +426,53 @@ func (e *engine) finishRun() {
 
 func (e *engine) at(ms int64) time.Time { return unixMilli(ms) }
 
-// unixMilli is time.UnixMilli(ms).UTC(), small enough to be inlined: the
-// seconds by floor division, so that the nanoseconds are in [0, 1e9) and
-// time.Unix has nothing to normalise.
+// unixMilli is time.UnixMilli(ms).UTC(). It runs once per clock move and
+// once per retry, so it builds the time directly when timeLayout holds:
+// the seconds by floor division, the nanoseconds in [0, 1e9).
 func unixMilli(ms int64) time.Time {
 	sec := ms / 1000
 	if ms < 0 && sec*1000 != ms {
 		sec--
 	}
-	return time.Unix(sec, (ms-sec*1000)*1e6).UTC()
+	nsec := (ms - sec*1000) * 1e6
+	if !timeLayout {
+		return time.Unix(sec, nsec).UTC()
+	}
+	var t time.Time
+	*(*timeRep)(unsafe.Pointer(&t)) = timeRep{wall: uint64(nsec), ext: sec + unixToInternal}
+	return t
 }
+
+// timeRep is how the standard library lays out a time.Time (since Go
+// 1.9): without a monotonic reading, wall holds the nanoseconds and ext
+// the seconds since January 1 of year 1; a nil loc is UTC.
+type timeRep struct {
+	wall uint64
+	ext  int64
+	loc  *time.Location
+}
+
+const unixToInternal = (1969*365 + 1969/4 - 1969/100 + 1969/400) * 24 * 3600
+
+// timeLayout reports whether time.Time is laid out as timeRep: checked
+// once, against time.UnixMilli, so that another layout only costs speed.
+var timeLayout = func() bool {
+	if unsafe.Sizeof(time.Time{}) != unsafe.Sizeof(timeRep{}) {
+		return false
+	}
+	for _, ms := range []int64{0, 1, -1, 999, -1001, 1736121600123, -62135596800000} {
+		sec := ms / 1000
+		if ms < 0 && sec*1000 != ms {
+			sec--
+		}
+		var t time.Time
+		*(*timeRep)(unsafe.Pointer(&t)) = timeRep{wall: uint64((ms - sec*1000) * 1e6), ext: sec + unixToInternal}
+		if t != time.UnixMilli(ms).UTC() || !t.Equal(time.UnixMilli(ms)) || t.Location() != time.UTC {
+			return false
+		}
+	}
+	return true
+}()
 
 // setNow moves the clock to ms. The time of the instant is kept beside
 // it: most events share their instant with the one before.

@@ -18,3 +18,12 @@ func TestUnixMilli(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeLayout: the standard library's time.Time is laid out as the
+// engine's fast conversion expects; if Go changes it, the conversion falls
+// back to time.Unix (still exact, slower) and this test says so.
+func TestTimeLayout(t *testing.T) {
+	if !timeLayout {
+		t.Error("time.Time is not laid out as timeRep: unixMilli takes the slow path")
+	}
+}
