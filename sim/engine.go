@@ -170,8 +170,10 @@ type engine struct {
 	observers []Observer
 	ev        Event
 	// evWide: ev may have fields set besides a request event's (see
-	// emitRequest), so the next request event clears it whole.
+	// emitRequest), so the next request event clears it whole. evReq: ev
+	// is a request event of this request at the current instant (0: none).
 	evWide bool
+	evReq  uint64
 	events uint64
 
 	now      int64     // Unix milliseconds
@@ -480,6 +482,7 @@ func (e *engine) setNow(ms int64) {
 	if ms != e.now {
 		e.now = ms
 		e.nowT = e.at(ms)
+		e.evReq = 0
 	}
 }
 
@@ -496,14 +499,21 @@ func (e *engine) emit(k Kind) *Event {
 // current instant, for attempt of request of client c; the caller may set
 // its RetryAfter, Next and First, and no other field, then calls send.
 // Most events are of these kinds: the fields no request event sets are
-// cleared only when an event of another kind came between.
+// cleared only when an event of another kind came between, and those of
+// the request (instant, client, request) are kept from its previous event
+// at the same instant (an attempt is two or three events in a row).
 func (e *engine) emitRequest(k Kind, c *clientState, request uint64, attempt int) *Event {
 	ev := &e.ev
-	if e.evWide {
+	switch {
+	case e.evWide:
 		*ev = Event{}
 		e.evWide = false
+		fallthrough
+	case e.evReq != request:
+		ev.At, ev.Client, ev.Request = e.nowT, c.Name, request
+		e.evReq = request
 	}
-	ev.At, ev.Kind, ev.Client, ev.Request, ev.Attempt = e.nowT, k, c.Name, request, attempt
+	ev.Kind, ev.Attempt = k, attempt
 	ev.RetryAfter, ev.Next, ev.First = 0, time.Time{}, time.Time{}
 	return ev
 }
@@ -726,7 +736,13 @@ func (e *engine) retryOrGiveUp(k Kind, i int, request uint64, attempt int, first
 		e.send()
 		return
 	}
-	next := e.now + seen + r.wait(attempt, retryAfter, c.retries).Milliseconds()
+	var wait time.Duration
+	if r.Kind == AfterDelay {
+		wait = r.Delay // as r.wait, without the call
+	} else {
+		wait = r.wait(attempt, retryAfter, c.retries)
+	}
+	next := e.now + seen + wait.Milliseconds()
 	if r.Budget > 0 && next >= first+r.Budget.Milliseconds() { // a client timeout: no retry at or after it
 		e.emitRequest(GaveUp, c, request, attempt)
 		e.send()
