@@ -344,6 +344,12 @@ func newEngine(cfg Config, observers []Observer) (*engine, error) {
 		skipThrough: none,
 	}
 	e.nowT = e.at(e.now)
+	// Room for what is usually pending at once (the heap: the clients'
+	// next arrivals, runs finishing, the schedule), so that the slices
+	// seldom grow.
+	e.q.items = make([]work, 0, 64)
+	e.fin = make([]finishing, 0, 8)
+	e.finFree = make([]int32, 0, 8)
 	if cfg.NewThrottle != nil {
 		t, err := cfg.NewThrottle()
 		if err != nil {
