@@ -166,9 +166,9 @@ type finishing struct {
 }
 
 type engine struct {
-	cfg       Config
-	observer  Observer // every observer: the one, a fanOut of several, or nobody
-	ev        Event
+	cfg      Config
+	observer Observer // every observer: the one, a fanOut of several, or nobody
+	ev       Event
 	// evWide: ev may have fields set besides a request event's (see
 	// emitRequest), so the next request event clears it whole. evReq: ev
 	// is a request event of this request at the current instant (0: none).

@@ -109,9 +109,9 @@ func (q *queue) push(w work, prio uint8, what workKind, l int) {
 }
 
 // laneStart is the size of a lane's ring when it is first used: enough
-// for the retries pending at once in bench/heavy.yaml (100 requests an
-// hour) over years, so that a lane seldom grows.
-const laneStart = 256
+// for the retries pending at once in most runs, small enough for the many
+// short runs of a sweep (a ring of a busy run doubles a few times).
+const laneStart = 64
 
 func (ln *lane) push(w work) {
 	if ln.n == len(ln.buf) {
