@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"fmt"
 	"time"
 
 	"runsim/sim"
@@ -153,24 +152,15 @@ type Collector struct {
 	warming bool
 	all     []measurement // in the order of the table
 	figures int           // how many figures a Summary holds
-	// kinds holds, by event kind, its tally.
-	kinds [256]struct{ n, retries int }
-	// read holds, by event kind, the measurements that read it (ms[0]
-	// for events that are no retry, ms[1] for retries) and the events of
-	// the warm-up: kept apart from the tally, for the kinds there are,
-	// so that a collector is small to make (one a replication).
-	read [kindsRead]struct {
-		ms   [2][]measurement
-		warm int
+	// kinds holds, by event kind, its tally and the measurements that
+	// read it (ms[0] for events that are no retry, ms[1] for retries),
+	// side by side, so that an event touches one entry.
+	kinds [256]struct {
+		n, retries int
+		ms         [2][]measurement
+		warm       int // events of the warm-up
 	}
 }
-
-// kindsRead bounds the kinds a measurement may read: every sim.Kind.
-const kindsRead = 16
-
-// The last kind must be below kindsRead (a negative constant does not
-// convert to uint).
-const _ = uint(kindsRead - 1 - int(sim.SlotsChanged))
 
 // NewCollector returns a collector for a run over [start, end).
 func NewCollector(start, end time.Time) *Collector { return reg.newCollector(start, 0, end) }
@@ -202,12 +192,7 @@ func (r *registry) newCollector(start time.Time, warmup time.Duration, end time.
 			for _, i := range is {
 				lists = append(lists, c.all[i])
 			}
-			if len(is) > 0 && k >= kindsRead {
-				panic(fmt.Sprintf("metrics: a measurement reads kind %d, past kindsRead", k))
-			}
-			if len(is) > 0 {
-				c.read[k].ms[retry] = lists[len(lists)-len(is) : len(lists) : len(lists)]
-			}
+			c.kinds[k].ms[retry] = lists[len(lists)-len(is) : len(lists) : len(lists)]
 		}
 	}
 	return c
@@ -224,17 +209,10 @@ func (c *Collector) Observe(e *sim.Event) {
 	}
 	k := &c.kinds[e.Kind]
 	k.n++
-	if int(e.Kind) >= kindsRead { // a kind no measurement reads
-		if e.Attempt > 1 {
-			k.retries++
-		}
-		return
-	}
-	r := &c.read[e.Kind]
-	ms := r.ms[0]
+	ms := k.ms[0]
 	if e.Attempt > 1 {
 		k.retries++
-		ms = r.ms[1]
+		ms = k.ms[1]
 	}
 	for _, m := range ms {
 		m.observe(e)
@@ -243,10 +221,7 @@ func (c *Collector) Observe(e *sim.Event) {
 
 // warm takes in an event of the warm-up.
 func (c *Collector) warm(e *sim.Event) {
-	if int(e.Kind) >= kindsRead {
-		return
-	}
-	k := &c.read[e.Kind]
+	k := &c.kinds[e.Kind]
 	k.warm++
 	retry := 0
 	if e.Attempt > 1 {
@@ -263,7 +238,7 @@ func (c *Collector) warm(e *sim.Event) {
 // the end of the run.
 func (c *Collector) Summary() Summary {
 	s := Summary{Start: c.start, End: c.end, Warmup: c.warmup}
-	s.RunsCarried = c.read[sim.RunStarted].warm - c.read[sim.RunFinished].warm
+	s.RunsCarried = c.kinds[sim.RunStarted].warm - c.kinds[sim.RunFinished].warm
 	if c.figures > 0 {
 		s.figures = make([]float64, c.figures)
 	}
