@@ -24,10 +24,12 @@ func init() {
 }
 
 // latency follows requests from their first attempt to the end of their
-// run. Its maps hold only the requests in flight, so they stay as small
-// as the clients' patience; the latencies go to a bounded sketch. Instants
-// are kept as Unix nanoseconds: exact, and free of pointers for the
-// garbage collector to follow.
+// run. The engine's events carry the first attempt (sim.Event.First) to
+// the end of the run, so nothing need be kept per request; for events
+// without it (a stream written by hand) its maps follow the requests in
+// flight, and stay as small as the clients' patience. The latencies go to
+// a bounded sketch. Instants are kept as Unix nanoseconds: exact, and
+// free of pointers for the garbage collector to follow.
 type latency struct {
 	firstAttempt map[uint64]int64          // requests still waiting for a run, by request id (unique across clients)
 	accepted     map[sim.OperationID]int64 // first attempt of each accepted request, until its run ends
@@ -37,14 +39,25 @@ type latency struct {
 func (l *latency) observe(e *sim.Event) {
 	switch e.Kind {
 	case sim.RequestArrived: // first attempts only
-		l.firstAttempt[e.Request] = e.At.UnixNano()
+		if e.First.IsZero() {
+			l.firstAttempt[e.Request] = e.At.UnixNano()
+		}
 	case sim.Accepted:
-		l.accepted[e.Operation] = l.firstAttempt[e.Request]
-		delete(l.firstAttempt, e.Request)
+		if e.First.IsZero() {
+			l.accepted[e.Operation] = l.firstAttempt[e.Request]
+			delete(l.firstAttempt, e.Request)
+		}
 	case sim.GaveUp:
-		delete(l.firstAttempt, e.Request)
+		if len(l.firstAttempt) > 0 {
+			delete(l.firstAttempt, e.Request)
+		}
 	case sim.RunFinished:
-		if first, ok := l.accepted[e.Operation]; ok && !e.Operation.IsZero() {
+		if e.Operation.IsZero() {
+			return
+		}
+		if !e.First.IsZero() {
+			l.sketch.add(float64(time.Duration(e.At.UnixNano() - e.First.UnixNano()).Milliseconds()))
+		} else if first, ok := l.accepted[e.Operation]; ok {
 			l.sketch.add(float64(time.Duration(e.At.UnixNano() - first).Milliseconds()))
 			delete(l.accepted, e.Operation)
 		}
@@ -55,7 +68,9 @@ func (l *latency) observe(e *sim.Event) {
 // after it has its latency; a run that ends in it counts for nothing.
 func (l *latency) warm(e *sim.Event) {
 	if e.Kind == sim.RunFinished {
-		delete(l.accepted, e.Operation)
+		if len(l.accepted) > 0 {
+			delete(l.accepted, e.Operation)
+		}
 		return
 	}
 	l.observe(e)

@@ -146,9 +146,12 @@ func (f figure) of(s Summary) float64 {
 type Collector struct {
 	start, end time.Time
 	warmup     time.Duration
-	from       int64         // Unix ms of Start+Warmup
-	all        []measurement // in the order of the table
-	figures    int           // how many figures a Summary holds
+	from       int64 // Unix ms of Start+Warmup
+	// warming: events of the warm-up may still come (a warm-up, and no
+	// event at or after from yet; events come in order).
+	warming bool
+	all     []measurement // in the order of the table
+	figures int           // how many figures a Summary holds
 	// kinds holds, by event kind, its tally and the measurements that
 	// read it (ms[0] for events that are no retry, ms[1] for retries),
 	// side by side, so that an event touches one entry.
@@ -172,7 +175,8 @@ func NewCollectorAfter(start time.Time, warmup time.Duration, end time.Time) *Co
 
 func (r *registry) newCollector(start time.Time, warmup time.Duration, end time.Time) *Collector {
 	from := start.Add(warmup)
-	c := &Collector{start: start, end: end, warmup: warmup, from: from.UnixMilli(), figures: r.figures, all: make([]measurement, len(r.measures))}
+	c := &Collector{start: start, end: end, warmup: warmup, from: from.UnixMilli(), warming: warmup > 0,
+		figures: r.figures, all: make([]measurement, len(r.measures))}
 	for i, m := range r.measures {
 		c.all[i] = m.start(start, from, end)
 	}
@@ -196,24 +200,37 @@ func (r *registry) newCollector(start time.Time, warmup time.Duration, end time.
 
 // Observe implements sim.Observer.
 func (c *Collector) Observe(e *sim.Event) {
+	if c.warming {
+		if e.At.UnixMilli() < c.from {
+			c.warm(e)
+			return
+		}
+		c.warming = false
+	}
 	k := &c.kinds[e.Kind]
+	k.n++
+	ms := k.ms[0]
+	if e.Attempt > 1 {
+		k.retries++
+		ms = k.ms[1]
+	}
+	for _, m := range ms {
+		m.observe(e)
+	}
+}
+
+// warm takes in an event of the warm-up.
+func (c *Collector) warm(e *sim.Event) {
+	k := &c.kinds[e.Kind]
+	k.warm++
 	retry := 0
 	if e.Attempt > 1 {
 		retry = 1
 	}
-	if c.warmup > 0 && e.At.UnixMilli() < c.from {
-		k.warm++
-		for _, m := range k.ms[retry] {
-			if w, ok := m.(warmer); ok {
-				w.warm(e)
-			}
-		}
-		return
-	}
-	k.n++
-	k.retries += retry
 	for _, m := range k.ms[retry] {
-		m.observe(e)
+		if w, ok := m.(warmer); ok {
+			w.warm(e)
+		}
 	}
 }
 

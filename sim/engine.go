@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+	"unsafe"
 
 	"runsim/policy"
 )
@@ -25,14 +26,10 @@ const (
 	Backoff
 )
 
-var retryKindNames = []string{"give-up", "after-retry-after", "after-delay", "backoff"}
+// retryKindNames are the kinds' names in scenario files, by kind.
+var retryKindNames = [...]string{GiveUp: "give-up", AfterRetryAfter: "after-retry-after", AfterDelay: "after-delay", Backoff: "backoff"}
 
-func (k RetryKind) String() string {
-	if int(k) < len(retryKindNames) {
-		return retryKindNames[k]
-	}
-	return fmt.Sprintf("RetryKind(%d)", uint8(k))
-}
+func (k RetryKind) String() string { return enumName(retryKindNames[:], k, "RetryKind") }
 
 // Retry is what a client does when an attempt is refused.
 type Retry struct {
@@ -138,9 +135,8 @@ type clientState struct {
 	retries  *rand.Rand // backoff draws, apart so arrivals do not depend on them
 	k        int
 	prev     time.Time
-	prevMs   int64          // prev in Unix milliseconds
-	fast     msArrivals     // Arrivals, when it draws in milliseconds; else nil
-	firsts   []firstAttempt // clients with a Budget: first attempts of requests refused lately
+	prevMs   int64      // prev in Unix milliseconds
+	fast     msArrivals // Arrivals, when it draws in milliseconds; else nil
 }
 
 // waiting is a start accepted (or due) while runs were in progress, kept
@@ -153,6 +149,7 @@ type waiting struct {
 	counted  bool
 	accepted int64 // when it was accepted (or due)
 	nominal  int64 // scheduled: the nominal instant
+	first    int64 // on demand: the request's first attempt
 }
 
 // finishing is a run whose end is queued: what the queue entry of its end
@@ -161,6 +158,7 @@ type finishing struct {
 	run      uint64
 	op       uint64 // operation number (0: none)
 	accepted int64  // when the start was accepted
+	first    int64  // on demand: the request's first attempt
 	client   int32
 	status   RunStatus
 	trigger  policy.Trigger
@@ -168,10 +166,15 @@ type finishing struct {
 }
 
 type engine struct {
-	cfg       Config
-	observers []Observer
-	ev        Event
-	events    uint64
+	cfg      Config
+	observer Observer // every observer: the one, a fanOut of several, or nobody
+	ev       Event
+	// evWide: ev may have fields set besides a request event's (see
+	// emitRequest), so the next request event clears it whole. evReq: ev
+	// is a request event of this request at the current instant (0: none).
+	evWide bool
+	evReq  uint64
+	events uint64
 
 	now      int64     // Unix milliseconds
 	nowT     time.Time // now as a time, UTC: e.at(e.now), kept by setNow
@@ -332,7 +335,7 @@ func newEngine(cfg Config, observers []Observer) (*engine, error) {
 	}
 	e := &engine{
 		cfg:         cfg,
-		observers:   observers,
+		observer:    fanOutOf(observers),
 		now:         cfg.Start.UnixMilli(),
 		end:         cfg.End.UnixMilli(),
 		runsRng:     NewStream(cfg.Seed, "runs"),
@@ -341,6 +344,12 @@ func newEngine(cfg Config, observers []Observer) (*engine, error) {
 		skipThrough: none,
 	}
 	e.nowT = e.at(e.now)
+	// Room for what is usually pending at once (the heap: the clients'
+	// next arrivals, runs finishing, the schedule), so that the slices
+	// seldom grow.
+	e.q.items = make([]work, 0, 64)
+	e.fin = make([]finishing, 0, 8)
+	e.finFree = make([]int32, 0, 8)
 	if cfg.NewThrottle != nil {
 		t, err := cfg.NewThrottle()
 		if err != nil {
@@ -376,16 +385,18 @@ func newEngine(cfg Config, observers []Observer) (*engine, error) {
 // advance does all queued work due at or before t, in queue order.
 func (e *engine) advance(t int64) {
 	for {
-		w, src := e.q.first()
-		if w == nil || w.at > t {
+		p, src := e.q.first()
+		if p == nil || p.at > t {
 			return
 		}
-		e.do(e.q.take(src))
+		w := *p // the entry's place is reused by what do pushes
+		e.q.drop(src)
+		e.do(&w)
 	}
 }
 
 // do carries out one piece of queued work at its instant.
-func (e *engine) do(w work) {
+func (e *engine) do(w *work) {
 	e.setNow(w.at)
 	switch w.what() {
 	case workFinish:
@@ -396,10 +407,10 @@ func (e *engine) do(w work) {
 		}
 	case workArrival:
 		e.lastRequest++
-		e.request(int(w.client), e.lastRequest, 1)
+		e.request(int(w.client), e.lastRequest, 1, e.now)
 		e.nextArrival(int(w.client))
 	case workRetry:
-		e.request(int(w.client), w.id, int(w.n))
+		e.request(int(w.client), w.id, int(w.n), w.first)
 	case workWarmup:
 		e.warmup()
 	case workSlots:
@@ -421,7 +432,55 @@ func (e *engine) finishRun() {
 	}
 }
 
-func (e *engine) at(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+func (e *engine) at(ms int64) time.Time { return unixMilli(ms) }
+
+// unixMilli is time.UnixMilli(ms).UTC(). It runs once per clock move and
+// once per retry, so it builds the time directly when timeLayout holds:
+// the seconds by floor division, the nanoseconds in [0, 1e9).
+func unixMilli(ms int64) time.Time {
+	sec := ms / 1000
+	if ms < 0 && sec*1000 != ms {
+		sec--
+	}
+	nsec := (ms - sec*1000) * 1e6
+	if !timeLayout {
+		return time.Unix(sec, nsec).UTC()
+	}
+	var t time.Time
+	*(*timeRep)(unsafe.Pointer(&t)) = timeRep{wall: uint64(nsec), ext: sec + unixToInternal}
+	return t
+}
+
+// timeRep is how the standard library lays out a time.Time (since Go
+// 1.9): without a monotonic reading, wall holds the nanoseconds and ext
+// the seconds since January 1 of year 1; a nil loc is UTC.
+type timeRep struct {
+	wall uint64
+	ext  int64
+	loc  *time.Location
+}
+
+const unixToInternal = (1969*365 + 1969/4 - 1969/100 + 1969/400) * 24 * 3600
+
+// timeLayout reports whether time.Time is laid out as timeRep: checked
+// once, against time.UnixMilli, so that another layout only costs speed.
+var timeLayout = func() bool {
+	if unsafe.Sizeof(time.Time{}) != unsafe.Sizeof(timeRep{}) {
+		return false
+	}
+	for _, ms := range []int64{0, 1, -1, 999, -1001, 1736121600123, -62135596800000} {
+		sec := ms / 1000
+		if ms < 0 && sec*1000 != ms {
+			sec--
+		}
+		var t time.Time
+		*(*timeRep)(unsafe.Pointer(&t)) = timeRep{wall: uint64((ms - sec*1000) * 1e6), ext: sec + unixToInternal}
+		if t != time.UnixMilli(ms).UTC() || !t.Equal(time.UnixMilli(ms)) || t.Location() != time.UTC {
+			return false
+		}
+	}
+	return true
+}()
 
 // setNow moves the clock to ms. The time of the instant is kept beside
 // it: most events share their instant with the one before.
@@ -429,6 +488,7 @@ func (e *engine) setNow(ms int64) {
 	if ms != e.now {
 		e.now = ms
 		e.nowT = e.at(ms)
+		e.evReq = 0
 	}
 }
 
@@ -436,7 +496,40 @@ func (e *engine) setNow(ms int64) {
 // its other fields and calls send.
 func (e *engine) emit(k Kind) *Event {
 	e.ev = Event{At: e.nowT, Kind: k}
+	e.evWide = true
 	return &e.ev
+}
+
+// emitRequest starts a new event of a request's kind k (RequestArrived,
+// Throttled without an operation, Conflict, RetryScheduled, GaveUp) at the
+// current instant, for attempt of request of client c; the caller may set
+// its RetryAfter, Next and First, and no other field, then calls send.
+// Most events are of these kinds: the fields no request event sets are
+// cleared only when an event of another kind came between, and those of
+// the request (instant, client, request) are kept from its previous event
+// at the same instant (an attempt is two or three events in a row).
+func (e *engine) emitRequest(k Kind, c *clientState, request uint64, attempt int) *Event {
+	ev := &e.ev
+	switch {
+	case e.evWide:
+		*ev = Event{}
+		e.evWide = false
+		fallthrough
+	case e.evReq != request:
+		ev.At, ev.Client, ev.Request = e.nowT, c.Name, request
+		e.evReq = request
+	}
+	ev.Kind, ev.Attempt = k, attempt
+	ev.RetryAfter, ev.Next, ev.First = 0, time.Time{}, time.Time{}
+	return ev
+}
+
+// atNow returns ms as a time, the current instant's without a conversion.
+func (e *engine) atNow(ms int64) time.Time {
+	if ms == e.now {
+		return e.nowT
+	}
+	return e.at(ms)
 }
 
 // send reports a trace event to the observers.
@@ -445,12 +538,34 @@ func (e *engine) send() {
 	e.notify()
 }
 
-// notify reports the current event, trace or measurement, to the observers.
-func (e *engine) notify() {
-	for _, o := range e.observers {
-		o.Observe(&e.ev)
+// notify reports the current event, trace or measurement, to the
+// observers: one interface call, so that it is inlined.
+func (e *engine) notify() { e.observer.Observe(&e.ev) }
+
+// fanOut reports each event to several observers, in order.
+type fanOut []Observer
+
+func (f fanOut) Observe(ev *Event) {
+	for _, o := range f {
+		o.Observe(ev)
 	}
 }
+
+// fanOutOf returns one observer for observers: the only one as it is (the
+// usual case, the collector alone), one that does nothing for none.
+func fanOutOf(observers []Observer) Observer {
+	switch len(observers) {
+	case 0:
+		return nobody{}
+	case 1:
+		return observers[0]
+	}
+	return fanOut(observers)
+}
+
+type nobody struct{}
+
+func (nobody) Observe(*Event) {}
 
 // push queues w unless it falls at or past the end of the run.
 func (e *engine) push(w work, prio uint8, what workKind) {
@@ -557,10 +672,14 @@ func (e *engine) skip(nominal int64, why SkipReason) *Event {
 	return ev
 }
 
-func (e *engine) request(i int, request uint64, attempt int) {
+// request handles attempt of request of client i, whose first attempt
+// was at first.
+func (e *engine) request(i int, request uint64, attempt int, first int64) {
 	c := &e.clients[i]
-	ev := e.emit(RequestArrived)
-	ev.Client, ev.Request, ev.Attempt = c.Name, request, attempt
+	ev := e.emitRequest(RequestArrived, c, request, attempt)
+	if attempt == 1 {
+		ev.First = e.nowT
+	}
 	e.send()
 
 	action := e.cfg.Overlap.Decide(policy.OnDemand, e.running, e.waitingOnDemand)
@@ -579,20 +698,20 @@ func (e *engine) request(i int, request uint64, attempt int) {
 	}
 	switch {
 	case action == policy.Refuse:
-		e.refused(Conflict, i, request, attempt, 0)
+		e.refused(Conflict, i, request, attempt, first, 0)
 		return
 	case !verdict.Allow && e.throttle.Refusal == policy.AcceptThenFail:
-		e.acceptedThenFailed(i, request, attempt, verdict.RetryAfter)
+		e.acceptedThenFailed(i, request, attempt, first, verdict.RetryAfter)
 		return
 	case !verdict.Allow:
-		e.refused(Throttled, i, request, attempt, verdict.RetryAfter)
+		e.refused(Throttled, i, request, attempt, first, verdict.RetryAfter)
 		return
 	}
 	e.lastOp++
 	e.lastRun++
 	op := operationID(e.cfg.Seed, e.lastOp)
 	ev = e.emit(Accepted)
-	ev.Client, ev.Request, ev.Attempt, ev.Operation = c.Name, request, attempt, op
+	ev.Client, ev.Request, ev.Attempt, ev.Operation, ev.First = c.Name, request, attempt, op, e.atNow(first)
 	e.send()
 	e.opChanged(op, OpNotStarted, c.Name, 0)
 	if e.throttle != nil {
@@ -603,7 +722,7 @@ func (e *engine) request(i int, request uint64, attempt int) {
 		e.applySkip()
 	}
 	e.startOrWait(waiting{trigger: policy.OnDemand, run: e.lastRun, op: e.lastOp, client: int32(i),
-		counted: e.throttle != nil, accepted: e.now}, action)
+		counted: e.throttle != nil, accepted: e.now, first: first}, action)
 }
 
 // applySkip carries out the skip rule's decision for an on-demand start now.
@@ -626,41 +745,41 @@ func (e *engine) applySkip() {
 	}
 }
 
-func (e *engine) refused(k Kind, i int, request uint64, attempt int, retryAfter time.Duration) {
-	c := &e.clients[i]
-	ev := e.emit(k)
-	ev.Client, ev.Request, ev.Attempt, ev.RetryAfter = c.Name, request, attempt, retryAfter
+func (e *engine) refused(k Kind, i int, request uint64, attempt int, first int64, retryAfter time.Duration) {
+	e.emitRequest(k, &e.clients[i], request, attempt).RetryAfter = retryAfter
 	e.send()
-	e.retryOrGiveUp(k, i, request, attempt, retryAfter, 0)
+	e.retryOrGiveUp(k, i, request, attempt, first, retryAfter, 0)
 }
 
 // retryOrGiveUp carries out what client i does after a refused attempt
 // it learnt of seen milliseconds after now.
-func (e *engine) retryOrGiveUp(k Kind, i int, request uint64, attempt int, retryAfter time.Duration, seen int64) {
+func (e *engine) retryOrGiveUp(k Kind, i int, request uint64, attempt int, first int64, retryAfter time.Duration, seen int64) {
 	c := &e.clients[i]
-	var ev *Event
 	r := &c.OnThrottle
 	if k == Conflict {
 		r = &c.OnConflict
 	}
 	if r.Kind == GiveUp || attempt >= r.MaxAttempts || k == Conflict && r.ThrottleOnly {
-		ev = e.emit(GaveUp)
-		ev.Client, ev.Request, ev.Attempt = c.Name, request, attempt
+		e.emitRequest(GaveUp, c, request, attempt)
 		e.send()
 		return
 	}
-	next := e.now + seen + r.wait(attempt, retryAfter, c.retries).Milliseconds()
-	if r.Budget > 0 && !c.inBudget(request, attempt, e.now, next, r.Budget.Milliseconds()) {
-		ev = e.emit(GaveUp)
-		ev.Client, ev.Request, ev.Attempt = c.Name, request, attempt
+	var wait time.Duration
+	if r.Kind == AfterDelay {
+		wait = r.Delay // as r.wait, without the call
+	} else {
+		wait = r.wait(attempt, retryAfter, c.retries)
+	}
+	next := e.now + seen + wait.Milliseconds()
+	if r.Budget > 0 && next >= first+r.Budget.Milliseconds() { // a client timeout: no retry at or after it
+		e.emitRequest(GaveUp, c, request, attempt)
 		e.send()
 		return
 	}
-	ev = e.emit(RetryScheduled)
-	ev.Client, ev.Request, ev.Attempt, ev.Next = c.Name, request, attempt+1, e.at(next)
+	e.emitRequest(RetryScheduled, c, request, attempt+1).Next = e.at(next)
 	e.send()
 	if next < e.end {
-		e.q.push(work{at: next, client: int32(i), id: request, n: uint32(attempt + 1)}, prioRequest, workRetry, retryLane(i, k))
+		e.q.push(work{at: next, client: int32(i), id: request, n: uint32(attempt + 1), first: first}, prioRequest, workRetry, retryLane(i, k))
 	}
 }
 
@@ -714,7 +833,7 @@ func (e *engine) startRun(w waiting) {
 			e.fin = append(e.fin, finishing{})
 		}
 		e.fin[i] = finishing{run: w.run, op: w.op, client: w.client, status: status,
-			trigger: w.trigger, counted: w.counted, accepted: w.accepted}
+			trigger: w.trigger, counted: w.counted, accepted: w.accepted, first: w.first}
 		e.q.push(work{at: at, client: i}, prioFinish, workFinish, noLane)
 	}
 }
@@ -730,7 +849,7 @@ func (e *engine) finish(slot int32) {
 	ev := e.emit(RunFinished)
 	ev.Run, ev.Trigger, ev.RunStatus = w.run, w.trigger, w.status
 	if w.op != 0 {
-		ev.Operation = operationID(e.cfg.Seed, w.op)
+		ev.Operation, ev.First = operationID(e.cfg.Seed, w.op), e.at(w.first)
 	}
 	e.send()
 	if w.op != 0 {

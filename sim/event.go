@@ -238,13 +238,19 @@ type Event struct {
 	Nominal    time.Time     // ScheduledDue, ScheduledSkipped, RunStarted of a scheduled run: the nominal instant
 	Cause      time.Time     // ScheduledSkipped by on-demand: when the request was accepted
 	Next       time.Time     // RetryScheduled: when the client tries again
+	// First is when the request was first tried: on Accepted, on
+	// RunFinished of an on-demand run (its request's), and on the
+	// RequestArrived of a first attempt (where it is At). Traces do not
+	// hold it.
+	First time.Time
 
 	Slots float64 // SlotsChanged: the slots in use from At on (policy.Limiter.Taken)
 	Area  float64 // SlotsChanged: slot·seconds in use since the previous SlotsChanged (or Start)
 }
 
 // An Observer receives the engine's events in order. The *Event is valid
-// only during the call: an observer that keeps events must copy them.
+// only during the call: an observer that keeps events must copy them, and
+// must not change them (the engine reuses the event).
 type Observer interface {
 	Observe(e *Event)
 }

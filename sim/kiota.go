@@ -45,29 +45,3 @@ func (r Retry) clientString() string {
 	}
 	return s
 }
-
-// firstAttempt is when a request of a client with a Budget was first tried.
-type firstAttempt struct {
-	request uint64
-	at      int64
-}
-
-// inBudget reports whether a retry at next is within budget of the
-// request's first attempt, and keeps first attempts while they may matter.
-func (c *clientState) inBudget(request uint64, attempt int, now, next, budget int64) bool {
-	first := now
-	if attempt == 1 {
-		k := 0
-		for k < len(c.firsts) && c.firsts[k].at+budget <= now {
-			k++
-		}
-		c.firsts = append(c.firsts[:copy(c.firsts, c.firsts[k:])], firstAttempt{request, now})
-	} else {
-		for _, f := range c.firsts {
-			if f.request == request {
-				first = f.at
-			}
-		}
-	}
-	return next < first+budget
-}

@@ -1,7 +1,7 @@
 package sim
 
 // work is an entry of the event queue: something the engine must do at an
-// instant. It is a plain 32-byte value, so that the queue does not allocate
+// instant. It is a plain 40-byte value, so that the queue does not allocate
 // per entry and a sift moves little memory: the few fields of a finishing
 // run that do not fit are kept apart, in the engine's finishing slab.
 type work struct {
@@ -13,7 +13,8 @@ type work struct {
 	client int32
 	// n: retry: attempt number; scheduled: the schedule generation it
 	// belongs to; slots: the plan it belongs to.
-	n uint32
+	n     uint32
+	first int64 // retry: the request's first attempt (Unix ms)
 }
 
 type workKind uint8
@@ -107,9 +108,14 @@ func (q *queue) push(w work, prio uint8, what workKind, l int) {
 	items[i] = w
 }
 
+// laneStart is the size of a lane's ring when it is first used: enough
+// for the retries pending at once in most runs, small enough for the many
+// short runs of a sweep (a ring of a busy run doubles a few times).
+const laneStart = 64
+
 func (ln *lane) push(w work) {
 	if ln.n == len(ln.buf) {
-		buf := make([]work, max(16, 2*len(ln.buf)))
+		buf := make([]work, max(laneStart, 2*len(ln.buf)))
 		for i := range ln.n {
 			buf[i] = ln.buf[(ln.head+i)&(len(ln.buf)-1)]
 		}
@@ -138,30 +144,26 @@ func (q *queue) first() (*work, int) {
 	return w, src
 }
 
-// take removes and returns the first entry of src as first returned it.
-func (q *queue) take(src int) work {
+// drop removes the first entry of src as first returned it.
+func (q *queue) drop(src int) {
 	if src == noLane {
-		return q.pop()
+		q.pop()
+		return
 	}
 	ln := &q.lanes[src]
-	w := ln.buf[ln.head]
 	ln.head = (ln.head + 1) & (len(ln.buf) - 1)
 	ln.n--
-	return w
 }
 
-// pop removes and returns the heap's first entry; the heap must not be
-// empty.
-func (q *queue) pop() work {
-	items := q.items
-	top := items[0]
-	last := len(items) - 1
-	x := items[last]
-	items = items[:last]
-	q.items = items
+// pop removes the heap's first entry; the heap must not be empty.
+func (q *queue) pop() {
+	last := len(q.items) - 1
+	q.items = q.items[:last] // only the length is written
 	if last == 0 {
-		return top
+		return
 	}
+	items := q.items[:last+1]
+	x := &items[last]
 	i := 0
 	for {
 		c := 4*i + 1
@@ -175,12 +177,11 @@ func (q *queue) pop() work {
 				m = j
 			}
 		}
-		if !items[m].before(&x) {
+		if !items[m].before(x) {
 			break
 		}
 		items[i] = items[m]
 		i = m
 	}
-	items[i] = x
-	return top
+	items[i] = *x
 }

@@ -13,7 +13,7 @@ import "time"
 // Retry-After (after-retry-after backs off); a client that does not poll
 // never learns of it and stops there (GaveUp), and so does one that
 // retries 429 only (Retry.ThrottleOnly, the kiota preset): this is no 429.
-func (e *engine) acceptedThenFailed(i int, request uint64, attempt int, retryAfter time.Duration) {
+func (e *engine) acceptedThenFailed(i int, request uint64, attempt int, first int64, retryAfter time.Duration) {
 	c := &e.clients[i]
 	e.lastOp++
 	op := operationID(e.cfg.Seed, e.lastOp)
@@ -27,10 +27,9 @@ func (e *engine) acceptedThenFailed(i int, request uint64, attempt int, retryAft
 	}
 	e.opChanged(op, OpFailed, c.Name, polls)
 	if c.Poll <= 0 || c.OnThrottle.ThrottleOnly {
-		ev = e.emit(GaveUp)
-		ev.Client, ev.Request, ev.Attempt = c.Name, request, attempt
+		e.emitRequest(GaveUp, c, request, attempt)
 		e.send()
 		return
 	}
-	e.retryOrGiveUp(Throttled, i, request, attempt, 0, c.Poll.Milliseconds())
+	e.retryOrGiveUp(Throttled, i, request, attempt, first, 0, c.Poll.Milliseconds())
 }

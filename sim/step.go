@@ -118,7 +118,7 @@ func (g *Engine) Request(client string) (Answer, error) {
 	e := g.e
 	e.lastRequest++
 	g.catch.want, g.catch.answer = e.lastRequest, Answer{}
-	e.request(i, e.lastRequest, 1)
+	e.request(i, e.lastRequest, 1, e.now)
 	g.catch.want = 0
 	return g.catch.answer, nil
 }
