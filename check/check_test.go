@@ -74,6 +74,9 @@ func TestExpectationKinds(t *testing.T) {
 		{"none in a span", base, "{name: x, none: run-started, from: 5h, to: 12h}", "{name: x, none: run-started, from: 5h, to: 12h1s}"},
 		{"invariant throttle-window", base, "{name: x, invariant: throttle-window}", ""},
 		{"invariant skip-lookahead", scheduled, "{name: x, invariant: skip-lookahead}", ""},
+		// next-within skips only the next run: with runs every 4h, the one
+		// at 10:00 runs although it is due within 10h of the request at 04:00.
+		{"invariant skip-lookahead, next run only", strings.Replace(scheduled, "every: 12h", "every: 4h", 1), "{name: x, invariant: skip-lookahead}", ""},
 		{"invariant one-operation", base, "{name: x, invariant: one-operation}", ""},
 		{"invariant operations-in-order", base, "{name: x, invariant: operations-in-order}", ""},
 		{"metric max", scheduled, "{name: x, metric: freshness_max, max: 19h}", "{name: x, metric: freshness_max, max: 18h59m59s}"},
@@ -105,7 +108,10 @@ func TestInvariantsFail(t *testing.T) {
 				"but are never refused (scheduled: counted), so they can fill a window past its capacity"},
 		{"skip-lookahead with no skip rule",
 			strings.Replace(scheduled, "  run:", "  skip: {kind: none}\n  run:", 1) + "  - {name: s, invariant: skip-lookahead}\n",
-			"a scheduled run started at 2025-01-06T14:00:00Z, 10h after the request accepted at 2025-01-06T04:00:00Z"},
+			"nothing the run can be held to: the skip rule in force makes no promise: on-demand starts never skip a scheduled run"},
+		{"skip-lookahead with a lookahead of 0",
+			strings.Replace(scheduled, "  run:", "  skip: {kind: next-within, lookahead: 0s}\n  run:", 1) + "  - {name: s, invariant: skip-lookahead}\n",
+			"nothing the run can be held to: the skip rule in force makes no promise: a lookahead of 0s skips no scheduled run"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -519,6 +525,65 @@ func TestThrottleWindowAsksThePolicy(t *testing.T) {
 // allowed start: it fails, with the events around the breach as context
 // (measurement events are not trace lines: only the breach itself is
 // shown among them).
+// TestSkipLookaheadBreach: a stream in which the skip rule breaks its
+// promise (the engine never writes one) fails the invariant at the run
+// that should not have started; next-within holds only the first run due
+// after the on-demand start, all-within every one within the lookahead.
+func TestSkipLookaheadBreach(t *testing.T) {
+	t0 := simtest.T0
+	h := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Hour) }
+	stream := []sim.Event{
+		{At: h(4), Kind: sim.Accepted, Client: "a", Request: 1, Attempt: 1},
+		{At: h(4), Kind: sim.RunStarted, Run: 1, Trigger: policy.OnDemand},
+		{At: h(6), Kind: sim.ScheduledDue, Nominal: h(6)},
+		{At: h(6), Kind: sim.ScheduledSkipped, Nominal: h(6), Reason: sim.SkipOnDemand, Cause: h(4)},
+		{At: h(10), Kind: sim.ScheduledDue, Nominal: h(10)},
+		{At: h(10), Kind: sim.RunStarted, Run: 2, Trigger: policy.Scheduled, Nominal: h(10)},
+	}
+	for _, tc := range []struct {
+		rule policy.SkipRule
+		want string
+	}{
+		{policy.NextWithin{Lookahead: 10 * time.Hour}, ""},
+		{policy.NextWithin{Lookahead: 10 * time.Hour, RunStart: true}, ""},
+		{policy.AllWithin{Lookahead: 10 * time.Hour}, "the scheduled run due at 2025-01-06T10:00:00Z started at 2025-01-06T10:00:00Z, although it is due 6h after the on-demand start at 2025-01-06T04:00:00Z"},
+		{policy.AllWithin{Lookahead: 6 * time.Hour}, "the scheduled run due at 2025-01-06T10:00:00Z started at 2025-01-06T10:00:00Z, although it is due 6h after the on-demand start at 2025-01-06T04:00:00Z"},
+		{policy.AllWithin{Lookahead: 6*time.Hour - time.Millisecond}, ""},
+	} {
+		k := &skipInvariant{promise: policy.SkipPromiseOf(tc.rule), kept: map[time.Time]time.Time{},
+			first: first{expected: "unused", fail: func(expected string) *Failure { return &Failure{Expectation: "s", Expected: expected} }}}
+		ring := &recent{}
+		for i := range stream {
+			k.observe(&stream[i], ring)
+			ring.push(&stream[i])
+		}
+		f := k.finish(ring)
+		if tc.want == "" {
+			assert.Nil(t, f, "%v", tc.rule)
+			continue
+		}
+		require.NotNil(t, f, "%v", tc.rule)
+		assert.Equal(t, tc.want, f.Got, "%v", tc.rule)
+	}
+
+	// next-within: the first run due after the request is the one it holds.
+	broken := []sim.Event{
+		{At: h(4), Kind: sim.Accepted, Client: "a", Request: 1, Attempt: 1},
+		{At: h(6), Kind: sim.ScheduledDue, Nominal: h(6)},
+		{At: h(6), Kind: sim.RunStarted, Run: 2, Trigger: policy.Scheduled, Nominal: h(6)},
+	}
+	k := &skipInvariant{promise: policy.SkipPromiseOf(policy.NextWithin{Lookahead: 10 * time.Hour}), kept: map[time.Time]time.Time{},
+		first: first{expected: "unused", fail: func(expected string) *Failure { return &Failure{Expectation: "s", Expected: expected} }}}
+	ring := &recent{}
+	for i := range broken {
+		k.observe(&broken[i], ring)
+		ring.push(&broken[i])
+	}
+	f := k.finish(ring)
+	require.NotNil(t, f)
+	assert.Equal(t, "the scheduled run due at 2025-01-06T06:00:00Z started at 2025-01-06T06:00:00Z, although it is due 2h after the on-demand start at 2025-01-06T04:00:00Z", f.Got)
+}
+
 func TestThrottleWindowBreach(t *testing.T) {
 	t0 := simtest.T0
 	promise := policy.Promise{Capacity: 1, Text: "at most 1 counted starts in any 12h"}

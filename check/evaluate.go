@@ -32,7 +32,7 @@ func newSetup(s *scenario.Scenario, cfg sim.Config) setup {
 	return setup{
 		start:   s.File.Start.Time,
 		promise: promiseOf(cfg),
-		skip:    skipPromiseOf(s, cfg),
+		skip:    policy.SkipPromiseOf(cfg.Skip),
 	}
 }
 

@@ -16,7 +16,7 @@ func newInvariant(x *scenario.ExpectInvariant, s setup, fail func(string) *Failu
 	case "throttle-window":
 		return &windowInvariant{promise: s.promise, fail: fail, expected: expected}
 	case "skip-lookahead":
-		return &skipInvariant{promise: s.skip, first: first{fail: fail, expected: expected}}
+		return &skipInvariant{promise: s.skip, first: first{fail: fail, expected: expected}, kept: map[time.Time]time.Time{}}
 	case "one-operation":
 		return &operationInvariant{first: first{fail: fail, expected: expected}, open: map[sim.OperationID][]sim.OpStatus{}, seen: map[sim.OperationID]bool{}}
 	case "operations-in-order":
@@ -57,17 +57,6 @@ func promiseOf(cfg sim.Config) policy.Promise {
 	return t.Promise()
 }
 
-// skipPromiseOf asks the configuration's skip rule what it promises. A
-// rule that promises nothing (none, re-anchor) is held to the lookahead
-// the scenario sets, the one the invariant names, so that the invariant
-// never passes for want of a promise.
-func skipPromiseOf(s *scenario.Scenario, cfg sim.Config) policy.SkipPromise {
-	if p := policy.SkipPromiseOf(cfg.Skip); p.Holds() {
-		return p
-	}
-	return policy.SkipPromise{Lookahead: time.Duration(s.File.Service.Skip.Lookahead)}
-}
-
 // windowInvariant: the throttle keeps the promise of the reading in force.
 // It reads the engine's measurement events: right after every slot the
 // throttle allowed, the slots in use (in the limiter's own meaning) are
@@ -105,22 +94,50 @@ func (w *windowInvariant) finish(*recent) *Failure {
 	return w.result
 }
 
-// skipInvariant: no scheduled run starts within the lookahead after an
-// accepted on-demand request, as the skip rule promises.
+// skipInvariant: the skip rule keeps its promise (policy.SkipPromiseOf):
+// after an on-demand start, the scheduled run (next-within: the first one)
+// nominally due within the lookahead does not start. A rule that promises
+// nothing (none, re-anchor, a lookahead of 0) fails the expectation saying
+// why: it never passes for want of a promise.
 type skipInvariant struct {
 	first
-	promise      policy.SkipPromise
-	lastAccepted time.Time
+	promise policy.SkipPromise
+	since   time.Time               // the latest on-demand start the promise counts from
+	armed   bool                    // next-within: the first run due after since is still to come
+	kept    map[time.Time]time.Time // nominal instants the promise keeps from starting → their on-demand start
 }
 
 func (k *skipInvariant) observe(e *sim.Event, r *recent) {
-	switch {
-	case e.Kind == sim.Accepted:
-		k.lastAccepted = e.At
-	case e.Kind == sim.RunStarted && e.Trigger == policy.Scheduled && k.promise.Breaks(k.lastAccepted, e.At):
-		k.bad(r, e, fmt.Sprintf("a scheduled run started at %s, %s after the request accepted at %s",
-			instant(e.At), policy.FormatDuration(e.At.Sub(k.lastAccepted)), instant(k.lastAccepted)))
+	if !k.promise.Holds() {
+		return
 	}
+	switch {
+	case e.Kind == sim.Accepted && !k.promise.RunStart,
+		e.Kind == sim.RunStarted && e.Trigger == policy.OnDemand && k.promise.RunStart:
+		k.since, k.armed = e.At, true
+	case e.Kind == sim.ScheduledDue && e.Nominal.After(k.since) && (k.armed || !k.promise.NextOnly):
+		k.armed = false
+		if k.promise.Covers(k.since, e.Nominal) {
+			k.kept[e.Nominal] = k.since
+		}
+	case e.Kind == sim.ScheduledSkipped:
+		delete(k.kept, e.Nominal)
+	case e.Kind == sim.RunStarted && e.Trigger == policy.Scheduled:
+		if since, ok := k.kept[e.Nominal]; ok {
+			delete(k.kept, e.Nominal)
+			k.bad(r, e, fmt.Sprintf("the scheduled run due at %s started at %s, although it is due %s after the on-demand start at %s",
+				instant(e.Nominal), instant(e.At), policy.FormatDuration(e.Nominal.Sub(since)), instant(since)))
+		}
+	}
+}
+
+func (k *skipInvariant) finish(*recent) *Failure {
+	if !k.promise.Holds() {
+		f := k.fail(k.expected)
+		f.Got = "nothing the run can be held to: the skip rule in force makes no promise: " + k.promise.Reason
+		return f
+	}
+	return k.result
 }
 
 // operationInvariant: each accepted request has one operation that goes

@@ -30,37 +30,47 @@ type SkipRule interface {
 }
 
 // A SkipPromise is what a skip rule guarantees after an on-demand start
-// at t: no scheduled run starts after t and within Lookahead of it
-// (inclusive). A rule that skips the next run only keeps it while the
-// schedule's period is at least the lookahead. Lookahead 0 promises
-// nothing, and Reason says why.
+// at t (the acceptance of its request or, with RunStart, the start of its
+// run): a scheduled run nominally due after t and within Lookahead of it
+// (inclusive) does not start; with NextOnly, only the first one due after
+// t. A promise with no Lookahead promises nothing, and Reason says why.
 type SkipPromise struct {
 	Lookahead time.Duration
+	NextOnly  bool // only the first scheduled run due after the on-demand start
+	RunStart  bool // measured from the on-demand run's start, not the acceptance
 	Reason    string
 }
 
 // Holds reports whether the rule promises anything.
 func (p SkipPromise) Holds() bool { return p.Lookahead > 0 }
 
-// Breaks reports whether a scheduled run that starts at run breaks the
-// promise of the on-demand start at start (the zero time: none yet).
-func (p SkipPromise) Breaks(start, run time.Time) bool {
-	return !start.IsZero() && run.After(start) && run.Sub(start) <= p.Lookahead
+// Covers reports whether the promise of the on-demand start at t (the
+// zero time: none yet) keeps a scheduled run nominally due at nominal
+// from starting, if it is the one the promise speaks of (see NextOnly).
+func (p SkipPromise) Covers(t, nominal time.Time) bool {
+	return p.Holds() && !t.IsZero() && nominal.After(t) && nominal.Sub(t) <= p.Lookahead
 }
 
-// SkipPromiseOf says what a skip rule (nil: none) promises: the rules that
-// skip within a lookahead promise that no scheduled run starts within
-// it; re-anchor and none promise nothing.
+// SkipPromiseOf says what a skip rule (nil: none) promises: next-within
+// that the first scheduled run due within its lookahead does not start,
+// all-within that none due within it does; re-anchor and none promise
+// nothing, nor does a lookahead of 0.
 func SkipPromiseOf(r SkipRule) SkipPromise {
+	var p SkipPromise
 	switch r := r.(type) {
 	case NextWithin:
-		return SkipPromise{Lookahead: r.Lookahead}
+		p = SkipPromise{Lookahead: r.Lookahead, NextOnly: true, RunStart: r.RunStart}
 	case AllWithin:
-		return SkipPromise{Lookahead: r.Lookahead}
+		p = SkipPromise{Lookahead: r.Lookahead, RunStart: r.RunStart}
 	case Reanchor:
 		return SkipPromise{Reason: "re-anchor moves the schedule's grid, so the next scheduled run comes one period later"}
+	default:
+		return SkipPromise{Reason: "on-demand starts never skip a scheduled run"}
 	}
-	return SkipPromise{Reason: "on-demand starts never skip a scheduled run"}
+	if !p.Holds() {
+		p.Reason = "a lookahead of " + FormatDuration(p.Lookahead) + " skips no scheduled run"
+	}
+	return p
 }
 
 func from(runStart bool) string {

@@ -10,25 +10,28 @@ import (
 func TestSkipPromiseOf(t *testing.T) {
 	at := time.Date(2025, 1, 6, 4, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
-		rule  SkipRule
-		holds bool
+		rule               SkipRule
+		holds              bool
+		nextOnly, runStart bool
 	}{
-		{NextWithin{Lookahead: 10 * time.Hour}, true},
-		{AllWithin{Lookahead: 10 * time.Hour, RunStart: true}, true},
-		{NextWithin{}, false},
-		{Reanchor{}, false},
-		{NoSkip{}, false},
-		{nil, false},
+		{NextWithin{Lookahead: 10 * time.Hour}, true, true, false},
+		{NextWithin{Lookahead: 10 * time.Hour, RunStart: true}, true, true, true},
+		{AllWithin{Lookahead: 10 * time.Hour, RunStart: true}, true, false, true},
+		{NextWithin{}, false, true, false},
+		{AllWithin{}, false, false, false},
+		{Reanchor{}, false, false, false},
+		{NoSkip{}, false, false, false},
+		{nil, false, false, false},
 	} {
 		p := SkipPromiseOf(tc.rule)
 		assert.Equal(t, tc.holds, p.Holds(), "%v", tc.rule)
-		assert.Equal(t, !tc.holds, p.Reason != "" || p.Lookahead == 0, "%v", tc.rule)
-		if tc.holds {
-			assert.True(t, p.Breaks(at, at.Add(10*time.Hour)), "the lookahead is inclusive")
-			assert.False(t, p.Breaks(at, at.Add(10*time.Hour+time.Millisecond)))
-			assert.False(t, p.Breaks(at, at), "a run at the start itself")
-			assert.False(t, p.Breaks(time.Time{}, at), "no on-demand start yet")
-		}
+		assert.Equal(t, !tc.holds, p.Reason != "", "a promise of nothing says why: %v", tc.rule)
+		assert.Equal(t, tc.nextOnly, p.NextOnly, "%v", tc.rule)
+		assert.Equal(t, tc.runStart, p.RunStart, "%v", tc.rule)
+		assert.Equal(t, tc.holds, p.Covers(at, at.Add(10*time.Hour)), "the lookahead is inclusive: %v", tc.rule)
+		assert.False(t, p.Covers(at, at.Add(10*time.Hour+time.Millisecond)))
+		assert.False(t, p.Covers(at, at), "a run due at the start itself")
+		assert.False(t, p.Covers(time.Time{}, at), "no on-demand start yet")
 	}
 }
 

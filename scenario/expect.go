@@ -238,7 +238,7 @@ func (v *ExpectInvariant) validate() error {
 // promises.
 var Invariants = map[string]string{
 	"throttle-window":     "no throttle window holds more counted runs than the limit",
-	"skip-lookahead":      "no scheduled run starts within the skip lookahead after an accepted on-demand request",
+	"skip-lookahead":      "the skip rule to keep its promise: after an on-demand start, the scheduled run due within the lookahead (next-within: the next one; all-within: every one) does not start",
 	"one-operation":       "every accepted request has exactly one operation, finished or still running at the end",
 	"operations-in-order": "operations finish in the order their runs finish",
 }
