@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"time"
 	"unsafe"
 
@@ -435,19 +436,24 @@ func (e *engine) finishRun() {
 func (e *engine) at(ms int64) time.Time { return unixMilli(ms) }
 
 // unixMilli is time.UnixMilli(ms).UTC(). It runs once per clock move and
-// once per retry, so it builds the time directly when timeLayout holds:
-// the seconds by floor division, the nanoseconds in [0, 1e9).
+// once per retry, so it builds the time directly (fastUnixMilli) when the
+// standard library's layout is the one timeLayout checked at start.
 func unixMilli(ms int64) time.Time {
+	if !timeLayout {
+		return time.UnixMilli(ms).UTC()
+	}
+	return fastUnixMilli(ms)
+}
+
+// fastUnixMilli builds the time of ms in timeRep's layout: the seconds by
+// floor division, the nanoseconds in [0, 1e9). Only for timeLayout.
+func fastUnixMilli(ms int64) time.Time {
 	sec := ms / 1000
 	if ms < 0 && sec*1000 != ms {
 		sec--
 	}
-	nsec := (ms - sec*1000) * 1e6
-	if !timeLayout {
-		return time.Unix(sec, nsec).UTC()
-	}
 	var t time.Time
-	*(*timeRep)(unsafe.Pointer(&t)) = timeRep{wall: uint64(nsec), ext: sec + unixToInternal}
+	*(*timeRep)(unsafe.Pointer(&t)) = timeRep{wall: uint64((ms - sec*1000) * 1e6), ext: sec + unixToInternal}
 	return t
 }
 
@@ -462,19 +468,23 @@ type timeRep struct {
 
 const unixToInternal = (1969*365 + 1969/4 - 1969/100 + 1969/400) * 24 * 3600
 
-// timeLayout reports whether time.Time is laid out as timeRep: checked
-// once, against time.UnixMilli, so that another layout only costs speed.
+// timeLayout reports whether time.Time is laid out as timeRep, checked
+// once: first its fields (names, types, offsets) by reflection, so that
+// nothing is written through unsafe into another layout, then
+// fastUnixMilli against time.UnixMilli. Another layout only costs speed.
 var timeLayout = func() bool {
-	if unsafe.Sizeof(time.Time{}) != unsafe.Sizeof(timeRep{}) {
+	got, want := reflect.TypeFor[time.Time](), reflect.TypeFor[timeRep]()
+	if got.Size() != want.Size() || got.NumField() != want.NumField() {
 		return false
 	}
-	for _, ms := range []int64{0, 1, -1, 999, -1001, 1736121600123, -62135596800000} {
-		sec := ms / 1000
-		if ms < 0 && sec*1000 != ms {
-			sec--
+	for i := range want.NumField() {
+		g, w := got.Field(i), want.Field(i)
+		if g.Name != w.Name || g.Type != w.Type || g.Offset != w.Offset {
+			return false
 		}
-		var t time.Time
-		*(*timeRep)(unsafe.Pointer(&t)) = timeRep{wall: uint64((ms - sec*1000) * 1e6), ext: sec + unixToInternal}
+	}
+	for _, ms := range []int64{0, 1, -1, 999, -1001, 1736121600123, -62135596800000} {
+		t := fastUnixMilli(ms)
 		if t != time.UnixMilli(ms).UTC() || !t.Equal(time.UnixMilli(ms)) || t.Location() != time.UTC {
 			return false
 		}
