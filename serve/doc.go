@@ -26,7 +26,7 @@
 // most the throttle's limit per window), the operations of the latest
 // [KeptRefusedOperations] starts refused under refusal: accepted-then-failed
 // (an older one answers 404 saying so), and the latest Options.TraceEvents
-// events of its trace ([DefaultTraceEvents], about 13 MiB; negative: none).
+// events of its trace ([DefaultTraceEvents], about 15 MiB; negative: none).
 // Once the trace has dropped events, [Server.Trace] and [Server.Requests]
 // return [ErrTraceTruncated] (whole or not at all), GET /_runsim/trace
 // answers 507 TraceTooLong saying how many were dropped, and

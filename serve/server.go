@@ -31,7 +31,7 @@ const (
 	// Horizon is how far past its start the emulator's virtual time may go.
 	Horizon = 100 * 365 * 24 * time.Hour
 	// DefaultTraceEvents is how many events of each tenant's trace are kept
-	// (the latest; about 13 MiB) unless Options.TraceEvents says otherwise.
+	// (the latest; about 15 MiB) unless Options.TraceEvents says otherwise.
 	DefaultTraceEvents = 1 << 16
 	// MaxTenants bounds the tenants (tid) an emulator keeps a service for.
 	MaxTenants = 1024
@@ -59,7 +59,7 @@ type Options struct {
 	// Logger receives one record per request; nil: none.
 	Logger *slog.Logger
 	// TraceEvents bounds the trace each tenant keeps for Trace and
-	// GET /_runsim/trace: the latest TraceEvents events (about 208 bytes
+	// GET /_runsim/trace: the latest TraceEvents events (about 232 bytes
 	// each); 0: DefaultTraceEvents; negative: none. Once events are
 	// dropped, Trace and Requests return ErrTraceTruncated and
 	// GET /_runsim/trace answers 507 unless asked for the tail. The

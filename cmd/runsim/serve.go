@@ -63,8 +63,8 @@ flags:
                        with "-TID" before the extension; after a reset, the
                        trace of the new session
   --trace-events N     each tenant's latest N trace events kept in memory for
-                       GET /_runsim/trace (default 65536; 0: none; at most
-                       4194304); --trace is not bounded by it
+                       GET /_runsim/trace (default 65536; 0: none;
+                       at most 4194304); --trace is not bounded by it
   --background         keep the scenario's clients, as load beside yours
   --token-secret S     verify token signatures (HS256 with S); by default
                        signatures are not verified
@@ -85,7 +85,7 @@ type serveFlags struct {
 	background, dateRetry, quiet bool
 }
 
-// maxTraceEvents bounds --trace-events (about 850 MiB of events a tenant).
+// maxTraceEvents bounds --trace-events (about 930 MiB of events a tenant).
 const maxTraceEvents = 1 << 22
 
 func (f *serveFlags) declare(fs *flag.FlagSet) {

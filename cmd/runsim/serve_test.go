@@ -287,3 +287,10 @@ func TestServeTraceStreams(t *testing.T) {
 		assert.Contains(t, errOut, "--trace-events: ", n)
 	}
 }
+
+// TestServeUsageNamesTheBounds: serve's help gives the trace bound's
+// default and maximum that the code uses.
+func TestServeUsageNamesTheBounds(t *testing.T) {
+	assert.Contains(t, serveUsage, fmt.Sprintf("default %d;", serve.DefaultTraceEvents))
+	assert.Contains(t, serveUsage, fmt.Sprintf("at most %d)", maxTraceEvents))
+}
