@@ -88,7 +88,10 @@ func cli(args []string, stdout, stderr io.Writer) int {
 	name := args[0]
 	switch name {
 	case "-h", "-help", "--help":
-		fmt.Fprint(stdout, overviewText())
+		if _, err := io.WriteString(stdout, overviewText()); err != nil {
+			fmt.Fprintf(stderr, "runsim: writing the help: %v\n", err)
+			return exitBadInput
+		}
 		return exitOK
 	case "-v", "-version", "--version":
 		name = "version"
@@ -135,12 +138,10 @@ func dashed(name string) string { return "--" + name }
 
 func helpCmd(c *call, _ *noFlags) int {
 	if len(c.args) == 0 {
-		fmt.Fprint(c.stdout, overviewText())
-		return exitOK
+		return c.print(overviewText())
 	}
 	if cmd, ok := lookupCommand(c.args[0]); ok {
-		fmt.Fprint(c.stdout, cmd.usage)
-		return exitOK
+		return c.print(cmd.usage)
 	}
 	fmt.Fprintf(c.stderr, "runsim help: %s\nrun \"runsim help\" for the list of commands\n", unknownCommand(c.args[0]))
 	return exitBadInput

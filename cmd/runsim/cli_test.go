@@ -40,6 +40,12 @@ func TestWriteErrorsExit2(t *testing.T) {
 		{"run --trace -", []string{"run", documented, "--trace", "-"}},
 		{"run --trace - as a JSON array", []string{"run", documented, "--trace", "-", "--trace-format", "json"}},
 		{"version", []string{"version"}},
+		{"policies", []string{"policies"}},
+		{"the overview", []string{"--help"}},
+		{"help", []string{"help"}},
+		{"help run", []string{"help", "run"}},
+		{"run --help", []string{"run", "--help"}},
+		{"probe --help", []string{"probe", "--help"}},
 		{"sweep into a missing folder", []string{"sweep", documented, "--param", "service.throttle.limit=4", "--out", filepath.Join(dir, "no", "x.csv")}},
 	}
 	for _, tc := range tests {

@@ -105,8 +105,7 @@ func (cmd command) call(ctx context.Context, line []string, stdout, stderr io.Wr
 		case i >= 0:
 			run, args = cmd.subs[i].run, line[1:]
 		case len(line) > 0 && isHelp(line[0]):
-			fmt.Fprint(stdout, cmd.usage)
-			return exitOK
+			return c.print(cmd.usage)
 		default:
 			names := make([]string, len(cmd.subs))
 			for i, s := range cmd.subs {
@@ -209,8 +208,7 @@ func (c *call) parse(fs *flag.FlagSet, usage string, args []string) ([]string, i
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fmt.Fprint(c.stdout, usage)
-				return nil, exitOK, false
+				return nil, c.print(usage), false
 			}
 			return nil, c.usageFail(flagError(fs, err)), false
 		}
@@ -233,6 +231,14 @@ func (c *call) usageFail(msg string) int {
 // fail is a command's way to fail with bad input: it prints "runsim CMD: "
 // and the message on stderr, one line per error when the message is
 // joined errors, and returns exitBadInput.
+// print writes a help text to standard output; a failed write is exit 2.
+func (c *call) print(text string) int {
+	if _, err := io.WriteString(c.stdout, text); err != nil {
+		return c.fail("writing the help: %v", err)
+	}
+	return exitOK
+}
+
 func (c *call) fail(format string, args ...any) int {
 	prefix := "runsim " + c.name + ": "
 	for line := range strings.SplitSeq(fmt.Sprintf(format, args...), "\n") {

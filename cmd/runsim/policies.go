@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -43,24 +44,30 @@ func policiesCmd(c *call, _ *noFlags) int {
 			}
 		}
 	}
-	for i, f := range families {
-		if i > 0 {
-			fmt.Fprintln(stdout)
-		}
-		fmt.Fprintf(stdout, "%s (%s)\n", strings.ToUpper(f.Name), f.Field)
-		for _, v := range f.Variants {
-			mark := ""
-			if v.Name == f.Default {
-				mark = " (default)"
+	write := func(w io.Writer) error {
+		for i, f := range families {
+			if i > 0 {
+				fmt.Fprintln(w)
 			}
-			fmt.Fprintf(stdout, "\n  %s%s: %s\n", v.Name, mark, v.Doc)
-			tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-			for _, o := range v.Options {
-				fmt.Fprintf(tw, "      %s\t%s\t%s\n", o.Name, o.Default, o.Doc)
+			fmt.Fprintf(w, "%s (%s)\n", strings.ToUpper(f.Name), f.Field)
+			for _, v := range f.Variants {
+				mark := ""
+				if v.Name == f.Default {
+					mark = " (default)"
+				}
+				fmt.Fprintf(w, "\n  %s%s: %s\n", v.Name, mark, v.Doc)
+				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+				for _, o := range v.Options {
+					fmt.Fprintf(tw, "      %s\t%s\t%s\n", o.Name, o.Default, o.Doc)
+				}
+				tw.Flush()
+				fmt.Fprintf(w, "      e.g. %s\n", v.Example)
 			}
-			tw.Flush()
-			fmt.Fprintf(stdout, "      e.g. %s\n", v.Example)
 		}
+		return nil
+	}
+	if err := output(stdout, "", write); err != nil {
+		return c.fail("writing the list: %v", err)
 	}
 	return exitOK
 }
