@@ -252,10 +252,28 @@ func (m *metered) Release(now time.Time, id uint64, giveBack bool) {
 // settle folds the area of the slots in use up to now, before they change.
 func (e *engine) settle() {
 	m := &e.slots
-	if e.now > m.at {
-		m.area += m.lim.Integral(e.at(m.at), e.nowT)
-		m.at = e.now
+	m.area, m.at = e.areaTo(e.now, e.nowT), e.now
+}
+
+// areaTo is the area of the slots in use since the last SlotsChanged, up
+// to t (ms, at or after the instant folded so far). The engine is not
+// changed.
+func (e *engine) areaTo(ms int64, t time.Time) float64 {
+	m := &e.slots
+	if ms > m.at {
+		return m.area + m.lim.Integral(e.at(m.at), t)
 	}
+	return m.area
+}
+
+// slotsAt is the SlotsChanged event, for why, of the slots at ms (at or
+// after the instant folded so far): those in use then, and their area
+// since the last SlotsChanged up to then. Both measure and Engine.Closing
+// take it, so a run measured while it goes on closes as Finish would
+// close it. The engine is not changed.
+func (e *engine) slotsAt(ms int64, why SlotChange) Event {
+	m, t := &e.slots, e.atNow(ms)
+	return Event{At: t, Kind: SlotsChanged, Change: why, Capacity: int32(m.capacity), Slots: m.lim.Taken(t), Area: e.areaTo(ms, t)}
 }
 
 // measure reports the slots in use now, if report says so, and plans the
@@ -263,11 +281,10 @@ func (e *engine) settle() {
 func (e *engine) measure(why SlotChange, report bool) {
 	m := &e.slots
 	if report {
-		slots := m.lim.Taken(e.nowT)
-		ev := e.emit(SlotsChanged)
-		ev.Change, ev.Capacity, ev.Slots, ev.Area = why, int32(m.capacity), slots, m.area
+		ev := e.emit(SlotsChanged) // marks the event as no request's (see emitRequest)
+		*ev = e.slotsAt(e.now, why)
 		e.notify()
-		m.slots, m.area = slots, 0
+		m.slots, m.area = ev.Slots, 0
 	}
 	next := m.lim.NextFall(e.nowT)
 	if next.IsZero() {

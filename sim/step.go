@@ -141,13 +141,8 @@ func (g *Engine) Finish() Result {
 // throttle to measure. end is after Now, at or before End. The engine is
 // not changed.
 func (g *Engine) Closing(end time.Time) (ev Event, ok bool) {
-	m, t := &g.e.slots, g.e.at(end.UnixMilli())
-	if m.lim == nil {
+	if g.e.slots.lim == nil {
 		return Event{}, false
 	}
-	area := m.area
-	if t.UnixMilli() > m.at {
-		area += m.lim.Integral(g.e.at(m.at), t)
-	}
-	return Event{At: t, Kind: SlotsChanged, Change: SlotHorizon, Capacity: int32(m.capacity), Slots: m.lim.Taken(t), Area: area}, true
+	return g.e.slotsAt(end.UnixMilli(), SlotHorizon), true
 }
