@@ -42,7 +42,7 @@ func heavyEvents(b *testing.B, days int) ([]sim.Event, sim.Config) {
 // collector and summarises it, as every replication does; ns/event is the
 // collector's cost per event. The two lengths differ only in the number of
 // events: their allocs/op must be close, since the collector allocates
-// nothing per event (its maps of requests in flight reach a steady size).
+// nothing per event and keeps nothing per request.
 func BenchmarkCollector(b *testing.B) {
 	for _, days := range []int{7, 30} {
 		b.Run(time.Duration(days*24*int(time.Hour)).String(), func(b *testing.B) {

@@ -41,3 +41,28 @@ func charted(t *testing.T, cfg sim.Config) (Summary, *Timeline) {
 	require.NoError(t, err)
 	return c.Summary(), tl
 }
+
+// withFirst sets First on hand-written events as the engine sets it
+// (sim.Event.First): on a first attempt's RequestArrived (its At), and on
+// the Accepted of a request and the RunFinished of its run (the request's
+// first attempt). The events are changed in place and returned.
+func withFirst(events []sim.Event) []sim.Event {
+	firstOf := map[uint64]time.Time{}            // by request
+	firstOfOp := map[sim.OperationID]time.Time{} // by the operation of an accepted request
+	for i := range events {
+		e := &events[i]
+		switch e.Kind {
+		case sim.RequestArrived:
+			if e.Attempt == 1 {
+				e.First, firstOf[e.Request] = e.At, e.At
+			}
+		case sim.Accepted:
+			e.First, firstOfOp[e.Operation] = firstOf[e.Request], firstOf[e.Request]
+		case sim.RunFinished:
+			if !e.Operation.IsZero() {
+				e.First = firstOfOp[e.Operation]
+			}
+		}
+	}
+	return events
+}

@@ -72,8 +72,7 @@ func (s Summary) InProgress() int {
 func (s Summary) From() time.Time { return s.Start.Add(s.Warmup) }
 
 // A warmer is a measurement that keeps state from the events of the
-// warm-up, which count for nothing (the age of the data, requests still
-// waiting for their run).
+// warm-up, which count for nothing (the age of the data).
 type warmer interface {
 	warm(e *sim.Event)
 }
@@ -153,13 +152,25 @@ type Collector struct {
 	all     []measurement // in the order of the table
 	figures int           // how many figures a Summary holds
 	// kinds holds, by event kind, its tally and the measurements that
-	// read it (ms[0] for events that are no retry, ms[1] for retries),
-	// side by side, so that an event touches one entry.
-	kinds [256]struct {
-		n, retries int
-		ms         [2][]measurement
-		warm       int // events of the warm-up
+	// read it, side by side, so that an event touches one entry.
+	kinds [256]kindState
+}
+
+// kindState is the tally of an event kind and the measurements that read
+// it: ms[0] for events that are no retry, ms[1] for retries.
+type kindState struct {
+	n, retries int
+	ms         [2][]measurement
+	warm       int // events of the warm-up
+}
+
+// readers returns the measurements that read e, an event of k's kind, and
+// whether e is a retry (a request event with Attempt > 1).
+func (k *kindState) readers(e *sim.Event) (ms []measurement, retry bool) {
+	if e.Attempt > 1 {
+		return k.ms[1], true
 	}
+	return k.ms[0], false
 }
 
 // NewCollector returns a collector for a run over [start, end).
@@ -209,10 +220,9 @@ func (c *Collector) Observe(e *sim.Event) {
 	}
 	k := &c.kinds[e.Kind]
 	k.n++
-	ms := k.ms[0]
-	if e.Attempt > 1 {
+	ms, retry := k.readers(e)
+	if retry {
 		k.retries++
-		ms = k.ms[1]
 	}
 	for _, m := range ms {
 		m.observe(e)
@@ -223,11 +233,8 @@ func (c *Collector) Observe(e *sim.Event) {
 func (c *Collector) warm(e *sim.Event) {
 	k := &c.kinds[e.Kind]
 	k.warm++
-	retry := 0
-	if e.Attempt > 1 {
-		retry = 1
-	}
-	for _, m := range k.ms[retry] {
+	ms, _ := k.readers(e)
+	for _, m := range ms {
 		if w, ok := m.(warmer); ok {
 			w.warm(e)
 		}

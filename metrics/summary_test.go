@@ -142,7 +142,8 @@ func TestSketchBinsAgreeWithExactValues(t *testing.T) {
 	assert.InEpsilon(t, want[1], got[1], 0.001)
 }
 
-// warmupTimeline is a day worked by hand, offsets from t0:
+// warmupTimeline is a day worked by hand, offsets from t0, First set as
+// the engine sets it (withFirst):
 //
 //	 1h  request 1 accepted (op A), run 1 starts on demand; slots 0 → 1
 //	 2h  scheduled run due, skipped: run in progress
@@ -163,7 +164,7 @@ func warmupTimeline() []sim.Event {
 	slots := func(h, level, area float64, why sim.SlotChange) sim.Event {
 		return sim.Event{At: at(h), Kind: sim.SlotsChanged, Change: why, Capacity: 5, Slots: level, Area: area}
 	}
-	return []sim.Event{
+	return withFirst([]sim.Event{
 		{At: at(1), Kind: sim.RequestArrived, Client: "admin", Request: 1, Attempt: 1},
 		{At: at(1), Kind: sim.Accepted, Client: "admin", Request: 1, Attempt: 1, Operation: opA},
 		{At: at(1), Kind: sim.RunStarted, Run: 1, Trigger: policy.OnDemand, Operation: opA},
@@ -192,7 +193,34 @@ func warmupTimeline() []sim.Event {
 		{At: at(20.5), Kind: sim.RunStarted, Run: 4, Trigger: policy.Scheduled, Nominal: at(20)},
 		{At: at(22), Kind: sim.RunFinished, Run: 4, Trigger: policy.Scheduled, RunStatus: sim.Failed},
 		slots(24, 2, 12*2*3600, sim.SlotHorizon),
+	})
+}
+
+// TestWithFirstIsTheEngines: withFirst, given the engine's events with
+// First cleared, sets it back as the engine set it, under retries of both
+// refusals and runs that fail.
+func TestWithFirstIsTheEngines(t *testing.T) {
+	cfg := simtest.Documented(3*24*time.Hour, sim.Scripted{{Duration: 2 * time.Hour, Status: sim.Completed}, {Duration: 30 * time.Minute, Status: sim.Failed}},
+		sim.Client{Name: "poller", Arrivals: sim.Poisson{Rate: 2},
+			OnThrottle: sim.Retry{Kind: sim.AfterRetryAfter, Delay: time.Minute, MaxAttempts: 3},
+			OnConflict: sim.Retry{Kind: sim.AfterDelay, Delay: 15 * time.Minute, MaxAttempts: 3}})
+	var want []sim.Event
+	_, err := sim.Run(cfg, sim.ObserverFunc(func(e *sim.Event) { want = append(want, *e) }))
+	require.NoError(t, err)
+	got := slices.Clone(want)
+	retried, firsts := 0, 0
+	for i := range got {
+		if got[i].Attempt > 1 {
+			retried++
+		}
+		if !got[i].First.IsZero() {
+			firsts++
+		}
+		got[i].First = time.Time{}
 	}
+	require.Positive(t, retried, "the run has retries")
+	require.Positive(t, firsts, "the engine sets First")
+	assert.Equal(t, want, withFirst(got))
 }
 
 // TestWarmupHandWorked measures warmupTimeline over the whole day and
