@@ -16,6 +16,9 @@ import (
 var capacitySpec = sharedSpec{
 	formats:      textOrJSON,
 	replications: "the scenario's, at least 20",
+	warmup:       true,
+	seed:         true,
+	set:          true,
 }
 
 var capacityUsage = `usage: runsim capacity SCENARIO --param PATH --range LO:HI --target METRIC<=VALUE [flags]

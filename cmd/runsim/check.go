@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -15,11 +16,17 @@ import (
 
 	"runsim/check"
 	"runsim/scenario"
+	"runsim/scenarios"
 )
 
-const checkUsage = `usage: runsim check PATH... [flags]
+// checkSpec are the shared flags of check: --warmup and --set, not --seed
+// (each scenario keeps its own).
+var checkSpec = sharedSpec{warmup: true, set: true}
 
-Runs every scenario in PATH (files, or folders searched for *.yaml) and its
+var checkUsage = `usage: runsim check PATH... [flags]
+
+Runs every scenario in PATH (files, folders searched for *.yaml, or
+scenarios and folders of the library shipped with runsim) and its
 expectations (the expect: section), and compares its trace with the golden
 trace X.trace beside X.yaml when there is one. Prints one line per scenario
 (ok or FAIL, what was checked, time taken), then for each failure what was
@@ -32,41 +39,33 @@ bad input (a scenario that does not load, a flag, an unreadable path) or
 output that cannot be written (stdout, the --junit file).
 
 flags:
-  --update            rewrite the golden traces that exist, of the scenarios
-                      --run selects, instead of comparing (create one with
-                      runsim run X.yaml --trace X.trace); not with --set
-  --junit FILE        also write JUnit XML for CI systems
-  --run REGEX         check only scenarios whose name or path matches
-  --set path=value    override a field in every scenario (repeatable), e.g.
-                      --set service.throttle.limit=4 asks whether the suite
-                      would still pass with a limit of 4
-` + "  --warmup D          " + "leave the first D of every scenario's horizon out of its\n" +
-	"                      metrics (overrides its warmup); traces do not depend on it\n"
+  --update             rewrite the golden traces that exist, of the scenarios
+                       --run selects, instead of comparing (create one with
+                       runsim run X.yaml --trace X.trace); not with --set
+  --junit FILE         also write JUnit XML for CI systems
+  --run REGEX          check only scenarios whose name or path matches
+` + checkSpec.help() + `
+--warmup and --set apply to every scenario; traces do not depend on the
+warm-up. --set service.throttle.limit=4 asks whether the suite would still
+pass with a limit of 4.
+`
 
 // checkFlags are runsim check's own flags.
 type checkFlags struct {
-	setFlags
 	update     bool
 	junit, run string
-	warmup     warmupFlag
 }
 
 func (f *checkFlags) declare(fs *flag.FlagSet) {
-	f.setFlags.declare(fs)
 	fs.BoolVar(&f.update, "update", false, "")
 	stringFlags(fs, map[string]*string{"junit": &f.junit, "run": &f.run})
-	f.warmup.declare(fs)
 }
 
 func checkCmd(c *call, f *checkFlags) int {
-	sets := f.sets
-	if f.update && len(sets) > 0 {
+	// --warmup is among the overrides too, and allowed with --update:
+	// traces do not depend on the warm-up.
+	if f.update && c.sh.given("set") {
 		return c.fail("--update cannot be combined with --set: the overrides would be written into the golden traces")
-	}
-	if set, err := f.warmup.check(); err != nil {
-		return c.fail("%v", err)
-	} else if set != "" {
-		sets = append(sets, set) // after the --update check: traces do not depend on the warm-up
 	}
 	var match *regexp.Regexp
 	if f.run != "" {
@@ -75,9 +74,19 @@ func checkCmd(c *call, f *checkFlags) int {
 			return c.fail("--run: %v", err)
 		}
 	}
-	files, err := scenarioFiles(c.args)
-	if err != nil {
-		return c.fail("%v", err)
+	var files []string
+	for _, arg := range c.args {
+		if _, err := os.Stat(arg); err != nil && !scenarios.Has(arg) && len(libraryFolder(arg)) == 0 {
+			if errors.Is(err, fs.ErrNotExist) {
+				return c.fail("%v", noScenario(arg))
+			}
+			return c.fail("%v", fileError(arg, err))
+		}
+		in, err := scenarioPaths(arg)
+		if err != nil {
+			return c.fail("%v", err)
+		}
+		files = append(files, in...)
 	}
 
 	out := &stickyWriter{w: c.stdout}
@@ -87,7 +96,7 @@ func checkCmd(c *call, f *checkFlags) int {
 	var details bytes.Buffer
 	for _, file := range files {
 		// Select before running: --update rewrites only what --run selects.
-		s, err := scenario.Load(file, sets...)
+		s, err := c.checkScenario(file)
 		if err == nil && match != nil && !match.MatchString(s.File.Name) && !match.MatchString(file) {
 			continue
 		}
@@ -142,6 +151,16 @@ func checkCmd(c *call, f *checkFlags) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// checkScenario loads a scenario of check with the overrides: a file with
+// scenario.Load, a name of the library as the commands that load do.
+func (c *call) checkScenario(file string) (*scenario.Scenario, error) {
+	if _, err := os.Stat(file); err != nil {
+		s, err := c.sh.load(file)
+		return s.Scenario, err
+	}
+	return scenario.Load(file, c.sh.sets...)
 }
 
 // stickyWriter keeps the first error of its writer and writes nothing after

@@ -335,3 +335,28 @@ func TestValidateWalksFolders(t *testing.T) {
 	assert.Equal(t, exitBadInput, code)
 	assert.Equal(t, "runsim run: "+dir+" is a folder: give one scenario file (runsim check and runsim validate take folders)\n", errOut)
 }
+
+// TestCheckTakesLibraryNames: check resolves its arguments as validate
+// does: files, folders, and the library's scenarios and folders by name;
+// anything else is one clear error before anything runs.
+func TestCheckTakesLibraryNames(t *testing.T) {
+	code, out, errOut := runsim("check", "rules/five-then-throttled")
+	assert.Equal(t, exitOK, code, errOut)
+	assert.Regexp(t, `(?m)^ok\s+five-then-throttled\s+rules/five-then-throttled\s`, out)
+	assert.True(t, strings.HasSuffix(out, "1 passed, 0 failed\n"), out)
+
+	code, out, errOut = runsim("check", "rules")
+	assert.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "rules/skip-at-exactly-10h", "a folder of the library")
+
+	code, out, errOut = runsim("check", "nosuch")
+	assert.Equal(t, exitBadInput, code)
+	assert.Empty(t, out)
+	assert.True(t, strings.HasPrefix(errOut, `runsim check: nosuch: no such file, and the library has no scenario "nosuch"`), errOut)
+
+	missing := filepath.Join(t.TempDir(), "missing.yaml")
+	code, out, errOut = runsim("check", missing)
+	assert.Equal(t, exitBadInput, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "runsim check: "+missing+": no such file\n", errOut)
+}

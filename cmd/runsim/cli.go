@@ -40,19 +40,19 @@ func init() {
 	commands = []command{
 		{name: "run", summary: "simulate a scenario and print its summary", usage: runUsage, shared: &runSpec, args: oneScenario, loads: true, run: does(runCmd)},
 		{name: "sweep", summary: "run a scenario over a grid of parameter values, with confidence intervals", usage: sweepUsage, shared: &sweepSpec, args: oneScenario, loads: true, run: does(sweepCmd)},
-		{name: "merge", summary: "put the shards of a sweep (sweep --shard K/N) together, byte for byte", usage: mergeUsage, args: some("shards"), run: does(mergeCmd)},
+		{name: "merge", summary: "put the shards of a sweep (sweep --shard K/N) together, byte for byte", usage: mergeUsage, shared: &mergeSpec, args: some("shards"), run: does(mergeCmd)},
 		{name: "capacity", summary: "find the largest (or smallest) parameter value that keeps a metric within a target", usage: capacityUsage, shared: &capacitySpec, args: oneScenario, loads: true, run: does(capacityCmd)},
 		{name: "compare", summary: "run a scenario and its variants side by side on the same random numbers", usage: compareUsage, shared: &compareSpec, args: oneScenario, loads: true, run: does(compareCmd)},
-		{name: "check", summary: "run scenarios and their expectations and golden traces", usage: checkUsage, args: some("paths"), run: does(checkCmd)},
+		{name: "check", summary: "run scenarios and their expectations and golden traces", usage: checkUsage, shared: &checkSpec, args: some("paths"), run: does(checkCmd)},
 		{name: "policies", summary: "list every registered policy variant, its options and defaults", usage: policiesUsage, args: anyArguments, run: does(policiesCmd)},
-		{name: "validate", summary: "check scenario files without running them", usage: validateUsage, args: some("scenarios"), run: does(validateCmd)},
-		{name: "serve", summary: "serve the service as a local Graph emulator in virtual time, for testing client code", usage: serveUsage, args: oneScenario, ownSignals: true, run: does(serveCmd)},
+		{name: "validate", summary: "check scenario files without running them", usage: validateUsage, shared: &validateSpec, args: some("scenarios"), run: does(validateCmd)},
+		{name: "serve", summary: "serve the service as a local Graph emulator in virtual time, for testing client code", usage: serveUsage, shared: &serveSpec, args: oneScenario, loads: true, ownSignals: true, run: does(serveCmd)},
 		{name: "fit", summary: "tell which readings of the open questions agree with what the service answered", usage: fitUsage, shared: &fitSpec, args: flagsOnly(": give the files with --requests and --runs"), run: does(fitCmd)},
 		{name: "probe", summary: "design and carry out the cheapest experiment that tells the open readings apart", usage: probeUsage, shared: &fitSpec, args: flagsOnly("; see runsim help probe"),
 			subs: []subcommand{{"plan", does(probePlanCmd)}, {"run", does(probeRunCmd)}}},
 		{name: "token", summary: "print a bearer token that runsim serve accepts", usage: tokenUsage, args: noArguments, run: does(tokenCmd)},
 		{name: "version", summary: "print runsim's version and the revision it was built from", usage: versionUsage, args: noArguments, run: does(versionCmd)},
-		{name: "help", summary: "explain runsim or one of its commands", usage: "usage: runsim help [COMMAND]\n", args: anyArguments, run: does(helpCmd)},
+		{name: "help", summary: "explain runsim or one of its commands", usage: "usage: runsim help [COMMAND]\n", args: atMostOne("command"), run: does(helpCmd)},
 	}
 }
 
@@ -229,18 +229,20 @@ type shared struct {
 }
 
 // sharedSpec says which shared flags a command takes, and what they mean
-// for it. Every command that takes shared flags takes --seed and --set.
+// for it; a flag it does not name is not declared.
 type sharedSpec struct {
 	formats []string // --format's values, the default first; none: no --format
 	// replications is --replications' default, for the help; it is set
 	// for the commands that estimate metrics over replications (run,
 	// compare, sweep, capacity), which may run for long: they take
 	// --replications and --workers, --quiet (no progress display, no note
-	// of what was written), --max-events (the budget of simulated events)
-	// and --warmup (runsim check takes it too, through warmupFlag). "":
-	// none of these.
+	// of what was written) and --max-events (the budget of simulated
+	// events). "": none of these.
 	replications string
 	report       string // what --report DIR writes; "": no --report
+	warmup       bool   // --warmup D, folded into the overrides
+	seed         bool   // --seed N, folded into the overrides
+	set          bool   // --set path=value, repeatable
 }
 
 // textOrJSON are the --format values of most commands: text, the
@@ -249,13 +251,17 @@ var textOrJSON = []string{"text", "json"}
 
 // fitSpec are the shared flags of fit and probe: --format, --seed and
 // --set.
-var fitSpec = sharedSpec{formats: textOrJSON}
+var fitSpec = sharedSpec{formats: textOrJSON, seed: true, set: true}
 
 // declare adds the flags of spec to fs.
 func (sh *shared) declare(fs *flag.FlagSet, spec sharedSpec) {
 	sh.spec, sh.fs = spec, fs
-	fs.StringVar(&sh.seed, "seed", "", "")
-	fs.Var(&sh.sets, "set", "")
+	if spec.seed {
+		fs.StringVar(&sh.seed, "seed", "", "")
+	}
+	if spec.set {
+		fs.Var(&sh.sets, "set", "")
+	}
 	if len(spec.formats) > 0 {
 		fs.StringVar(&sh.format, "format", spec.formats[0], "")
 	}
@@ -265,6 +271,8 @@ func (sh *shared) declare(fs *flag.FlagSet, spec sharedSpec) {
 		fs.BoolVar(&sh.quiet, "quiet", false, "")
 		sh.maxEvents = defaultMaxEvents
 		fs.Var(&sh.maxEvents, "max-events", "")
+	}
+	if spec.warmup {
 		sh.warmup.declare(fs)
 	}
 	if spec.report != "" {
@@ -275,7 +283,7 @@ func (sh *shared) declare(fs *flag.FlagSet, spec sharedSpec) {
 // warmupFlag is --warmup D: the initial transient every metric leaves out,
 // the scenario's warmup field overridden (as --set warmup=D would, and
 // checked as strictly: shorter than the horizon). It is declared here
-// once, for the commands that estimate and for runsim check.
+// once, for the commands whose sharedSpec says warmup.
 type warmupFlag struct{ value string }
 
 const warmupHelp = "leave the first D of the horizon out of every metric (a warm-up: counts from D on, freshness and occupancy time-weighted from D on, the state at D carried in); overrides the scenario's warmup (default: the scenario's, 0 unless it says), e.g. --warmup 2d"
@@ -342,10 +350,16 @@ func (spec sharedSpec) help() string {
 	if spec.replications != "" {
 		line("--max-events N", "refuse work estimated at more than N simulated events in all, before it starts (default "+metrics.FormatInt(int64(defaultMaxEvents))+", about a minute on one CPU; 0: no limit)")
 		line("--quiet", "no progress display (drawn only when standard error is a terminal) and no note of the files written")
+	}
+	if spec.warmup {
 		line("--warmup D", warmupHelp)
 	}
-	line("--seed N", "use seed N instead of the scenario's seed")
-	line("--set path=value", "override a scenario field (repeatable; list items by index or by name), e.g. service.throttle.limit=6 or clients.admin.arrivals.poisson.rate=2/h")
+	if spec.seed {
+		line("--seed N", "use seed N instead of the scenario's seed")
+	}
+	if spec.set {
+		line("--set path=value", "override a scenario field (repeatable; list items by index or by name), e.g. service.throttle.limit=6 or clients.admin.arrivals.poisson.rate=2/h")
+	}
 	return b.String()
 }
 
@@ -358,10 +372,6 @@ file that exists wins over a library name.
 // check validates the shared flags' values, one error per flag that is
 // wrong (joined), and folds --seed into the overrides.
 func (sh *shared) check() error {
-	given := map[string]bool{}
-	if sh.fs != nil {
-		sh.fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	}
 	var errs []error
 	if len(sh.spec.formats) > 0 && !slices.Contains(sh.spec.formats, sh.format) {
 		err := fmt.Sprintf("--format must be %s, got %q", strings.Join(sh.spec.formats, " or "), sh.format)
@@ -371,7 +381,7 @@ func (sh *shared) check() error {
 		errs = append(errs, errors.New(err))
 	}
 	if sh.spec.replications != "" {
-		if sh.replications < 1 && (given["replications"] || sh.replications < 0) {
+		if sh.replications < 1 && (sh.given("replications") || sh.replications < 0) {
 			errs = append(errs, fmt.Errorf("--replications must be at least 1, got %d (leave it out for %s)", sh.replications, sh.spec.replications))
 		}
 		if sh.replications > scenario.MaxReplications {
@@ -401,6 +411,15 @@ func (sh *shared) check() error {
 		name = sh.fs.Name()
 	}
 	return flagErrors{cmd: name, errs: errs}
+}
+
+// given says whether the flag name was given on the command line.
+func (sh *shared) given(name string) bool {
+	found := false
+	if sh.fs != nil {
+		sh.fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	}
+	return found
 }
 
 // flagErrors are the errors of several flags: one line each, every line

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -558,4 +559,48 @@ func TestWarmupFlag(t *testing.T) {
 	code, out, errOut := runsim("run", documented, "--warmup", "2d")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "measured from                      2025-01-08T00:00:00Z (a warm-up of 2d left out)")
+}
+
+// TestUsageDocumentsEveryFlag: each command's usage lists exactly the
+// flags its flag set registers, its own and the shared ones; for a
+// command with subcommands, which share its usage, the flags any of them
+// registers. A flag is listed on a line of its own, starting "  --name";
+// other mentions of flags in the text are not counted.
+func TestUsageDocumentsEveryFlag(t *testing.T) {
+	listed := regexp.MustCompile(`(?m)^  --([a-z][a-z0-9-]*)`)
+	for _, c := range commands {
+		t.Run(c.name, func(t *testing.T) {
+			actions := []action{c.run}
+			if len(c.subs) > 0 {
+				actions = nil
+				for _, s := range c.subs {
+					actions = append(actions, s.run)
+				}
+			}
+			var registered []string
+			for _, run := range actions {
+				fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+				if c.shared != nil {
+					new(shared).declare(fs, *c.shared)
+				}
+				run(fs)
+				fs.VisitAll(func(f *flag.Flag) { registered = append(registered, f.Name) })
+			}
+			var documented []string
+			for _, m := range listed.FindAllStringSubmatch(c.usage, -1) {
+				documented = append(documented, m[1])
+			}
+			slices.Sort(registered)
+			slices.Sort(documented)
+			assert.Equal(t, slices.Compact(registered), slices.Compact(documented), "the flags of runsim %s", c.name)
+		})
+	}
+}
+
+// TestHelpTakesOneCommand: runsim help takes at most one argument.
+func TestHelpTakesOneCommand(t *testing.T) {
+	code, out, errOut := runsim("help", "run", "extra")
+	assert.Equal(t, exitBadInput, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "runsim help: takes at most one command, got 2: \"run extra\"\nrun \"runsim help help\" for usage\n", errOut)
 }

@@ -22,8 +22,8 @@ import (
 // message and exit 2. Only then does its own code run.
 type command struct {
 	name, summary, usage string
-	// shared are the shared flags it takes; nil: none, not even --seed
-	// and --set.
+	// shared are the shared flags it takes, as its sharedSpec says; nil:
+	// none.
 	shared *sharedSpec
 	// args checks its positional arguments.
 	args arity
@@ -183,6 +183,16 @@ func flagsOnly(hint string) arity {
 	return func(cmd string, args []string) error {
 		if len(args) > 0 {
 			return fmt.Errorf("unexpected argument %q%s", args[0], hint)
+		}
+		return nil
+	}
+}
+
+// atMostOne takes none or one of what noun names.
+func atMostOne(noun string) arity {
+	return func(cmd string, args []string) error {
+		if len(args) > 1 {
+			return usageError(fmt.Sprintf("takes at most one %s, got %d: %q", noun, len(args), strings.Join(args, " ")))
 		}
 		return nil
 	}

@@ -14,6 +14,9 @@ var compareSpec = sharedSpec{
 	formats:      []string{"text", "json", "csv"},
 	replications: "the scenario's replications, 1 unless it says",
 	report:       "report.html, report.md, summary.json (the JSON output) and a bar chart (PNG, SVG, CSV) per key metric",
+	warmup:       true,
+	seed:         true,
+	set:          true,
 }
 
 var compareUsage = `usage: runsim compare SCENARIO [--variant NAME=PATH=VALUE[,PATH=VALUE]]... [flags]

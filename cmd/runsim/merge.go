@@ -10,6 +10,9 @@ import (
 	"runsim/reports"
 )
 
+// mergeSpec are merge's shared flags: --report, as sweep's.
+var mergeSpec = sharedSpec{report: "the sweep's report (report.html, report.md, summary.json and a chart per key metric), as runsim sweep --report does"}
+
 var mergeUsage = `usage: runsim merge SHARD... [--out FILE] [--report DIR]
 
 Puts the shards of a sweep, written by runsim sweep --shard K/N, together
@@ -23,21 +26,17 @@ each of the N shards given once, and each whole. Otherwise merge says what
 is wrong and writes nothing (exit 2).
 
 flags:
-  --out FILE    write there instead of standard output (whole or not at all)
-  --report DIR  also write the sweep's report (report.html, report.md,
-                summary.json and a chart per key metric), as runsim sweep
-                --report does
-
+  --out FILE           write there instead of standard output (whole or not
+                       at all)
+` + mergeSpec.help() + `
 example:
   runsim merge shards/ --out sweep.csv --report out/sweep
 `
 
 // mergeFlags are runsim merge's own flags.
-type mergeFlags struct{ out, report string }
+type mergeFlags struct{ out string }
 
-func (f *mergeFlags) declare(fs *flag.FlagSet) {
-	stringFlags(fs, map[string]*string{"out": &f.out, "report": &f.report})
-}
+func (f *mergeFlags) declare(fs *flag.FlagSet) { fs.StringVar(&f.out, "out", "", "") }
 
 func mergeCmd(c *call, f *mergeFlags) int {
 	files, err := shardFiles(c.args)
@@ -67,12 +66,12 @@ func mergeCmd(c *call, f *mergeFlags) int {
 	if err := output(c.stdout, f.out, write); err != nil {
 		return c.fail("writing the sweep: %v", err)
 	}
-	if f.report != "" {
+	if c.sh.report != "" {
 		page := h.Page.ReportPage()
 		page.Command = commandLine(c.name, c.line)
 		page.Sweep = sw
-		if err := reports.WriteSweep(f.report, page); err != nil {
-			return c.fail("--report: %v", reportError(f.report, err))
+		if err := reports.WriteSweep(c.sh.report, page); err != nil {
+			return c.fail("--report: %v", reportError(c.sh.report, err))
 		}
 	}
 	return exitOK

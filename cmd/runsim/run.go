@@ -16,6 +16,9 @@ var runSpec = sharedSpec{
 	formats:      textOrJSON,
 	replications: "the scenario's replications, 1 unless it says",
 	report:       "report.html, report.md, summary.json and the charts (PNG, SVG, CSV) of the first replication",
+	warmup:       true,
+	seed:         true,
+	set:          true,
 }
 
 var runUsage = `usage: runsim run SCENARIO [flags]

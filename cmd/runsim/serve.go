@@ -16,12 +16,17 @@ import (
 	"time"
 
 	"runsim/internal/atomicfile"
-	"runsim/scenario"
 	"runsim/serve"
 	"runsim/sim"
 )
 
-const serveUsage = `usage: runsim serve FILE [flags]
+// serveSpec are serve's shared flags: --set. Its --quiet is its own (no
+// request log), declared in serveFlags: serve takes none of the flags of
+// the commands that estimate, whose --quiet is about a progress display
+// and the files written.
+var serveSpec = sharedSpec{set: true}
+
+var serveUsage = `usage: runsim serve SCENARIO [flags]
 
 Serves the service described by the scenario's service: section as a local
 emulator of Microsoft Graph, in virtual time, for testing real client code:
@@ -46,6 +51,7 @@ The emulator's own endpoints, outside Graph's namespace:
   POST /_runsim/reset                     every service anew, the clock back
 (?tenant=TID selects another tenant than the default one.)
 
+` + scenarioArg + `
 The first line written to standard error holds the URL it listens on.
 SIGINT or SIGTERM end it gracefully, writing the trace if asked.
 
@@ -70,15 +76,13 @@ flags:
                        signatures are not verified
   --retry-after-date   write Retry-After as an HTTP-date, not seconds
   --quiet              no request log on standard error
-  --set path=value     override a scenario field (repeatable)
-
+` + serveSpec.help() + `
 example:
   runsim serve scenarios/serve.yaml --addr 127.0.0.1:8765
 `
 
 // serveFlags are runsim serve's own flags.
 type serveFlags struct {
-	setFlags
 	addr, clock, trace, secret   string
 	speed                        float64
 	traceEvents                  int
@@ -96,8 +100,7 @@ func (f *serveFlags) declare(fs *flag.FlagSet) {
 	stringFlags(fs, map[string]*string{"trace": &f.trace, "token-secret": &f.secret})
 	fs.BoolVar(&f.background, "background", false, "")
 	fs.BoolVar(&f.dateRetry, "retry-after-date", false, "")
-	fs.BoolVar(&f.quiet, "quiet", false, "")
-	f.setFlags.declare(fs)
+	fs.BoolVar(&f.quiet, "quiet", false, "") // serve's own: no request log
 }
 
 // serveCmd serves until c.ctx is done.
@@ -119,10 +122,7 @@ func serveCmd(c *call, f *serveFlags) int {
 		traces = &traceFiles{path: f.trace, format: format, open: map[string]*traceFile{}}
 		defer traces.abort()
 	}
-	s, err := scenario.Load(c.args[0], f.sets...)
-	if err != nil {
-		return c.fail("%v", err)
-	}
+	s := c.s
 	clock, err := serve.NewClock(kind, s.File.Start.Time, f.speed)
 	if err != nil {
 		return c.fail("--speed: %v", err)
@@ -138,7 +138,7 @@ func serveCmd(c *call, f *serveFlags) int {
 	if !f.quiet {
 		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
-	emu, err := serve.New(s, opts)
+	emu, err := serve.New(s.Scenario, opts)
 	if err != nil {
 		return c.fail("%s: %v", c.args[0], err)
 	}

@@ -294,3 +294,19 @@ func TestServeUsageNamesTheBounds(t *testing.T) {
 	assert.Contains(t, serveUsage, fmt.Sprintf("default %d;", serve.DefaultTraceEvents))
 	assert.Contains(t, serveUsage, fmt.Sprintf("at most %d)", maxTraceEvents))
 }
+
+// TestServeLoadsLibraryNames: serve takes a scenario of the library by
+// name, as run does.
+func TestServeLoadsLibraryNames(t *testing.T) {
+	url, stop := startServe(t, "documented", "--quiet")
+	res, err := http.Get(url + "/_runsim/clock")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	code, rest := stop()
+	assert.Equal(t, exitOK, code, rest)
+
+	code, _, errOut := runsim("serve", "nosuch")
+	assert.Equal(t, exitBadInput, code)
+	assert.True(t, strings.HasPrefix(errOut, `runsim serve: nosuch: no such file, and the library has no scenario "nosuch"`), errOut)
+}

@@ -19,6 +19,9 @@ var sweepSpec = sharedSpec{
 	formats:      []string{"csv", "json"},
 	replications: "the scenario's replications",
 	report:       "report.html, report.md, summary.json and a chart (PNG, SVG, CSV) per key metric",
+	warmup:       true,
+	seed:         true,
+	set:          true,
 }
 
 var sweepUsage = `usage: runsim sweep SCENARIO --param PATH=VALUES [--param ...] [flags]

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
 
@@ -9,7 +8,11 @@ import (
 	"runsim/metrics"
 )
 
-const validateUsage = `usage: runsim validate SCENARIO... [--set path=value]...
+// validateSpec are validate's flags: --set alone, not --seed (validating
+// does not depend on it).
+var validateSpec = sharedSpec{set: true}
+
+var validateUsage = `usage: runsim validate SCENARIO... [--set path=value]...
 
 Checks each scenario strictly, as runsim run would, without running it:
 unknown fields, bad durations and rates, values out of range, outcome
@@ -23,37 +26,22 @@ left out), as for runsim check; a folder of the library (rules,
 policies) for its scenarios.
 
 ` + scenarioArg + `
+flags:
+` + validateSpec.help() + `
 Exit code 0 when every scenario is good, 2 otherwise.
 `
 
-// setFlags are the own flags of a command that takes --set but not the
-// other shared flags (not even --seed).
-type setFlags struct{ sets multi }
-
-func (f *setFlags) declare(fs *flag.FlagSet) { fs.Var(&f.sets, "set", "") }
-
-func validateCmd(c *call, f *setFlags) int {
+func validateCmd(c *call, _ *noFlags) int {
 	code := exitOK
 	for _, arg := range c.args {
-		files := []string{arg}
-		info, err := os.Stat(arg)
-		if in := libraryFolder(arg); err != nil && len(in) > 0 {
-			files = in // a folder of the library
-		}
-		if err == nil && info.IsDir() {
-			if files, err = scenarioFiles([]string{arg}); err != nil {
-				c.fail("%v", fileError(arg, err))
-				code = exitBadInput
-				continue
-			}
-			if len(files) == 0 {
-				c.fail("%s: no scenario files (*.yaml) in the folder", arg)
-				code = exitBadInput
-				continue
-			}
+		files, err := scenarioPaths(arg)
+		if err != nil {
+			c.fail("%v", err)
+			code = exitBadInput
+			continue
 		}
 		for _, name := range files {
-			s, err := (&shared{sets: f.sets}).load(name)
+			s, err := c.sh.load(name)
 			var events int64
 			if err == nil {
 				events, _, err = experiment.EstimateEvents(s.Scenario)
@@ -91,4 +79,27 @@ func estimateNote(est experiment.Estimate) string {
 		note += "; over the default --max-events of " + metrics.FormatInt(int64(defaultMaxEvents)) + ": run refuses it without a higher --max-events"
 	}
 	return note + ")"
+}
+
+// scenarioPaths resolves one argument of validate or check into the
+// scenarios it names: a folder stands for every *.yaml file below it
+// (testdata folders left out), a folder of the library (rules, policies)
+// for its scenarios; anything else is one scenario, a file or a name of
+// the library, for shared.load to load or to say what it is not.
+func scenarioPaths(arg string) ([]string, error) {
+	info, err := os.Stat(arg)
+	if in := libraryFolder(arg); err != nil && len(in) > 0 {
+		return in, nil
+	}
+	if err != nil || !info.IsDir() {
+		return []string{arg}, nil
+	}
+	files, err := scenarioFiles([]string{arg})
+	if err != nil {
+		return nil, fileError(arg, err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: no scenario files (*.yaml) in the folder", arg)
+	}
+	return files, nil
 }
