@@ -74,9 +74,6 @@ func TestExpectationKinds(t *testing.T) {
 		{"none in a span", base, "{name: x, none: run-started, from: 5h, to: 12h}", "{name: x, none: run-started, from: 5h, to: 12h1s}"},
 		{"invariant throttle-window", base, "{name: x, invariant: throttle-window}", ""},
 		{"invariant skip-lookahead", scheduled, "{name: x, invariant: skip-lookahead}", ""},
-		// next-within skips only the next run: with runs every 4h, the one
-		// at 10:00 runs although it is due within 10h of the request at 04:00.
-		{"invariant skip-lookahead, next run only", strings.Replace(scheduled, "every: 12h", "every: 4h", 1), "{name: x, invariant: skip-lookahead}", ""},
 		{"invariant one-operation", base, "{name: x, invariant: one-operation}", ""},
 		{"invariant operations-in-order", base, "{name: x, invariant: operations-in-order}", ""},
 		{"metric max", scheduled, "{name: x, metric: freshness_max, max: 19h}", "{name: x, metric: freshness_max, max: 18h59m59s}"},
@@ -525,6 +522,14 @@ func TestThrottleWindowAsksThePolicy(t *testing.T) {
 // allowed start: it fails, with the events around the breach as context
 // (measurement events are not trace lines: only the breach itself is
 // shown among them).
+// TestSkipLookaheadNextRunOnly: next-within skips only the next run: with
+// runs every 4h, the one at 10:00 runs although it is due within 10h of
+// the request at 04:00, and the invariant holds.
+func TestSkipLookaheadNextRunOnly(t *testing.T) {
+	res := runYAML(t, strings.Replace(scheduled, "every: 12h", "every: 4h", 1)+"  - {name: x, invariant: skip-lookahead}\n")
+	assert.True(t, res.Passed(), "%v", res.Failures())
+}
+
 // TestSkipLookaheadBreach: a stream in which the skip rule breaks its
 // promise (the engine never writes one) fails the invariant at the run
 // that should not have started; next-within holds only the first run due
@@ -532,6 +537,7 @@ func TestThrottleWindowAsksThePolicy(t *testing.T) {
 func TestSkipLookaheadBreach(t *testing.T) {
 	t0 := simtest.T0
 	h := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Hour) }
+	// the run due at 06:00 skipped, the one due at 10:00 run
 	stream := []sim.Event{
 		{At: h(4), Kind: sim.Accepted, Client: "a", Request: 1, Attempt: 1},
 		{At: h(4), Kind: sim.RunStarted, Run: 1, Trigger: policy.OnDemand},
@@ -540,22 +546,32 @@ func TestSkipLookaheadBreach(t *testing.T) {
 		{At: h(10), Kind: sim.ScheduledDue, Nominal: h(10)},
 		{At: h(10), Kind: sim.RunStarted, Run: 2, Trigger: policy.Scheduled, Nominal: h(10)},
 	}
+	// the run due at 06:00, the first after the request, run
+	broken := []sim.Event{
+		{At: h(4), Kind: sim.Accepted, Client: "a", Request: 1, Attempt: 1},
+		{At: h(6), Kind: sim.ScheduledDue, Nominal: h(6)},
+		{At: h(6), Kind: sim.RunStarted, Run: 2, Trigger: policy.Scheduled, Nominal: h(6)},
+	}
+	at10 := "the scheduled run due at 2025-01-06T10:00:00Z started at 2025-01-06T10:00:00Z, although it is due 6h after the on-demand start at 2025-01-06T04:00:00Z"
 	for _, tc := range []struct {
-		rule policy.SkipRule
-		want string
+		rule   policy.SkipRule
+		stream []sim.Event
+		want   string
 	}{
-		{policy.NextWithin{Lookahead: 10 * time.Hour}, ""},
-		{policy.NextWithin{Lookahead: 10 * time.Hour, RunStart: true}, ""},
-		{policy.AllWithin{Lookahead: 10 * time.Hour}, "the scheduled run due at 2025-01-06T10:00:00Z started at 2025-01-06T10:00:00Z, although it is due 6h after the on-demand start at 2025-01-06T04:00:00Z"},
-		{policy.AllWithin{Lookahead: 6 * time.Hour}, "the scheduled run due at 2025-01-06T10:00:00Z started at 2025-01-06T10:00:00Z, although it is due 6h after the on-demand start at 2025-01-06T04:00:00Z"},
-		{policy.AllWithin{Lookahead: 6*time.Hour - time.Millisecond}, ""},
+		{policy.NextWithin{Lookahead: 10 * time.Hour}, stream, ""},
+		{policy.NextWithin{Lookahead: 10 * time.Hour, RunStart: true}, stream, ""},
+		{policy.AllWithin{Lookahead: 10 * time.Hour}, stream, at10},
+		{policy.AllWithin{Lookahead: 6 * time.Hour}, stream, at10},
+		{policy.AllWithin{Lookahead: 6*time.Hour - time.Millisecond}, stream, ""},
+		{policy.NextWithin{Lookahead: 10 * time.Hour}, broken,
+			"the scheduled run due at 2025-01-06T06:00:00Z started at 2025-01-06T06:00:00Z, although it is due 2h after the on-demand start at 2025-01-06T04:00:00Z"},
 	} {
 		k := &skipInvariant{promise: policy.SkipPromiseOf(tc.rule), kept: map[time.Time]time.Time{},
 			first: first{expected: "unused", fail: func(expected string) *Failure { return &Failure{Expectation: "s", Expected: expected} }}}
 		ring := &recent{}
-		for i := range stream {
-			k.observe(&stream[i], ring)
-			ring.push(&stream[i])
+		for i := range tc.stream {
+			k.observe(&tc.stream[i], ring)
+			ring.push(&tc.stream[i])
 		}
 		f := k.finish(ring)
 		if tc.want == "" {
@@ -565,23 +581,6 @@ func TestSkipLookaheadBreach(t *testing.T) {
 		require.NotNil(t, f, "%v", tc.rule)
 		assert.Equal(t, tc.want, f.Got, "%v", tc.rule)
 	}
-
-	// next-within: the first run due after the request is the one it holds.
-	broken := []sim.Event{
-		{At: h(4), Kind: sim.Accepted, Client: "a", Request: 1, Attempt: 1},
-		{At: h(6), Kind: sim.ScheduledDue, Nominal: h(6)},
-		{At: h(6), Kind: sim.RunStarted, Run: 2, Trigger: policy.Scheduled, Nominal: h(6)},
-	}
-	k := &skipInvariant{promise: policy.SkipPromiseOf(policy.NextWithin{Lookahead: 10 * time.Hour}), kept: map[time.Time]time.Time{},
-		first: first{expected: "unused", fail: func(expected string) *Failure { return &Failure{Expectation: "s", Expected: expected} }}}
-	ring := &recent{}
-	for i := range broken {
-		k.observe(&broken[i], ring)
-		ring.push(&broken[i])
-	}
-	f := k.finish(ring)
-	require.NotNil(t, f)
-	assert.Equal(t, "the scheduled run due at 2025-01-06T06:00:00Z started at 2025-01-06T06:00:00Z, although it is due 2h after the on-demand start at 2025-01-06T04:00:00Z", f.Got)
 }
 
 func TestThrottleWindowBreach(t *testing.T) {

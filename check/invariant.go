@@ -87,11 +87,18 @@ func (w *windowInvariant) observe(e *sim.Event, r *recent) {
 
 func (w *windowInvariant) finish(*recent) *Failure {
 	if !w.promise.Holds() {
-		f := w.fail(w.expected)
-		f.Got = "nothing the run can be held to: the throttle's reading in force makes no promise: " + w.promise.Reason
-		return f
+		return noPromise(w.fail, w.expected, "the throttle's reading", w.promise.Reason)
 	}
 	return w.result
+}
+
+// noPromise is the failure of an invariant when the rule it holds the run
+// to promises nothing, saying why: an invariant never passes for want of
+// a promise.
+func noPromise(fail func(string) *Failure, expected, rule, reason string) *Failure {
+	f := fail(expected)
+	f.Got = "nothing the run can be held to: " + rule + " in force makes no promise: " + reason
+	return f
 }
 
 // skipInvariant: the skip rule keeps its promise (policy.SkipPromiseOf):
@@ -133,9 +140,7 @@ func (k *skipInvariant) observe(e *sim.Event, r *recent) {
 
 func (k *skipInvariant) finish(*recent) *Failure {
 	if !k.promise.Holds() {
-		f := k.fail(k.expected)
-		f.Got = "nothing the run can be held to: the skip rule in force makes no promise: " + k.promise.Reason
-		return f
+		return noPromise(k.fail, k.expected, "the skip rule", k.promise.Reason)
 	}
 	return k.result
 }

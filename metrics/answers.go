@@ -1,17 +1,13 @@
 package metrics
 
-import (
-	"time"
-
-	"runsim/sim"
-)
+import "runsim/sim"
 
 // The service's answers to start requests: attempts, their answers (202,
 // 429, 409), retries and requests given up, and the shares of attempts.
 func init() {
 	declare(100, &measure{
 		kinds: []sim.Kind{sim.Throttled}, // for refusals answered 202; the rest is the tally
-		start: func(time.Time, time.Time, time.Time) measurement { return &answers{} },
+		start: fresh[answers],
 	},
 		Metric{"requests", Count, "requests", "attempts that reached the service, retries included", count(func(s Summary) int { return s.Requests })},
 		Metric{"accepted", Count, "accepted (202)", "attempts answered 202 Accepted", count(func(s Summary) int { return s.Accepted })},

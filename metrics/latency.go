@@ -11,7 +11,7 @@ import (
 func init() {
 	declare(500, &measure{
 		kinds: []sim.Kind{sim.RunFinished},
-		start: func(time.Time, time.Time, time.Time) measurement { return &latency{} },
+		start: fresh[latency],
 	},
 		Metric{"latency_p50", Duration, "median latency", "first attempt of an on-demand request to the end of its run, median",
 			seconds(func(s Summary) time.Duration { return s.Latency.P50 })},

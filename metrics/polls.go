@@ -1,16 +1,12 @@
 package metrics
 
-import (
-	"time"
-
-	"runsim/sim"
-)
+import "runsim/sim"
 
 // Polls of operations' Locations, counted when the operations finish.
 func init() {
 	declare(700, &measure{
 		kinds: []sim.Kind{sim.OperationChanged},
-		start: func(time.Time, time.Time, time.Time) measurement { return new(polls) },
+		start: fresh[polls],
 	},
 		Metric{"polls", Count, "operation polls", "polls of operations' Locations",
 			count(func(s Summary) int { return s.Polls })},

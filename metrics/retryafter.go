@@ -1,10 +1,6 @@
 package metrics
 
-import (
-	"time"
-
-	"runsim/sim"
-)
+import "runsim/sim"
 
 // How long throttled clients are told to wait: the mean Retry-After of the
 // 429 answers that carry one. Declared after the answers (rank 100), before
@@ -12,7 +8,7 @@ import (
 func init() {
 	declare(150, &measure{
 		kinds: []sim.Kind{sim.Throttled},
-		start: func(time.Time, time.Time, time.Time) measurement { return &retryAfter{} },
+		start: fresh[retryAfter],
 	},
 		Metric{"retry_after_mean", Duration, "mean Retry-After (429)", "mean Retry-After of the 429 answers that carry one",
 			retryAfterMean.of},

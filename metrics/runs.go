@@ -1,17 +1,13 @@
 package metrics
 
-import (
-	"time"
-
-	"runsim/sim"
-)
+import "runsim/sim"
 
 // Runs, scheduled and on demand: how many started, succeeded and failed,
 // and successful runs per day of the horizon.
 func init() {
 	declare(200, &measure{
 		kinds: []sim.Kind{sim.RunFinished}, // for outcomes; starts are the tally
-		start: func(time.Time, time.Time, time.Time) measurement { return &runs{} },
+		start: fresh[runs],
 	},
 		Metric{"runs_started", Count, "runs started", "runs started, scheduled and on demand",
 			count(func(s Summary) int { return s.RunsStarted })},

@@ -107,6 +107,14 @@ type measure struct {
 	start  func(start, from, end time.Time) measurement // from: Start+Warmup
 }
 
+// fresh starts a measurement that needs nothing of the run: a zero T.
+func fresh[T any, P interface {
+	*T
+	measurement
+}](start, from, end time.Time) measurement {
+	return P(new(T))
+}
+
 // A figure is a value of a Summary that no field holds: a measurement
 // declared in its own file writes it, and its metric reads it. A Summary
 // not made by a Collector (a literal) has every figure 0, as it has every
