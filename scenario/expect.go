@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"runsim/internal/suggest"
 	"runsim/metrics"
 	"runsim/sim"
 )
@@ -324,7 +325,7 @@ func kindKeys() string {
 	for i, k := range expectKinds {
 		keys[i] = k.key
 	}
-	return strings.Join(keys[:len(keys)-1], ", ") + " or " + keys[len(keys)-1]
+	return suggest.OrList(keys)
 }
 
 // decodeNode decodes an expectation from its flat mapping: the kind key

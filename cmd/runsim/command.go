@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+
+	"runsim/internal/suggest"
 )
 
 // A command is one of runsim's commands: its name and what the help says
@@ -111,7 +113,7 @@ func (cmd command) call(ctx context.Context, line []string, stdout, stderr io.Wr
 			for i, s := range cmd.subs {
 				names[i] = s.name
 			}
-			return c.fail("say %s; see runsim help %s", orList(names), cmd.name)
+			return c.fail("say %s; see runsim help %s", suggest.OrList(names), cmd.name)
 		}
 	}
 	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)

@@ -14,14 +14,6 @@ import (
 	"runsim/sim"
 )
 
-// orList writes "a", "a or b", "a, b or c".
-func orList(items []string) string {
-	if len(items) < 2 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
-}
-
 // traceFormats are the trace formats by the name --trace-format takes and
 // by extension.
 var traceFormats = []struct {
@@ -59,9 +51,9 @@ func traceFormatNames() []string {
 func knownExtensions() string {
 	var parts []string
 	for _, f := range traceFormats {
-		parts = append(parts, orList(f.exts)+" ("+f.doc+")")
+		parts = append(parts, suggest.OrList(f.exts)+" ("+f.doc+")")
 	}
-	return orList(parts)
+	return suggest.OrList(parts)
 }
 
 // parseTrace reads --trace and --trace-format: the format named, else the
@@ -71,7 +63,7 @@ func parseTrace(path, format string) (traceTarget, error) {
 	if format != "" {
 		i := slices.Index(traceFormatNames(), format)
 		if i < 0 {
-			err := fmt.Sprintf("--trace-format must be %s, got %q", orList(traceFormatNames()), format)
+			err := fmt.Sprintf("--trace-format must be %s, got %q", suggest.OrList(traceFormatNames()), format)
 			if hint := suggest.DidYouMean(format, traceFormatNames(), nil); hint != "" {
 				err += "; " + hint
 			}

@@ -12,9 +12,7 @@
 // functions are pure and safe for concurrent use.
 package suggest
 
-import (
-	"strings"
-)
+import "strings"
 
 // Nearest returns the known names nearest to name, in the order of known:
 // every one at the smallest distance, or the single name it begins, or nil
@@ -88,10 +86,15 @@ func Phrase(near []string, quote func(string) string) string {
 	for i, n := range near {
 		q[i] = quote(n)
 	}
-	if len(q) == 1 {
-		return "did you mean " + q[0] + "?"
+	return "did you mean " + OrList(q) + "?"
+}
+
+// OrList writes "a", "a or b", "a, b or c"; "" for none.
+func OrList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
 	}
-	return "did you mean " + strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1] + "?"
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
 func contains(list []string, s string) bool {

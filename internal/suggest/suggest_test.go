@@ -1,6 +1,7 @@
 package suggest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -73,5 +74,13 @@ func TestDistance(t *testing.T) {
 			assert.Equal(t, tc.want, distance(tc.a, tc.b))
 			assert.Equal(t, tc.want, distance(tc.b, tc.a))
 		})
+	}
+}
+
+func TestOrList(t *testing.T) {
+	for items, want := range map[string]string{"": "", "a": "a", "a b": "a or b", "a b c": "a, b or c"} {
+		if got := OrList(strings.Fields(items)); got != want {
+			t.Errorf("OrList(%q) = %q, want %q", items, got, want)
+		}
 	}
 }
