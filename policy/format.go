@@ -1,19 +1,9 @@
 package policy
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 )
-
-// name is the name of v in names, the names of an enumeration in the
-// order of its values, or typ(v) for a value past them.
-func name[T ~uint8](names []string, v T, typ string) string {
-	if int(v) < len(names) {
-		return names[v]
-	}
-	return fmt.Sprintf("%s(%d)", typ, uint8(v))
-}
 
 // FormatDuration writes d the way scenario files spell durations: whole days
 // as "d", then hours, minutes, seconds and milliseconds, e.g. "1d12h",

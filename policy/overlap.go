@@ -1,6 +1,10 @@
 package policy
 
-import "fmt"
+import (
+	"fmt"
+
+	"runsim/internal/enum"
+)
 
 // A Trigger says why a run starts.
 type Trigger uint8
@@ -48,7 +52,7 @@ const (
 
 var actionNames = []string{"refuse", "buffer-one", "buffer-all", "concurrent", "delay-until-idle", "start"}
 
-func (a Action) String() string { return name(actionNames, a, "Action") }
+func (a Action) String() string { return enum.Name(actionNames, a, "Action") }
 
 // Overlap decides what happens to a start asked for while runs are in
 // progress, separately for on-demand requests and scheduled runs. The zero

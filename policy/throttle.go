@@ -3,8 +3,9 @@ package policy
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"time"
+
+	"runsim/internal/enum"
 )
 
 // A Verdict is a throttle's answer to "may a run start now?".
@@ -72,15 +73,11 @@ const (
 
 var countingNames = []string{"successful", "accepted", "attempts"}
 
-func (c Counting) String() string { return name(countingNames, c, "Counting") }
+func (c Counting) String() string { return enum.Name(countingNames, c, "Counting") }
 
 // ParseCounting returns the counting named s.
 func ParseCounting(s string) (Counting, bool) {
-	i := slices.Index(countingNames, s)
-	if i < 0 {
-		return 0, false
-	}
-	return Counting(i), true
+	return enum.Parse[Counting](countingNames, s)
 }
 
 // Throttle applies a Limiter to the starts of runs according to what
@@ -120,7 +117,7 @@ const (
 
 var refusalNames = []string{"429", "accepted-then-failed"}
 
-func (r Refusal) String() string { return name(refusalNames, r, "Refusal") }
+func (r Refusal) String() string { return enum.Name(refusalNames, r, "Refusal") }
 
 // A Promise is what the reading of a throttle in force guarantees about
 // the starts it counts. When Capacity is positive, right after every slot

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unsafe"
 
+	"runsim/internal/enum"
 	"runsim/policy"
 )
 
@@ -30,7 +31,7 @@ const (
 // retryKindNames are the kinds' names in scenario files, by kind.
 var retryKindNames = [...]string{GiveUp: "give-up", AfterRetryAfter: "after-retry-after", AfterDelay: "after-delay", Backoff: "backoff"}
 
-func (k RetryKind) String() string { return enumName(retryKindNames[:], k, "RetryKind") }
+func (k RetryKind) String() string { return enum.Name(retryKindNames[:], k, "RetryKind") }
 
 // Retry is what a client does when an attempt is refused.
 type Retry struct {

@@ -3,9 +3,9 @@ package sim
 import (
 	"encoding/binary"
 	"encoding/hex"
-	"fmt"
 	"time"
 
+	"runsim/internal/enum"
 	"runsim/policy"
 )
 
@@ -43,25 +43,7 @@ var kindNames = []string{
 	"slots-changed",
 }
 
-// enumName and parseEnum read and write the small enums of this file
-// through their name tables.
-func enumName[T ~uint8](names []string, v T, typ string) string {
-	if int(v) < len(names) {
-		return names[v]
-	}
-	return fmt.Sprintf("%s(%d)", typ, uint8(v))
-}
-
-func parseEnum[T ~uint8](names []string, s string) (T, bool) {
-	for i, n := range names {
-		if n == s {
-			return T(i), true
-		}
-	}
-	return 0, false
-}
-
-func (k Kind) String() string { return enumName(kindNames, k, "Kind") }
+func (k Kind) String() string { return enum.Name(kindNames, k, "Kind") }
 
 // Kinds returns every kind a trace holds, in the order of the vocabulary;
 // the measurement kind SlotsChanged is not among them.
@@ -74,7 +56,7 @@ func Kinds() []Kind {
 }
 
 // ParseKind returns the trace kind named s, as printed by Kind.String.
-func ParseKind(s string) (Kind, bool) { return parseEnum[Kind](kindNames[:numTraceKinds], s) }
+func ParseKind(s string) (Kind, bool) { return enum.Parse[Kind](kindNames[:numTraceKinds], s) }
 
 // Measurement reports whether k is a measurement kind (SlotsChanged): an
 // event observers may read but no trace holds.
@@ -105,7 +87,7 @@ const (
 
 var slotChangeNames = []string{"taken", "forced", "given-back", "freed", "horizon", "warmup"}
 
-func (c SlotChange) String() string { return enumName(slotChangeNames, c, "SlotChange") }
+func (c SlotChange) String() string { return enum.Name(slotChangeNames, c, "SlotChange") }
 
 // RunStatus is the status of an industryDataRun.
 type RunStatus uint8
@@ -121,7 +103,7 @@ const (
 
 var runStatusNames = []string{"running", "completed", "completedWithErrors", "completedWithWarnings", "failed"}
 
-func (s RunStatus) String() string { return enumName(runStatusNames, s, "RunStatus") }
+func (s RunStatus) String() string { return enum.Name(runStatusNames, s, "RunStatus") }
 
 // Succeeded reports whether s is one of the completed statuses, the runs
 // the documented throttle counts as successful.
@@ -130,7 +112,7 @@ func (s RunStatus) Succeeded() bool {
 }
 
 // ParseRunStatus returns the status named s (as in the Graph API).
-func ParseRunStatus(s string) (RunStatus, bool) { return parseEnum[RunStatus](runStatusNames, s) }
+func ParseRunStatus(s string) (RunStatus, bool) { return enum.Parse[RunStatus](runStatusNames, s) }
 
 // OpStatus is the status of a longRunningOperation.
 type OpStatus uint8
@@ -145,7 +127,7 @@ const (
 
 var opStatusNames = []string{"notStarted", "running", "succeeded", "failed"}
 
-func (s OpStatus) String() string { return enumName(opStatusNames, s, "OpStatus") }
+func (s OpStatus) String() string { return enum.Name(opStatusNames, s, "OpStatus") }
 
 // SkipReason says why a due scheduled run did not start.
 type SkipReason uint8
@@ -160,7 +142,7 @@ const (
 
 var skipReasonNames = []string{"", "on-demand", "run-in-progress", "throttled"}
 
-func (r SkipReason) String() string { return enumName(skipReasonNames, r, "SkipReason") }
+func (r SkipReason) String() string { return enum.Name(skipReasonNames, r, "SkipReason") }
 
 // OperationID is the id of a longRunningOperation, a GUID derived from the
 // scenario seed and the operation's sequence number.
