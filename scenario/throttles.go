@@ -104,19 +104,19 @@ func (t *Throttle) validate() error {
 // shared reads the options every throttle has (counts, reserve,
 // scheduled, retry_after, refusal), in the order they are checked, into a
 // throttle without its limiter.
-func (t *Throttle) shared() (policy.Throttle, error) {
-	th := policy.Throttle{Reserve: t.Reserve}
-	for _, parse := range []func() error{
-		func() (err error) { th.Counts, err = countings.parse("counts", t.Counts); return err },
-		func() (err error) { th.Scheduled, err = scheduledCountings.parse("scheduled", t.Scheduled); return err },
-		func() (err error) { th.RetryAfter, err = retryAfters.parse("retry_after", t.RetryAfter); return err },
-		func() (err error) { th.Refusal, err = refusals.parse("refusal", t.Refusal); return err },
-	} {
-		if err := parse(); err != nil {
-			return th, err
-		}
+func (t *Throttle) shared() (th policy.Throttle, err error) {
+	th.Reserve = t.Reserve
+	if th.Counts, err = countings.parse("counts", t.Counts); err != nil {
+		return th, err
 	}
-	return th, nil
+	if th.Scheduled, err = scheduledCountings.parse("scheduled", t.Scheduled); err != nil {
+		return th, err
+	}
+	if th.RetryAfter, err = retryAfters.parse("retry_after", t.RetryAfter); err != nil {
+		return th, err
+	}
+	th.Refusal, err = refusals.parse("refusal", t.Refusal)
+	return th, err
 }
 
 // build returns the throttle's constructor, nil when starts are never
